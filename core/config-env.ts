@@ -1,0 +1,56 @@
+/**
+ * The environment variables that configure Airlock, each mapped to its place in the configuration.
+ * docs/configuration.md documents every one; a unit test keeps the two in step.
+ */
+export type EnvKind = 'string' | 'int' | 'bool' | 'list';
+export interface EnvSpec {
+  readonly path: readonly string[];
+  readonly kind: EnvKind;
+}
+
+export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
+  AIRLOCK_KAFKA_BROKERS: { path: ['kafka', 'brokers'], kind: 'list' },
+  AIRLOCK_KAFKA_CLIENT_ID: { path: ['kafka', 'clientId'], kind: 'string' },
+  AIRLOCK_KAFKA_CONNECTION_TIMEOUT_MS: { path: ['kafka', 'connectionTimeoutMs'], kind: 'int' },
+  AIRLOCK_KAFKA_REQUEST_TIMEOUT_MS: { path: ['kafka', 'requestTimeoutMs'], kind: 'int' },
+  AIRLOCK_REGISTRY_URL: { path: ['registry', 'url'], kind: 'string' },
+  AIRLOCK_REDIS_URL: { path: ['redis', 'url'], kind: 'string' },
+  AIRLOCK_TOPIC_INGRESS: { path: ['topics', 'ingress'], kind: 'string' },
+  AIRLOCK_TOPIC_VALIDATED: { path: ['topics', 'validated'], kind: 'string' },
+  AIRLOCK_TOPIC_DLQ: { path: ['topics', 'dlq'], kind: 'string' },
+  AIRLOCK_TOPIC_LOGBOOK: { path: ['topics', 'logbook'], kind: 'string' },
+  AIRLOCK_TOPIC_PARTS_TRACE: { path: ['topics', 'partsTrace'], kind: 'string' },
+  AIRLOCK_TOPIC_COMPLIANCE_AUDIT: { path: ['topics', 'complianceAudit'], kind: 'string' },
+  AIRLOCK_TOPIC_REPLAY_AUDIT: { path: ['topics', 'replayAudit'], kind: 'string' },
+  AIRLOCK_TOPIC_PARTITIONS: { path: ['topics', 'partitions'], kind: 'int' },
+  AIRLOCK_TOPIC_REPLICATION_FACTOR: { path: ['topics', 'replicationFactor'], kind: 'int' },
+  AIRLOCK_TOPIC_PROVISION: { path: ['topics', 'provision'], kind: 'bool' },
+  AIRLOCK_INGRESS_HOST: { path: ['ingress', 'host'], kind: 'string' },
+  AIRLOCK_INGRESS_PORT: { path: ['ingress', 'port'], kind: 'int' },
+  AIRLOCK_INGRESS_MAX_BODY_BYTES: { path: ['ingress', 'maxBodyBytes'], kind: 'int' },
+  AIRLOCK_INGRESS_PUBLISH_TIMEOUT_MS: { path: ['ingress', 'publishTimeoutMs'], kind: 'int' },
+  AIRLOCK_INGRESS_AUTH_MODE: { path: ['ingress', 'authMode'], kind: 'string' },
+  AIRLOCK_VALIDATORS_GROUP_ID: { path: ['validators', 'groupId'], kind: 'string' },
+  AIRLOCK_ROUTER_GROUP_ID: { path: ['router', 'groupId'], kind: 'string' },
+  AIRLOCK_TRANSACTIONAL_ID_PREFIX: { path: ['transactionalIdPrefix'], kind: 'string' },
+  AIRLOCK_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
+  AIRLOCK_SHUTDOWN_GRACE_MS: { path: ['shutdownGraceMs'], kind: 'int' },
+};
+
+/**
+ * AIRLOCK_* names that are not configuration of a stage: the local stack's ports and folders
+ * (stack/), the Node bootstrap (stack/node-env.sh) and the test harness.
+ */
+const RESERVED_PREFIXES = ['AIRLOCK_STACK_', 'AIRLOCK_TEST_', 'AIRLOCK_NODE_', 'AIRLOCK_CACHE_'];
+
+export function isReservedEnvName(name: string): boolean {
+  return RESERVED_PREFIXES.some((p) => name.startsWith(p));
+}
+
+export function envNameFor(path: readonly string[]): string | undefined {
+  const key = path.join('.');
+  for (const [name, spec] of Object.entries(ENV_VARS)) {
+    if (key === spec.path.join('.') || key.startsWith(`${spec.path.join('.')}.`)) return name;
+  }
+  return undefined;
+}

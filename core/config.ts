@@ -1,0 +1,166 @@
+/**
+ * Airlock's whole configuration: one strict schema, validated once at start-up, frozen, passed down.
+ * Environment variables are read only by each stage's entry file, which hands them to loadConfig().
+ */
+import { z } from 'zod';
+import { ENV_VARS, envNameFor, isReservedEnvName } from './config-env.ts';
+
+const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9092');
+const topicName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name: letters, digits, ".", "_" or "-"');
+const ms = z.number().int().positive();
+const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export const configSchema = z
+  .strictObject({
+    kafka: z.strictObject({
+      brokers: z.array(hostPort).min(1),
+      clientId: z.string().min(1).default('airlock'),
+      connectionTimeoutMs: ms.default(3000),
+      requestTimeoutMs: ms.default(30000),
+    }),
+    registry: z.strictObject({
+      url: z.url({ protocol: /^https?$/ }),
+    }),
+    redis: z.strictObject({
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+        .optional(),
+    }),
+    topics: z.strictObject({
+      ingress: topicName.default('airlock.ingress.v1'),
+      validated: topicName.default('airlock.validated.v1'),
+      dlq: topicName.default('airlock.dlq.v1'),
+      logbook: topicName.default('airlock.logbook.v1'),
+      partsTrace: topicName.default('airlock.parts-trace.v1'),
+      complianceAudit: topicName.default('airlock.compliance-audit.v1'),
+      replayAudit: topicName.default('airlock.replay-audit.v1'),
+      partitions: z.number().int().min(1).max(1000).default(3),
+      // -1 asks the broker for its default.replication.factor (KIP-464), so one setting serves a
+      // single-node development broker and a production cluster alike.
+      replicationFactor: z
+        .number()
+        .int()
+        .min(-1)
+        .max(32)
+        .refine((n) => n !== 0, 'must be -1 or 1..32')
+        .default(-1),
+      provision: z.boolean().default(true),
+    }),
+    ingress: z.strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(1024 * 1024),
+      // How long a request waits for the broker's acknowledgement before it answers 503.
+      publishTimeoutMs: ms.default(10000),
+      // Issue #2 ships only the development mode; mTLS + JWT arrive with issue #3. There is no
+      // default on purpose: running without authentication must be asked for by name.
+      authMode: z.enum(['dev-insecure']),
+    }),
+    validators: z.strictObject({ groupId: z.string().min(1).default('airlock-validators') }),
+    router: z.strictObject({ groupId: z.string().min(1).default('airlock-router') }),
+    transactionalIdPrefix: z.string().min(1).default('airlock'),
+    log: z.strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    }),
+    shutdownGraceMs: ms.default(15000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.ingress.authMode === 'dev-insecure' && !loopback.has(c.ingress.host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ingress', 'authMode'],
+        message: `dev-insecure accepts unauthenticated requests and may only listen on loopback, not ${c.ingress.host}`,
+      });
+    }
+  });
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+function parseValue(name: string, kind: string, raw: string): unknown {
+  switch (kind) {
+    case 'list':
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+    case 'int': {
+      if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError([`${name}: expected an integer, got "${raw}"`]);
+      return Number(raw.trim());
+    }
+    case 'bool': {
+      const v = raw.trim().toLowerCase();
+      if (v === 'true' || v === '1') return true;
+      if (v === 'false' || v === '0') return false;
+      throw new ConfigError([`${name}: expected true or false, got "${raw}"`]);
+    }
+    default:
+      return raw;
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = path.at(-1);
+  if (last !== undefined) node[last] = value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Builds the configuration from an environment (pass `process.env`), and validates it whole. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const raw: Record<string, unknown> = { kafka: {}, registry: {}, redis: {}, topics: {}, ingress: {} };
+  raw.validators = {};
+  raw.router = {};
+  raw.log = {};
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('AIRLOCK_') || value === undefined || isReservedEnvName(name)) continue;
+    const spec = ENV_VARS[name];
+    if (!spec) {
+      problems.push(`${name}: unknown setting; see docs/configuration.md for the list`);
+      continue;
+    }
+    try {
+      setPath(raw, spec.path, parseValue(name, spec.kind, value));
+    } catch (err) {
+      problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
+    }
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String);
+      const env = envNameFor(path);
+      problems.push(`${env ?? path.join('.')} (${path.join('.')}): ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return deepFreeze(parsed.data);
+}

@@ -1,0 +1,52 @@
+/**
+ * The one registry of Airlock's error codes. Each code has a stable name, a title, the HTTP status the
+ * ingress answers with (null where only the pipeline raises it) and whether retrying can help.
+ * Retry-or-DLQ is decided by `retriable`, never by matching a message. docs/errors.md lists every
+ * code; a unit test keeps the two in step.
+ */
+export const ERROR_CODES = {
+  MALFORMED_JSON: { status: 400, retriable: false, title: 'Malformed JSON' },
+  CONTEXT_INVALID: { status: 403, retriable: false, title: 'Invalid maintenance context' },
+  NOT_FOUND: { status: 404, retriable: false, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, retriable: false, title: 'Method not allowed' },
+  PAYLOAD_TOO_LARGE: { status: 413, retriable: false, title: 'Payload too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, title: 'Unsupported media type' },
+  SCHEMA_VIOLATION: { status: 422, retriable: false, title: 'Schema violation' },
+  KAFKA_UNAVAILABLE: { status: 503, retriable: true, title: 'Kafka unavailable' },
+  REGISTRY_UNAVAILABLE: { status: 503, retriable: true, title: 'Schema registry unavailable' },
+  NOT_READY: { status: 503, retriable: true, title: 'Not ready' },
+  UNDECODABLE_RECORD: { status: null, retriable: false, title: 'Undecodable record' },
+  LINEAGE_MISSING: { status: null, retriable: false, title: 'Lineage headers missing or invalid' },
+  UNKNOWN_ROUTE: { status: null, retriable: false, title: 'Unknown route' },
+  NO_ROUTE_MATCH: { status: null, retriable: false, title: 'No routing rule matched' },
+  INTERNAL: { status: 500, retriable: false, title: 'Internal error' },
+} as const satisfies Record<string, { status: number | null; retriable: boolean; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One finding about a record: a JSON pointer into it, what is wrong, and the rule that says so. */
+export interface Reason {
+  code: ErrorCode;
+  rule: string;
+  path: string;
+  message: string;
+}
+
+export class AirlockError extends Error {
+  override readonly name = 'AirlockError';
+  readonly code: ErrorCode;
+  readonly reasons: readonly Reason[];
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; reasons?: Reason[] } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.reasons = options.reasons ?? [];
+  }
+  get retriable(): boolean {
+    return ERROR_CODES[this.code].retriable;
+  }
+}
+
+/** Unknown failures are treated as transient: a record must never reach the DLQ for our own outage. */
+export function isRetriable(err: unknown): boolean {
+  return err instanceof AirlockError ? err.retriable : true;
+}

@@ -1,0 +1,107 @@
+/**
+ * The Kafka record header contract of DESIGN.md, as typed constants, and its (de)serialisation.
+ * Every header is UTF-8 text.
+ */
+import type { IHeaders } from 'kafkajs';
+
+export const Header = {
+  traceId: 'airlock-trace-id',
+  route: 'airlock-route',
+  idempotencyKey: 'airlock-idempotency-key',
+  receivedAt: 'airlock-received-at',
+  source: 'airlock-source',
+  subject: 'airlock-subject',
+  role: 'airlock-role',
+  clientCertSha256: 'airlock-client-cert-sha256',
+  maintenanceContext: 'x-maintenance-context',
+  traceparent: 'traceparent',
+} as const;
+
+/** On DLQ records: why the record was rejected and where it came from. */
+export const ErrorHeader = {
+  stage: 'airlock-error-stage',
+  code: 'airlock-error-code',
+  ruleIds: 'airlock-error-rule-ids',
+  paths: 'airlock-error-paths',
+  message: 'airlock-error-message',
+  reasons: 'airlock-error-reasons',
+  attempts: 'airlock-error-attempts',
+  firstFailedAt: 'airlock-error-first-failed-at',
+  originalTopic: 'airlock-error-original-topic',
+  originalPartition: 'airlock-error-original-partition',
+  originalOffset: 'airlock-error-original-offset',
+} as const;
+
+export const SOURCES = ['http', 'edge', 'replay'] as const;
+export type Source = (typeof SOURCES)[number];
+
+/** The lineage every ingress record carries in its headers. */
+export interface Lineage {
+  traceId: string;
+  route: string;
+  idempotencyKey?: string | undefined;
+  receivedAt: string;
+  source: Source;
+  subject: string;
+  role: string;
+  clientCertSha256?: string | undefined;
+  maintenanceContext: string;
+  traceparent: string;
+}
+
+export type HeaderMap = Record<string, string>;
+
+export function lineageHeaders(l: Lineage): HeaderMap {
+  const h: HeaderMap = {
+    [Header.traceId]: l.traceId,
+    [Header.route]: l.route,
+    [Header.receivedAt]: l.receivedAt,
+    [Header.source]: l.source,
+    [Header.subject]: l.subject,
+    [Header.role]: l.role,
+    [Header.maintenanceContext]: l.maintenanceContext,
+    [Header.traceparent]: l.traceparent,
+  };
+  if (l.idempotencyKey !== undefined) h[Header.idempotencyKey] = l.idempotencyKey;
+  if (l.clientCertSha256 !== undefined) h[Header.clientCertSha256] = l.clientCertSha256;
+  return h;
+}
+
+/** Kafka headers as UTF-8 strings; a header sent more than once keeps its first value. */
+export function headersToMap(headers: IHeaders | undefined): HeaderMap {
+  const out: HeaderMap = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first === undefined || first === null) continue;
+    out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return out;
+}
+
+export class LineageError extends Error {
+  override readonly name = 'LineageError';
+}
+
+/** Reads the lineage back from a record's headers; throws LineageError naming the missing header. */
+export function readLineage(h: HeaderMap): Lineage {
+  const need = (name: string): string => {
+    const v = h[name];
+    if (v === undefined || v === '') throw new LineageError(`missing header ${name}`);
+    return v;
+  };
+  const source = need(Header.source);
+  if (!(SOURCES as readonly string[]).includes(source))
+    throw new LineageError(`unknown ${Header.source} "${source}"`);
+  return {
+    traceId: need(Header.traceId),
+    route: need(Header.route),
+    idempotencyKey: h[Header.idempotencyKey],
+    receivedAt: need(Header.receivedAt),
+    source: source as Source,
+    subject: need(Header.subject),
+    role: need(Header.role),
+    clientCertSha256: h[Header.clientCertSha256],
+    maintenanceContext: need(Header.maintenanceContext),
+    traceparent: need(Header.traceparent),
+  };
+}

@@ -1,0 +1,78 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type { Config } from './config.ts';
+import type { AvroSchema } from './contract.ts';
+import { AirlockError } from './errors.ts';
+
+export type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+
+/** A client of any registry that speaks the Confluent Schema Registry REST API. */
+export function createRegistry(config: Config): SchemaRegistry {
+  return new SchemaRegistry({ host: config.registry.url, clientId: `${config.kafka.clientId}-registry` });
+}
+
+/** Registers (or finds) a schema under a subject and returns its id for the wire format. */
+export async function registerSchema(
+  registry: SchemaRegistry,
+  subject: string,
+  schema: AvroSchema,
+): Promise<number> {
+  try {
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+      { subject },
+    );
+    return id;
+  } catch (cause) {
+    throw new AirlockError('REGISTRY_UNAVAILABLE', `could not register ${subject}: ${String(cause)}`, {
+      cause,
+    });
+  }
+}
+
+/** True when the registry answers its subjects listing. */
+export async function registryReachable(config: Config, timeoutMs = 2000): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('subjects', `${config.registry.url.replace(/\/?$/, '/')}`), {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Decodes a Confluent wire-format record (magic byte 0, 4-byte schema id, Avro binary). A record
+ * that cannot be decoded is a permanent fault (UNDECODABLE_RECORD, to the DLQ); a registry that
+ * cannot be reached is transient (REGISTRY_UNAVAILABLE, retried).
+ */
+export async function decodeRecord(
+  registry: SchemaRegistry,
+  value: Buffer | null,
+): Promise<Record<string, unknown>> {
+  if (value === null || value.length < 5 || value[0] !== 0) {
+    throw new AirlockError(
+      'UNDECODABLE_RECORD',
+      'not in the Confluent wire format (magic byte 0 + schema id)',
+    );
+  }
+  const schemaId = value.readUInt32BE(1);
+  try {
+    await registry.getSchema(schemaId);
+  } catch (cause) {
+    const status = (cause as { status?: number }).status;
+    if (status === 404) {
+      throw new AirlockError('UNDECODABLE_RECORD', `schema id ${schemaId} is unknown to the registry`, {
+        cause,
+      });
+    }
+    throw new AirlockError('REGISTRY_UNAVAILABLE', `could not fetch schema id ${schemaId}`, { cause });
+  }
+  try {
+    return (await registry.decode(value)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new AirlockError('UNDECODABLE_RECORD', `Avro payload does not match schema id ${schemaId}`, {
+      cause,
+    });
+  }
+}

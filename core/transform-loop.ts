@@ -1,0 +1,127 @@
+/**
+ * Consume → transform → produce in Kafka transactions: a batch's outputs and its input offsets
+ * commit together, so downstream `read_committed` consumers see each output exactly once.
+ *
+ * kafkajs has no KIP-447 (consumer-group metadata fencing), so the transactional id is derived from
+ * the input partition: `<prefix>-<group>-<topic>-<partition>`. Whichever process owns a partition
+ * after a rebalance or a restart initialises the same transactional id, which bumps its epoch and
+ * fences any zombie still holding the old producer (docs/adr/0002-exactly-once.md).
+ */
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import { isRetriable } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+export interface OutputRecord {
+  topic: string;
+  message: Message;
+}
+
+export interface InputRecord {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+}
+
+/**
+ * Maps one input record to its outputs (to the next topic, or to the DLQ). A permanent problem with
+ * the record must be returned as a DLQ output; throwing means "transient, try again".
+ */
+export type Transform = (input: InputRecord) => Promise<OutputRecord[]>;
+
+export interface TransformLoopOptions {
+  kafka: Kafka;
+  logger: Logger;
+  groupId: string;
+  inputTopic: string;
+  transactionalIdPrefix: string;
+  transform: Transform;
+}
+
+export interface TransformLoop {
+  start(): Promise<void>;
+  /** Stops fetching, lets the batch in flight commit, disconnects every producer. */
+  stop(): Promise<void>;
+  /** Records committed since start (outputs are counted per input). */
+  readonly committed: number;
+}
+
+export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
+  const { kafka, logger, groupId, inputTopic } = opts;
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+  });
+  const producers = new Map<number, Promise<Producer>>();
+  let committed = 0;
+
+  const producerFor = (partition: number): Promise<Producer> => {
+    let p = producers.get(partition);
+    if (!p) {
+      const transactionalId = `${opts.transactionalIdPrefix}-${groupId}-${inputTopic}-${partition}`;
+      const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+      p = producer.connect().then(() => producer);
+      p.catch(() => producers.delete(partition));
+      producers.set(partition, p);
+    }
+    return p;
+  };
+
+  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const log = logger.child({ topic: batch.topic, partition: batch.partition });
+    const outputs: OutputRecord[] = [];
+    for (const message of batch.messages) {
+      outputs.push(...(await opts.transform({ topic: batch.topic, partition: batch.partition, message })));
+    }
+    const producer = await producerFor(batch.partition);
+    const tx = await producer.transaction();
+    try {
+      const byTopic = new Map<string, Message[]>();
+      for (const o of outputs) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o.message]);
+      if (byTopic.size > 0) {
+        await tx.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+      }
+      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      await tx.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+      });
+      await tx.commit();
+    } catch (err) {
+      log.warn(
+        { err, retriable: isRetriable(err) },
+        'transaction failed; aborting, the batch will be retried',
+      );
+      await tx.abort().catch((abortErr: unknown) => log.warn({ err: abortErr }, 'abort failed'));
+      // A fenced or broken producer is not reused: the next attempt initialises the id afresh.
+      producers.delete(batch.partition);
+      await producer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    resolveOffset(batch.lastOffset());
+    committed += batch.messages.length;
+    log.debug({ records: batch.messages.length, outputs: outputs.length }, 'batch committed');
+    await heartbeat();
+  };
+
+  return {
+    get committed() {
+      return committed;
+    },
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topic: inputTopic, fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    },
+    async stop() {
+      await consumer.disconnect();
+      const all = await Promise.allSettled(producers.values());
+      await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.disconnect() : undefined)));
+      producers.clear();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** RFC 9457 problem details, built from the error-code registry. */
+import type { FastifyReply } from 'fastify';
+import { ERROR_CODES, type ErrorCode, type Reason } from '../core/errors.ts';
+
+export interface ProblemOptions {
+  detail: string;
+  traceId?: string | undefined;
+  errors?: readonly Reason[] | undefined;
+  retryAfterSeconds?: number | undefined;
+}
+
+export function sendProblem(reply: FastifyReply, code: ErrorCode, opts: ProblemOptions): FastifyReply {
+  const status = ERROR_CODES[code].status ?? 500;
+  if (opts.retryAfterSeconds !== undefined) reply.header('retry-after', String(opts.retryAfterSeconds));
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({
+      type: `urn:airlock:error:${code.toLowerCase()}`,
+      title: ERROR_CODES[code].title,
+      status,
+      detail: opts.detail,
+      code,
+      ...(opts.traceId === undefined ? {} : { trace_id: opts.traceId }),
+      ...(opts.errors === undefined
+        ? {}
+        : { errors: opts.errors.map(({ path, message, rule }) => ({ path, message, rule })) }),
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * `npm start`: brings the local stack up when no brokers are configured, then runs the three stages
+ * (ingress, validators, router) as separate processes, as they run in production, and prints how
+ * to send a record. Ctrl-C (SIGINT) or SIGTERM drains all three.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { ROOT, withStackEnv } from './lib/stack-env.ts';
+
+const STAGES = ['ingress', 'validators', 'router'] as const;
+
+if (!process.env.AIRLOCK_KAFKA_BROKERS) {
+  console.log('airlock: no AIRLOCK_KAFKA_BROKERS configured; starting the local stack (npm run stack:up)');
+  const up = spawnSync('bash', [`${ROOT}stack/stack.sh`, 'up'], { stdio: 'inherit' });
+  if (up.status !== 0) process.exit(up.status ?? 1);
+}
+
+const env: NodeJS.ProcessEnv = {
+  // The local quick start runs without authentication, on loopback only (issue #3 brings mTLS + JWT).
+  AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
+  ...withStackEnv(process.env),
+};
+const port = env.AIRLOCK_INGRESS_PORT ?? '8080';
+const children = new Map<string, ChildProcess>();
+const ready = new Set<string>();
+let stopping = false;
+
+function stopAll(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children.values()) child.kill(signal);
+}
+
+for (const stage of STAGES) {
+  const child = spawn(process.execPath, [`${ROOT}${stage}/main.ts`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.set(stage, child);
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    process.stdout.write(`${line}\n`);
+    if (line.includes('"msg":"lifecycle ready"') && !ready.has(stage)) {
+      ready.add(stage);
+      if (ready.size === STAGES.length) {
+        console.log(`
+airlock: ingress, validators and router are ready.
+  send a sample record and watch it arrive:  npm run demo
+  or by hand:
+    curl -sS -X POST http://127.0.0.1:${port}/v1/parts/trace \\
+      -H 'content-type: application/json' \\
+      -H "x-maintenance-context: $(printf '%s' '{"work_order_id":"3f2b8c1e-9d4a-4f6b-8a2c-1e5d7f9a0b3c","aircraft_registration":"D-AIBL","technician_badge_hash":"19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2"}' | base64 -w0)" \\
+      --data @avro/examples/parts-trace-event/valid/installed-easa.json
+  stop with Ctrl-C; stop the stack with npm run stack:down
+`);
+      }
+    }
+  });
+  child.on('exit', (code, signal) => {
+    children.delete(stage);
+    if (!stopping) {
+      console.error(`airlock: ${stage} exited (code ${code}, signal ${signal}); stopping the others`);
+      process.exitCode = 1;
+      stopAll('SIGTERM');
+    }
+    if (children.size === 0) process.exit(process.exitCode ?? 0);
+  });
+}
+
+process.on('SIGINT', () => stopAll('SIGTERM'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));

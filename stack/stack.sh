@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# The local real stack, without Docker: Apache Kafka (KRaft, single node) from Apache Kafka's jars on
+# Maven Central, Apicurio Registry (Confluent-compatible API) from its Maven Central distribution,
+# and Debian's redis-server. Usage: stack/stack.sh up|down|status|logs [service] [-f]
+#
+# Idempotent: `up` on a running stack is a no-op, `down` leaves no process. Ports and the data
+# folder come from the environment (see docs/operations.md); logs go to $AIRLOCK_STACK_DIR/logs.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+
+STACK_DIR="${AIRLOCK_STACK_DIR:-$root/.stack}"
+KAFKA_PORT="${AIRLOCK_STACK_KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${AIRLOCK_STACK_CONTROLLER_PORT:-9093}"
+REGISTRY_PORT="${AIRLOCK_STACK_REGISTRY_PORT:-8081}"
+REDIS_PORT="${AIRLOCK_STACK_REDIS_PORT:-6379}"
+TIMEOUT_S="${AIRLOCK_STACK_TIMEOUT_S:-180}"
+APICURIO_VERSION="${AIRLOCK_STACK_APICURIO_VERSION:-3.0.9}"
+KAFKA_HEAP="${AIRLOCK_STACK_KAFKA_HEAP:-768m}"
+REGISTRY_HEAP="${AIRLOCK_STACK_REGISTRY_HEAP:-384m}"
+
+RUN="$STACK_DIR/run"
+LOGS="$STACK_DIR/logs"
+SERVICES=(kafka registry redis)
+
+say() { printf 'stack: %s\n' "$*"; }
+die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
+
+kafka_bootstrap() { echo "127.0.0.1:$KAFKA_PORT"; }
+registry_url() { echo "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"; }
+redis_url() { echo "redis://127.0.0.1:$REDIS_PORT"; }
+log_of() { echo "$LOGS/$1.log"; }
+
+# ---------------------------------------------------------------------------------------------
+# Processes: a pid file per service, checked against the process's command line so a reused pid
+# is never taken for ours.
+pid_of() { [ -f "$RUN/$1.pid" ] && tr -d '[:space:]' <"$RUN/$1.pid" || true; }
+alive() {
+  local pid; pid="$(pid_of "$1")"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  case "$1" in
+    redis) grep -q 'redis-server' "/proc/$pid/cmdline" ;;
+    *) tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "-Dairlock.stack=$1" ;;
+  esac
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ---------------------------------------------------------------------------------------------
+# Health: Kafka answers a metadata/ApiVersions request, the registry answers /subjects, Redis PONG.
+healthy() {
+  case "$1" in
+    kafka)
+      port_open "$KAFKA_PORT" || return 1
+      [ -f "$STACK_DIR/kafka/classpath" ] || return 1
+      timeout 30 java -Xmx128m -cp "$(cat "$STACK_DIR/kafka/classpath")" kafka.admin.BrokerApiVersionsCommand \
+        --bootstrap-server "$(kafka_bootstrap)" >/dev/null 2>&1 ;;
+    registry) curl -fsS -m 5 -o /dev/null "$(registry_url)/subjects" 2>/dev/null ;;
+    redis) [ "$(timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------------------------
+# What the stack needs on the machine, installed or fetched into caches on first use.
+need_java() {
+  command -v java >/dev/null || die "Java 17 is required (Debian: apt-get install -y openjdk-17-jre-headless)"
+  command -v mvn >/dev/null || die "Maven is required to fetch Kafka and Apicurio from Maven Central (apt-get install -y maven)"
+}
+
+resolve_kafka() {
+  mkdir -p "$STACK_DIR/kafka"
+  local stamp; stamp="$(sha256sum "$here/pom.xml" | cut -c1-16)"
+  if [ -f "$STACK_DIR/kafka/classpath" ] && [ "$(cat "$STACK_DIR/kafka/classpath.stamp" 2>/dev/null)" = "$stamp" ]; then
+    return
+  fi
+  say "resolving Apache Kafka's jars from Maven Central (cached in ~/.m2)"
+  mvn -B -q -f "$here/pom.xml" dependency:build-classpath -Dmdep.outputFile="$STACK_DIR/kafka/classpath" \
+    >"$LOGS/maven-kafka.log" 2>&1 || die "Maven could not resolve Kafka; see $LOGS/maven-kafka.log"
+  echo "$stamp" >"$STACK_DIR/kafka/classpath.stamp"
+}
+
+registry_jar() { echo "$STACK_DIR/apicurio-$APICURIO_VERSION/apicurio-registry-app-$APICURIO_VERSION-runner.jar"; }
+
+resolve_registry() {
+  [ -f "$(registry_jar)" ] && return
+  say "fetching Apicurio Registry $APICURIO_VERSION from Maven Central (cached in ~/.m2)"
+  local dl="$STACK_DIR/downloads"
+  mkdir -p "$dl" "$STACK_DIR/apicurio-$APICURIO_VERSION"
+  mvn -B -q dependency:copy -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
+    -DoutputDirectory="$dl" >"$LOGS/maven-registry.log" 2>&1 \
+    || die "Maven could not fetch io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all; see $LOGS/maven-registry.log"
+  tar -xzf "$dl/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz" -C "$STACK_DIR/apicurio-$APICURIO_VERSION"
+  rm -f "$dl/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz"
+  [ -f "$(registry_jar)" ] || die "the Apicurio distribution has no $(basename "$(registry_jar)")"
+}
+
+resolve_redis() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing Debian's redis-server"
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; } >"$LOGS/apt-redis.log" 2>&1 \
+      || die "apt-get could not install redis-server; see $LOGS/apt-redis.log"
+    # Debian starts its own service on 6379; the stack runs its own instance, so stop that one.
+    (service redis-server stop || systemctl stop redis-server) >/dev/null 2>&1 || true
+  else
+    die "redis-server is missing: install it with 'sudo apt-get install -y redis-server'"
+  fi
+}
+
+resolve_python() {
+  local venv="$STACK_DIR/python" req="$here/python-requirements.txt" stamp
+  stamp="$(sha256sum "$req" | cut -c1-16)"
+  [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.stamp" 2>/dev/null)" = "$stamp" ] && return
+  command -v python3 >/dev/null || { say "python3 missing: the Confluent interop test will not have its client"; return; }
+  say "preparing the Confluent Python client's virtualenv (interop test)"
+  { python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"; } \
+    >"$LOGS/python.log" 2>&1 || die "could not prepare $venv; see $LOGS/python.log"
+  echo "$stamp" >"$venv/.stamp"
+}
+
+# ---------------------------------------------------------------------------------------------
+start_kafka() {
+  local dir="$STACK_DIR/kafka" cp
+  cp="$(cat "$dir/classpath")"
+  sed -e "s#@@KAFKA_PORT@@#$KAFKA_PORT#g" -e "s#@@CONTROLLER_PORT@@#$CONTROLLER_PORT#g" \
+    -e "s#@@DATA_DIR@@#$dir/data#g" "$here/kafka.properties.template" >"$dir/server.properties"
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    [ -f "$dir/cluster-id" ] || java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 >"$dir/cluster-id"
+    java -Dlog4j.configuration="file:$here/log4j.properties" -cp "$cp" kafka.tools.StorageTool format \
+      -t "$(cat "$dir/cluster-id")" -c "$dir/server.properties" >>"$(log_of kafka)" 2>&1 \
+      || die "formatting Kafka's storage failed; see $(log_of kafka)"
+  fi
+  nohup java "-Xmx$KAFKA_HEAP" -Xms256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dairlock.stack=kafka -Dlog4j.configuration="file:$here/log4j.properties" \
+    -cp "$cp" kafka.Kafka "$dir/server.properties" >>"$(log_of kafka)" 2>&1 </dev/null &
+  echo $! >"$RUN/kafka.pid"
+}
+
+start_registry() {
+  mkdir -p "$STACK_DIR/registry"
+  # File-backed H2, so registered schemas (and their ids inside every Avro record) survive a restart.
+  nohup java "-Xmx$REGISTRY_HEAP" -Dairlock.stack=registry \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+    -Dapicurio.datasource.url="jdbc:h2:file:$STACK_DIR/registry/db" \
+    -Dapicurio.storage.snapshot.location="$STACK_DIR/registry" \
+    -jar "$(registry_jar)" >>"$(log_of registry)" 2>&1 </dev/null &
+  echo $! >"$RUN/registry.pid"
+}
+
+start_redis() {
+  mkdir -p "$STACK_DIR/redis"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes --dir "$STACK_DIR/redis" \
+    --appendonly yes --appendfsync everysec --save '' --daemonize yes \
+    --pidfile "$RUN/redis.pid" --logfile "$(log_of redis)" >/dev/null \
+    || die "redis-server did not start; see $(log_of redis)"
+  local i; for i in $(seq 1 50); do [ -s "$RUN/redis.pid" ] && break; sleep 0.1; done
+}
+
+ensure_port_free() {
+  local svc="$1" port="$2"
+  if port_open "$port"; then
+    die "$svc: port $port on 127.0.0.1 is taken by another process; stop it or set AIRLOCK_STACK_${svc^^}_PORT"
+  fi
+}
+
+wait_healthy() {
+  local svc="$1" deadline=$((SECONDS + TIMEOUT_S))
+  until healthy "$svc"; do
+    if ! alive "$svc"; then
+      tail -n 20 "$(log_of "$svc")" >&2 || true
+      die "$svc exited during start-up; its log is $(log_of "$svc")"
+    fi
+    [ $SECONDS -lt $deadline ] || die "$svc did not become healthy within ${TIMEOUT_S}s; its log is $(log_of "$svc")"
+    sleep 1
+  done
+}
+
+write_env() {
+  cat >"$STACK_DIR/env" <<ENV
+# Endpoints of the local stack, written by stack/stack.sh up. Source it: set -a; . $STACK_DIR/env; set +a
+AIRLOCK_KAFKA_BROKERS=$(kafka_bootstrap)
+AIRLOCK_REGISTRY_URL=$(registry_url)
+AIRLOCK_REDIS_URL=$(redis_url)
+AIRLOCK_STACK_PYTHON=$STACK_DIR/python/bin/python
+ENV
+}
+
+cmd_up() {
+  mkdir -p "$RUN" "$LOGS"
+  local started=() svc
+  need_java
+  resolve_kafka
+  resolve_registry
+  resolve_redis
+  resolve_python
+  for svc in "${SERVICES[@]}"; do
+    if alive "$svc"; then continue; fi
+    case "$svc" in
+      kafka) ensure_port_free kafka "$KAFKA_PORT"; ensure_port_free controller "$CONTROLLER_PORT"; start_kafka ;;
+      registry) ensure_port_free registry "$REGISTRY_PORT"; start_registry ;;
+      redis) ensure_port_free redis "$REDIS_PORT"; start_redis ;;
+    esac
+    started+=("$svc")
+  done
+  for svc in "${SERVICES[@]}"; do wait_healthy "$svc"; done
+  write_env
+  if [ ${#started[@]} -eq 0 ]; then say "already running"; else say "started: ${started[*]}"; fi
+  say "kafka    $(kafka_bootstrap)"
+  say "registry $(registry_url)"
+  say "redis    $(redis_url)"
+  say "env file $STACK_DIR/env (set -a; . $STACK_DIR/env; set +a)"
+}
+
+cmd_down() {
+  local svc pid i
+  for svc in "${SERVICES[@]}"; do
+    if alive "$svc"; then
+      pid="$(pid_of "$svc")"
+      kill -TERM "$pid" 2>/dev/null || true
+      for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      if kill -0 "$pid" 2>/dev/null; then say "$svc did not stop in 30s; killing"; kill -KILL "$pid" 2>/dev/null || true; fi
+      say "stopped $svc (pid $pid)"
+    fi
+    rm -f "$RUN/$svc.pid"
+  done
+}
+
+cmd_status() {
+  local svc bad=0 pid
+  for svc in "${SERVICES[@]}"; do
+    pid="$(pid_of "$svc")"
+    if alive "$svc"; then
+      if healthy "$svc"; then
+        printf '%-9s up         pid %-7s %s\n' "$svc" "$pid" "$(endpoint "$svc")"
+      else
+        printf '%-9s unhealthy  pid %-7s not answering at %s; log %s\n' "$svc" "$pid" "$(endpoint "$svc")" "$(log_of "$svc")"; bad=1
+      fi
+    elif [ -n "$pid" ]; then
+      printf '%-9s dead       pid %s is gone; log %s\n' "$svc" "$pid" "$(log_of "$svc")"; bad=1
+    else
+      printf '%-9s down\n' "$svc"; bad=1
+    fi
+  done
+  return $bad
+}
+endpoint() { case "$1" in kafka) kafka_bootstrap ;; registry) registry_url ;; redis) redis_url ;; esac; }
+
+cmd_logs() {
+  local svc="${1:-}" follow="${2:-}"
+  if [ -n "$svc" ] && [ "$svc" != "-f" ]; then
+    [ -f "$(log_of "$svc")" ] || die "no log for $svc at $(log_of "$svc")"
+    if [ "$follow" = "-f" ]; then exec tail -n 100 -F "$(log_of "$svc")"; fi
+    tail -n 100 "$(log_of "$svc")"
+  else
+    for svc in "${SERVICES[@]}"; do
+      printf '==> %s <==\n' "$(log_of "$svc")"; tail -n 20 "$(log_of "$svc")" 2>/dev/null || echo "(no log yet)"
+    done
+  fi
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  logs) shift; cmd_logs "$@" ;;
+  env) write_env; cat "$STACK_DIR/env" ;;
+  *) echo "usage: stack/stack.sh up|down|status|logs [kafka|registry|redis] [-f]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,83 @@
+/** Entry file of the validators stage: the only place it reads the environment. */
+import { loadConfig } from '../core/config.ts';
+import { loadContract, type RouteName } from '../core/contract.ts';
+import { toDlq } from '../core/dlq.ts';
+import { AirlockError } from '../core/errors.ts';
+import { Header, headersToMap } from '../core/headers.ts';
+import { createKafka } from '../core/kafka.ts';
+import { runStage } from '../core/lifecycle.ts';
+import { createLogger } from '../core/logger.ts';
+import { createRegistry, registerSchema } from '../core/registry.ts';
+import { provisionTopics } from '../core/topics.ts';
+import { childTraceparent } from '../core/trace.ts';
+import { createTransformLoop } from '../core/transform-loop.ts';
+import { validateRecord } from './validate.ts';
+
+const config = loadConfig(process.env);
+const logger = createLogger(config, 'validators');
+
+await runStage({
+  logger,
+  graceMs: config.shutdownGraceMs,
+  async start() {
+    const kafka = createKafka(config, logger, 'validators');
+    const admin = kafka.admin();
+    await admin.connect();
+    await provisionTopics(admin, config, logger);
+    await admin.disconnect();
+
+    const contracts = loadContract();
+    const registry = createRegistry(config);
+    // The validated topic carries one record type per route, so its subjects follow Confluent's
+    // TopicRecordNameStrategy: <topic>-<fully qualified record name>.
+    const schemaIds = new Map<RouteName, number>();
+    for (const [route, c] of contracts) {
+      const subject = `${config.topics.validated}-${c.recordSchema.namespace}.${c.recordSchema.name}`;
+      schemaIds.set(route, await registerSchema(registry, subject, c.recordSchema));
+    }
+
+    const loop = createTransformLoop({
+      kafka,
+      logger,
+      groupId: config.validators.groupId,
+      inputTopic: config.topics.ingress,
+      transactionalIdPrefix: config.transactionalIdPrefix,
+      async transform(input) {
+        const headers = headersToMap(input.message.headers);
+        const verdict = validateRecord(input.message.value, headers, contracts);
+        if (verdict.kind === 'rejected') {
+          logger.info(
+            {
+              traceId: headers[Header.traceId],
+              code: verdict.code,
+              rules: verdict.reasons.map((r) => r.rule),
+            },
+            'record rejected',
+          );
+          return [toDlq(config.topics.dlq, 'validators', input, headers, verdict)];
+        }
+        const id = schemaIds.get(verdict.route);
+        if (id === undefined) throw new AirlockError('INTERNAL', `no schema id for ${verdict.route}`);
+        let value: Buffer;
+        try {
+          value = await registry.encode(id, verdict.envelope);
+        } catch (cause) {
+          throw new AirlockError('REGISTRY_UNAVAILABLE', 'could not encode the envelope', { cause });
+        }
+        return [
+          {
+            topic: config.topics.validated,
+            message: {
+              key: verdict.key,
+              value,
+              headers: { ...headers, [Header.traceparent]: childTraceparent(headers[Header.traceparent]) },
+            },
+          },
+        ];
+      },
+    });
+    await loop.start();
+    logger.info({ input: config.topics.ingress, output: config.topics.validated }, 'validators consuming');
+    return { drain: () => loop.stop() };
+  },
+});
