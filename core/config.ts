@@ -63,6 +63,9 @@ export const configSchema = z
       // Issue #2 ships only the development mode; mTLS + JWT arrive with issue #3. There is no
       // default on purpose: running without authentication must be asked for by name.
       authMode: z.enum(['dev-insecure']),
+      // dev-insecure binds to loopback only, unless this is set (compose.yaml, where the container's
+      // port is published on the host's loopback alone).
+      devInsecureAllowNetwork: z.boolean().default(false),
     }),
     validators: z.strictObject({ groupId: z.string().min(1).default('airlock-validators') }),
     router: z.strictObject({ groupId: z.string().min(1).default('airlock-router') }),
@@ -73,11 +76,15 @@ export const configSchema = z
     shutdownGraceMs: ms.default(15000),
   })
   .superRefine((c, ctx) => {
-    if (c.ingress.authMode === 'dev-insecure' && !loopback.has(c.ingress.host)) {
+    if (
+      c.ingress.authMode === 'dev-insecure' &&
+      !c.ingress.devInsecureAllowNetwork &&
+      !loopback.has(c.ingress.host)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['ingress', 'authMode'],
-        message: `dev-insecure accepts unauthenticated requests and may only listen on loopback, not ${c.ingress.host}`,
+        message: `dev-insecure accepts unauthenticated requests and listens on loopback only, not ${c.ingress.host} (see AIRLOCK_INGRESS_DEV_INSECURE_ALLOW_NETWORK)`,
       });
     }
   });

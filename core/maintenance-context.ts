@@ -19,7 +19,7 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 const BADGE_HASH = /^[0-9a-f]{64}$/;
 // REG-ICAO-1: canonical display form, uppercase ASCII, at most one hyphen, no spaces. The per-state
 // table of REGULATORY.md §2 (REG-ICAO-2, CTX-REG-1) is applied on top of this by the rule sets.
-const CANONICAL_REGISTRATION = /^[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,6})?$/;
+const CANONICAL_REGISTRATION = /^(?=.{2,10}$)[A-Z0-9]+(?:-[A-Z0-9]+)?$/;
 // RFC 4648 §4 standard alphabet with correct padding, no whitespace, no URL-safe characters.
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 

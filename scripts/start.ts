@@ -32,7 +32,10 @@ function stopAll(signal: NodeJS.Signals): void {
 }
 
 for (const stage of STAGES) {
-  const child = spawn(process.execPath, [`${ROOT}${stage}/main.ts`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [`${ROOT}${stage}/main.ts`], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.set(stage, child);
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     process.stdout.write(`${line}\n`);

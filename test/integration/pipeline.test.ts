@@ -1,0 +1,203 @@
+/**
+ * End to end against the real stack: HTTP → ingress topic → validators → router → destination
+ * topic, each stage a real process. Counts records; decodes the destination record with Confluent's
+ * own Python client; and sends an invalid record to the DLQ.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { ErrorHeader, Header, lineageHeaders } from '../../core/headers.ts';
+import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
+import { ROOT } from '../../scripts/lib/stack-env.ts';
+import { endOffset, readTopic, testKafka, uid } from '../support/kafka.ts';
+import { type Pipeline, startPipeline } from '../support/pipeline.ts';
+import { HOW_TO_START, type Services, services } from '../support/services.ts';
+
+describe('pipeline end to end (real Kafka, registry, Redis)', () => {
+  let s: Services;
+  let p: Pipeline;
+
+  before(async () => {
+    s = await services();
+    p = await startPipeline(s);
+  });
+  after(async () => {
+    await p?.stop();
+  });
+
+  const post = (body: unknown, context = sampleContext()) =>
+    fetch(`${p.url}/v1/parts/trace`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-maintenance-context': contextHeader(context) },
+      body: JSON.stringify(body),
+    });
+
+  it('a posted record arrives exactly once in the parts-trace topic, and Confluent’s Python client decodes it', async () => {
+    const record = sampleRecord();
+    const context = sampleContext('D-AIBL');
+    const res = await post(record, context);
+    assert.equal(res.status, 202, await res.clone().text());
+    const { trace_id } = (await res.json()) as { trace_id: string };
+
+    const kafka = testKafka(s);
+    const arrived = await readTopic(kafka, p.topics.partsTrace, { expect: 1, settleMs: 3000 });
+    assert.equal(
+      arrived.length,
+      1,
+      `expected exactly one record in ${p.topics.partsTrace}\n${p.output('router')}`,
+    );
+    const [only] = arrived;
+    assert.equal(only?.headers[Header.traceId], trace_id);
+    assert.equal(only?.message.key?.toString(), 'D-AIBL');
+    assert.equal(only?.message.value?.[0], 0, 'Confluent wire format: magic byte 0');
+
+    // The ingress and validated topics hold it once too: nothing duplicated on the way.
+    const admin = kafka.admin();
+    await admin.connect();
+    assert.equal(await endOffset(admin, p.topics.ingress), 1);
+    assert.equal(await endOffset(admin, p.topics.dlq), 0);
+    await admin.disconnect();
+
+    // An independent consumer nobody here wrote: confluent-kafka's AvroDeserializer + SchemaRegistryClient.
+    const python = s.python ?? `${ROOT}.stack/python/bin/python`;
+    assert.ok(existsSync(python), `Confluent's Python client is not installed at ${python}. ${HOW_TO_START}`);
+    const run = spawnSync(
+      python,
+      [
+        `${ROOT}test/interop/confluent_consume.py`,
+        '--bootstrap',
+        s.brokers.join(','),
+        '--registry',
+        s.registryUrl,
+        '--topic',
+        p.topics.partsTrace,
+        '--group',
+        `py-${uid()}`,
+        '--count',
+        '1',
+        '--timeout',
+        '60',
+      ],
+      { encoding: 'utf8', timeout: 90000 },
+    );
+    assert.equal(run.status, 0, `python consumer failed:\n${run.stderr}`);
+    const decoded = JSON.parse(run.stdout.trim()) as {
+      key: string;
+      headers: Record<string, string>;
+      value: Record<string, unknown> & { payload: Record<string, unknown> };
+    };
+    assert.equal(decoded.key, 'D-AIBL');
+    assert.equal(decoded.headers[Header.traceId], trace_id);
+    const v = decoded.value;
+    assert.equal(v.trace_id, trace_id);
+    assert.equal(v.source, 'http');
+    assert.equal(v.route, 'parts-trace');
+    assert.deepEqual(v.maintenance_context, context);
+    assert.deepEqual(v.actor, { subject: 'dev-insecure', role: 'dev-insecure', client_cert_sha256: null });
+    assert.deepEqual(v.warnings, []);
+    const receivedAt = (v.received_at as { $datetime: string }).$datetime;
+    assert.equal(Date.parse(receivedAt), Date.parse(decoded.headers[Header.receivedAt] ?? ''));
+    // Field by field: every field sent arrives unchanged; every field not sent has its schema default.
+    for (const [field, sent] of Object.entries(record)) assert.deepEqual(v.payload[field], sent, field);
+    for (const field of [
+      'batch_lot_code',
+      'eligibility_doc_ref',
+      'conformity_ref',
+      'life_status',
+      'disposition',
+      'remarks',
+    ]) {
+      assert.equal(v.payload[field], null, field);
+    }
+    for (const field of ['standard_part', 'life_limited', 'temporary_same_product'])
+      assert.equal(v.payload[field], false, field);
+  });
+
+  it('an invalid record on the ingress topic lands in the DLQ with its reasons, and nowhere else', async () => {
+    const kafka = testKafka(s);
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    const traceId = crypto.randomUUID();
+    const context = sampleContext('N123AZ');
+    const bad = { ...sampleRecord(), aircraft_registration: 'N123AZ', serial_number: 12345, colour: 'red' };
+    await producer.send({
+      topic: p.topics.ingress,
+      acks: -1,
+      messages: [
+        {
+          key: 'N123AZ',
+          value: JSON.stringify(bad),
+          headers: lineageHeaders({
+            traceId,
+            route: 'parts-trace',
+            receivedAt: new Date().toISOString(),
+            source: 'edge',
+            subject: 'edge-station-7',
+            role: 'certifying_staff',
+            maintenanceContext: JSON.stringify(context),
+            traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+          }),
+        },
+      ],
+    });
+    await producer.disconnect();
+
+    const dlq = await readTopic(kafka, p.topics.dlq, { expect: 1 });
+    assert.equal(dlq.length, 1, p.output('validators'));
+    const [rec] = dlq;
+    assert.equal(rec?.headers[Header.traceId], traceId);
+    assert.equal(rec?.message.value?.toString(), JSON.stringify(bad), 'the original record, unchanged');
+    assert.equal(rec?.headers[ErrorHeader.stage], 'validators');
+    assert.equal(rec?.headers[ErrorHeader.code], 'SCHEMA_VIOLATION');
+    assert.equal(rec?.headers[ErrorHeader.ruleIds], 'AVRO-SCHEMA');
+    assert.deepEqual(JSON.parse(rec?.headers[ErrorHeader.paths] ?? '[]').sort(), [
+      '/colour',
+      '/serial_number',
+    ]);
+    const reasons = JSON.parse(rec?.headers[ErrorHeader.reasons] ?? '[]') as {
+      path: string;
+      message: string;
+    }[];
+    assert.ok(reasons.every((r) => r.message.length > 0));
+    assert.equal(rec?.headers[ErrorHeader.originalTopic], p.topics.ingress);
+    assert.match(rec?.headers[ErrorHeader.originalOffset] ?? '', /^\d+$/);
+    assert.match(rec?.headers[ErrorHeader.firstFailedAt] ?? '', /^\d{4}-\d\d-\d\dT/);
+
+    // It reached neither the validated nor the destination topic.
+    const validated = await readTopic(kafka, p.topics.validated, { expect: 2, timeoutMs: 3000, settleMs: 0 });
+    assert.ok(validated.every((r) => r.headers[Header.traceId] !== traceId));
+  });
+
+  it('a request rejected at the edge publishes nothing (ingress end offset unchanged)', async () => {
+    const kafka = testKafka(s);
+    const admin = kafka.admin();
+    await admin.connect();
+    const before = await endOffset(admin, p.topics.ingress);
+    const rejected = [
+      await post({ ...sampleRecord(), serial_number: 1 }),
+      await fetch(`${p.url}/v1/parts/trace`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      }),
+      await fetch(`${p.url}/v1/parts/trace`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'x-maintenance-context': contextHeader(sampleContext()) },
+        body: 'hello',
+      }),
+    ];
+    assert.deepEqual(
+      rejected.map((r) => r.status),
+      [422, 403, 415],
+    );
+    assert.equal(await endOffset(admin, p.topics.ingress), before);
+    await admin.disconnect();
+  });
+
+  it('answers /health/ready with every dependency up', async () => {
+    const res = await fetch(`${p.url}/health/ready`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { status: 'ready', checks: { kafka: 'up', registry: 'up' } });
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Runs Airlock's stages as real processes (node <stage>/main.ts) against the real services, with
+ * topics, consumer groups and transactional ids that belong to one test only.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { ROOT } from '../../scripts/lib/stack-env.ts';
+import { deleteTopics, testKafka, uid } from './kafka.ts';
+import type { Services } from './services.ts';
+
+export type StageName = 'ingress' | 'validators' | 'router';
+
+export interface Pipeline {
+  env: Record<string, string>;
+  topics: { ingress: string; validated: string; dlq: string; partsTrace: string };
+  url: string;
+  /** The last lines a stage printed, for failure messages. */
+  output(stage: StageName): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Parent environment without Airlock settings, so a developer's shell cannot leak into a test. */
+function cleanEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('AIRLOCK_')) out[k] = v;
+  return out;
+}
+
+export async function startPipeline(
+  s: Services,
+  stages: readonly StageName[] = ['ingress', 'validators', 'router'],
+): Promise<Pipeline> {
+  const prefix = `test-${uid()}`;
+  const port = await freePort();
+  const topics = {
+    ingress: `${prefix}.ingress`,
+    validated: `${prefix}.validated`,
+    dlq: `${prefix}.dlq`,
+    partsTrace: `${prefix}.parts-trace`,
+  };
+  const env: Record<string, string> = {
+    AIRLOCK_KAFKA_BROKERS: s.brokers.join(','),
+    AIRLOCK_REGISTRY_URL: s.registryUrl,
+    AIRLOCK_REDIS_URL: s.redisUrl,
+    AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
+    AIRLOCK_INGRESS_PORT: String(port),
+    AIRLOCK_TOPIC_INGRESS: topics.ingress,
+    AIRLOCK_TOPIC_VALIDATED: topics.validated,
+    AIRLOCK_TOPIC_DLQ: topics.dlq,
+    AIRLOCK_TOPIC_PARTS_TRACE: topics.partsTrace,
+    AIRLOCK_TOPIC_LOGBOOK: `${prefix}.logbook`,
+    AIRLOCK_TOPIC_COMPLIANCE_AUDIT: `${prefix}.compliance-audit`,
+    AIRLOCK_TOPIC_REPLAY_AUDIT: `${prefix}.replay-audit`,
+    AIRLOCK_VALIDATORS_GROUP_ID: `${prefix}-validators`,
+    AIRLOCK_ROUTER_GROUP_ID: `${prefix}-router`,
+    AIRLOCK_TRANSACTIONAL_ID_PREFIX: prefix,
+    AIRLOCK_SHUTDOWN_GRACE_MS: '20000',
+  };
+  const children = new Map<StageName, ChildProcess>();
+  const logs = new Map<StageName, string[]>();
+  const output = (stage: StageName) => (logs.get(stage) ?? []).slice(-40).join('\n');
+
+  const stop = async () => {
+    await Promise.all(
+      [...children.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 25000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    const admin = testKafka(s).admin();
+    await admin.connect();
+    await deleteTopics(admin, `${prefix}.`);
+    await admin.disconnect();
+  };
+
+  try {
+    await Promise.all(
+      stages.map(
+        (stage) =>
+          new Promise<void>((resolve, reject) => {
+            const child = spawn(process.execPath, [`${ROOT}${stage}/main.ts`], {
+              env: { ...cleanEnv(), ...env },
+              stdio: ['ignore', 'pipe', 'pipe'],
+            });
+            children.set(stage, child);
+            const lines: string[] = [];
+            logs.set(stage, lines);
+            const timer = setTimeout(
+              () => reject(new Error(`${stage} not ready within 60 s:\n${output(stage)}`)),
+              60000,
+            );
+            const onData = (chunk: Buffer) => {
+              for (const line of chunk.toString().split('\n')) {
+                if (!line) continue;
+                lines.push(line);
+                if (lines.length > 400) lines.shift();
+                if (line.includes('"msg":"lifecycle ready"')) {
+                  clearTimeout(timer);
+                  resolve();
+                }
+              }
+            };
+            child.stdout?.on('data', onData);
+            child.stderr?.on('data', onData);
+            child.once('exit', (code) => {
+              clearTimeout(timer);
+              reject(new Error(`${stage} exited with code ${code} during start-up:\n${output(stage)}`));
+            });
+          }),
+      ),
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { env, topics, url: `http://127.0.0.1:${port}`, output, stop };
+}

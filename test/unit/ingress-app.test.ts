@@ -1,0 +1,181 @@
+/**
+ * The ingress HTTP layer through fastify's inject(): order of checks, problem+json, and that a
+ * rejected request reaches no publisher. The publisher here is an in-memory recorder standing in
+ * for the Publisher interface only; the integration tests publish to the real broker.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { pino } from 'pino';
+import { loadConfig } from '../../core/config.ts';
+import { loadContract } from '../../core/contract.ts';
+import { AirlockError } from '../../core/errors.ts';
+import { Header } from '../../core/headers.ts';
+import { buildIngress } from '../../ingress/app.ts';
+import { createAuthenticator } from '../../ingress/identity.ts';
+import type { OutgoingRecord, Publisher } from '../../ingress/publisher.ts';
+import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
+
+const config = loadConfig({
+  AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
+  AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
+  AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
+  AIRLOCK_INGRESS_MAX_BODY_BYTES: '4096',
+});
+
+function setup(fail?: AirlockError) {
+  const published: OutgoingRecord[] = [];
+  const publisher: Publisher = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    publish: async (r) => {
+      if (fail) throw fail;
+      published.push(r);
+    },
+  };
+  const app = buildIngress({
+    config,
+    logger: pino({ level: 'silent' }),
+    contract: loadContract(),
+    publisher,
+    authenticate: createAuthenticator(config),
+    readiness: [{ name: 'kafka', check: async () => true }],
+  });
+  return { app, published };
+}
+
+const ctx = contextHeader(sampleContext());
+const body = JSON.stringify(sampleRecord());
+const post = (headers: Record<string, string | string[]>, payload: string = body) => ({
+  method: 'POST' as const,
+  url: '/v1/parts/trace',
+  headers: { 'content-type': 'application/json', 'x-maintenance-context': ctx, ...headers },
+  payload,
+});
+
+describe('ingress: POST /v1/parts/trace', () => {
+  it('answers 202 with a trace id and publishes the body as received, keyed by registration', async () => {
+    const { app, published } = setup();
+    const spaced = body.replace(/,/g, ', ');
+    const res = await app.inject(
+      post(
+        { 'idempotency-key': 'k-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+        spaced,
+      ),
+    );
+    assert.equal(res.statusCode, 202);
+    const { trace_id } = res.json() as { trace_id: string };
+    assert.match(trace_id, /^[0-9a-f-]{36}$/);
+    assert.equal(published.length, 1);
+    const [rec] = published;
+    assert.equal(rec?.value, spaced);
+    assert.equal(rec?.key, 'D-AIBL');
+    assert.equal(rec?.headers[Header.traceId], trace_id);
+    assert.equal(rec?.headers[Header.route], 'parts-trace');
+    assert.equal(rec?.headers[Header.source], 'http');
+    assert.equal(rec?.headers[Header.idempotencyKey], 'k-1');
+    assert.match(
+      rec?.headers[Header.traceparent] ?? '',
+      /^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/,
+    );
+    assert.deepEqual(
+      JSON.parse(rec?.headers[Header.maintenanceContext] ?? ''),
+      JSON.parse(Buffer.from(ctx, 'base64').toString()),
+    );
+  });
+
+  const rejections: [string, ReturnType<typeof post>, number, string][] = [
+    [
+      'missing context',
+      { ...post({}), headers: { 'content-type': 'application/json' } },
+      403,
+      'CONTEXT_INVALID',
+    ],
+    ['context not base64', post({ 'x-maintenance-context': '{"a":1}' }), 403, 'CONTEXT_INVALID'],
+    ['text/plain body', post({ 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'form body',
+      post({ 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'oversized body',
+      post({}, JSON.stringify({ ...sampleRecord(), remarks: 'x'.repeat(5000) })),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    ['malformed JSON', post({}, '{"part_number": '), 400, 'MALFORMED_JSON'],
+    ['empty body', post({}, ''), 400, 'MALFORMED_JSON'],
+    ['prototype pollution', post({}, '{"__proto__": {"admin": true}}'), 400, 'MALFORMED_JSON'],
+    [
+      'schema violation',
+      post({}, JSON.stringify({ ...sampleRecord(), serial_number: 42 })),
+      422,
+      'SCHEMA_VIOLATION',
+    ],
+  ];
+  for (const [name, req, status, code] of rejections) {
+    it(`${name} → ${status} problem+json, nothing published`, async () => {
+      const { app, published } = setup();
+      const res = await app.inject(req);
+      assert.equal(res.statusCode, status, res.body);
+      assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+      assert.equal(res.headers['cache-control'], 'no-store');
+      const problem = res.json() as {
+        status: number;
+        code: string;
+        title: string;
+        detail: string;
+        trace_id: string;
+      };
+      assert.equal(problem.status, status);
+      assert.equal(problem.code, code);
+      assert.ok(problem.title && problem.detail && problem.trace_id);
+      assert.doesNotMatch(res.body, /at .*\.ts:\d+/, 'no stack trace');
+      assert.equal(published.length, 0);
+    });
+  }
+
+  it('the context is checked before the body: bad context and bad body → 403', async () => {
+    const { app } = setup();
+    const res = await app.inject(post({ 'x-maintenance-context': 'nope' }, '{broken'));
+    assert.equal(res.statusCode, 403);
+  });
+
+  it('names every schema error by JSON pointer and rule', async () => {
+    const { app } = setup();
+    const res = await app.inject(
+      post({}, JSON.stringify({ ...sampleRecord(), serial_number: 42, colour: 'red' })),
+    );
+    const { errors } = res.json() as { errors: { path: string; rule: string; message: string }[] };
+    assert.deepEqual(errors.map((e) => e.path).sort(), ['/colour', '/serial_number']);
+    assert.ok(errors.every((e) => e.rule === 'AVRO-SCHEMA' && e.message));
+  });
+
+  it('answers 503 with Retry-After, never 202, when the broker does not acknowledge', async () => {
+    const { app, published } = setup(
+      new AirlockError('KAFKA_UNAVAILABLE', 'no acknowledgement within 10 ms'),
+    );
+    const res = await app.inject(post({}));
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.headers['retry-after'], '5');
+    assert.equal(published.length, 0);
+  });
+
+  it('answers unknown paths with a 404 problem', async () => {
+    const { app } = setup();
+    const res = await app.inject({ method: 'GET', url: '/v1/nope' });
+    assert.equal(res.statusCode, 404);
+    assert.equal((res.json() as { code: string }).code, 'NOT_FOUND');
+  });
+});
+
+describe('ingress: health', () => {
+  it('live is always 200; ready reflects its checks', async () => {
+    const { app } = setup();
+    assert.equal((await app.inject({ method: 'GET', url: '/health/live' })).statusCode, 200);
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    assert.equal(ready.statusCode, 200);
+    assert.deepEqual(ready.json(), { status: 'ready', checks: { kafka: 'up' } });
+  });
+});
