@@ -61,8 +61,9 @@ export const configSchema = z
       // How long a request waits for the broker's acknowledgement before it answers 503.
       publishTimeoutMs: ms.default(10000),
       // Issue #2 ships only the development mode; mTLS + JWT arrive with issue #3. There is no
-      // default on purpose: running without authentication must be asked for by name.
-      authMode: z.enum(['dev-insecure']),
+      // default on purpose: running without authentication must be asked for by name. Required
+      // by the ingress only (see loadConfig's stage).
+      authMode: z.enum(['dev-insecure']).optional(),
       // dev-insecure binds to loopback only, unless this is set (compose.yaml, where the container's
       // port is published on the host's loopback alone).
       devInsecureAllowNetwork: z.boolean().default(false),
@@ -90,6 +91,9 @@ export const configSchema = z
   });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Which process loads the configuration: settings only one stage needs are required by it alone. */
+export type StageName = 'ingress' | 'validators' | 'router' | 'tool';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -141,7 +145,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Builds the configuration from an environment (pass `process.env`), and validates it whole. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, stage: StageName): Config {
   const raw: Record<string, unknown> = { kafka: {}, registry: {}, redis: {}, topics: {}, ingress: {} };
   raw.validators = {};
   raw.router = {};
@@ -167,6 +171,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       const env = envNameFor(path);
       problems.push(`${env ?? path.join('.')} (${path.join('.')}): ${issue.message}`);
     }
+  }
+  if (parsed.success && stage === 'ingress' && parsed.data.ingress.authMode === undefined) {
+    problems.push('AIRLOCK_INGRESS_AUTH_MODE (ingress.authMode): required; the only mode until issue #3 is dev-insecure');
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(parsed.data);

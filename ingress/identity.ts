@@ -20,5 +20,7 @@ export function createAuthenticator(config: Config): Authenticator {
       const identity: Identity = Object.freeze({ subject: 'dev-insecure', role: 'dev-insecure' });
       return async () => identity;
     }
+    case undefined:
+      throw new Error('AIRLOCK_INGRESS_AUTH_MODE is required by the ingress');
   }
 }

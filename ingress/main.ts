@@ -10,7 +10,7 @@ import { buildIngress } from './app.ts';
 import { createAuthenticator } from './identity.ts';
 import { createKafkaPublisher } from './publisher.ts';
 
-const config = loadConfig(process.env);
+const config = loadConfig(process.env, 'ingress');
 const logger = createLogger(config, 'ingress');
 
 await runStage({

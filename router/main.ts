@@ -13,7 +13,7 @@ import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop, type OutputRecord } from '../core/transform-loop.ts';
 import { defaultRoutingTable, routeRecord } from './routing.ts';
 
-const config = loadConfig(process.env);
+const config = loadConfig(process.env, 'router');
 const logger = createLogger(config, 'router');
 
 await runStage({

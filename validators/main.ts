@@ -13,7 +13,7 @@ import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop } from '../core/transform-loop.ts';
 import { validateRecord } from './validate.ts';
 
-const config = loadConfig(process.env);
+const config = loadConfig(process.env, 'validators');
 const logger = createLogger(config, 'validators');
 
 await runStage({

@@ -12,7 +12,7 @@ const minimal = {
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, 'ingress');
   } catch (err) {
     assert.ok(err instanceof ConfigError);
     return [...err.problems];
@@ -22,7 +22,7 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('configuration', () => {
   it('fills defaults and freezes the result', () => {
-    const c = loadConfig(minimal);
+    const c = loadConfig(minimal, 'ingress');
     assert.deepEqual(c.kafka.brokers, ['127.0.0.1:9092']);
     assert.equal(c.topics.ingress, 'airlock.ingress.v1');
     assert.equal(c.topics.partsTrace, 'airlock.parts-trace.v1');
@@ -37,7 +37,7 @@ describe('configuration', () => {
       AIRLOCK_KAFKA_BROKERS: 'a:1, b:2',
       AIRLOCK_TOPIC_PARTITIONS: '6',
       AIRLOCK_TOPIC_PROVISION: 'false',
-    });
+    }, 'ingress');
     assert.deepEqual(c.kafka.brokers, ['a:1', 'b:2']);
     assert.equal(c.topics.partitions, 6);
     assert.equal(c.topics.provision, false);
@@ -64,7 +64,7 @@ describe('configuration', () => {
 
   it('leaves the stack, test and node bootstrap variables alone', () => {
     assert.doesNotThrow(() =>
-      loadConfig({ ...minimal, AIRLOCK_STACK_DIR: '/tmp/x', AIRLOCK_TEST_SERVICES: 'stack' }),
+      loadConfig({ ...minimal, AIRLOCK_STACK_DIR: '/tmp/x', AIRLOCK_TEST_SERVICES: 'stack' }, 'ingress'),
     );
   });
 
@@ -84,9 +84,12 @@ describe('configuration', () => {
     );
   });
 
-  it('refuses to run without authentication unless asked by name', () => {
+  it('refuses to run the ingress without authentication unless asked by name', () => {
     const { AIRLOCK_INGRESS_AUTH_MODE: _, ...noAuth } = minimal;
     assert.ok(problemsOf(noAuth).some((p) => p.startsWith('AIRLOCK_INGRESS_AUTH_MODE')));
+    // The consumers have no HTTP surface and need no auth mode.
+    assert.doesNotThrow(() => loadConfig(noAuth, 'validators'));
+    assert.doesNotThrow(() => loadConfig(noAuth, 'router'));
   });
 
   it('refuses dev-insecure on a non-loopback address', () => {
@@ -100,7 +103,7 @@ describe('configuration', () => {
         ...minimal,
         AIRLOCK_INGRESS_HOST: '0.0.0.0',
         AIRLOCK_INGRESS_DEV_INSECURE_ALLOW_NETWORK: 'true',
-      }),
+      }, 'ingress'),
     );
   });
 

@@ -20,7 +20,7 @@ const config = loadConfig({
   AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
   AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
   AIRLOCK_INGRESS_MAX_BODY_BYTES: '4096',
-});
+}, 'ingress');
 
 function setup(fail?: AirlockError) {
   const published: OutgoingRecord[] = [];
@@ -45,8 +45,9 @@ function setup(fail?: AirlockError) {
 
 const ctx = contextHeader(sampleContext());
 const body = JSON.stringify(sampleRecord());
-const post = (headers: Record<string, string | string[]>, payload: string = body) => ({
-  method: 'POST' as const,
+type Req = { method: 'POST'; url: string; headers: Record<string, string | string[]>; payload: string };
+const post = (headers: Record<string, string | string[]>, payload: string = body): Req => ({
+  method: 'POST',
   url: '/v1/parts/trace',
   headers: { 'content-type': 'application/json', 'x-maintenance-context': ctx, ...headers },
   payload,
@@ -83,7 +84,7 @@ describe('ingress: POST /v1/parts/trace', () => {
     );
   });
 
-  const rejections: [string, ReturnType<typeof post>, number, string][] = [
+  const rejections: [string, Req, number, string][] = [
     [
       'missing context',
       { ...post({}), headers: { 'content-type': 'application/json' } },

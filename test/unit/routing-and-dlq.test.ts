@@ -11,7 +11,7 @@ const config = loadConfig({
   AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
   AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
   AIRLOCK_TOPIC_PARTS_TRACE: 'x.parts',
-});
+}, 'ingress');
 
 describe('router: default routing table', () => {
   it('sends parts-trace to the configured parts-trace topic', () => {
