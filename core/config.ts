@@ -173,7 +173,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, st
     }
   }
   if (parsed.success && stage === 'ingress' && parsed.data.ingress.authMode === undefined) {
-    problems.push('AIRLOCK_INGRESS_AUTH_MODE (ingress.authMode): required; the only mode until issue #3 is dev-insecure');
+    problems.push(
+      'AIRLOCK_INGRESS_AUTH_MODE (ingress.authMode): required; the only mode until issue #3 is dev-insecure',
+    );
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(parsed.data);

@@ -200,4 +200,9 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { status: 'ready', checks: { kafka: 'up', registry: 'up' } });
   });
+
+  it('every stage drains and exits 0 on SIGTERM', async () => {
+    const codes = await p.stop();
+    assert.deepEqual(codes, { ingress: 0, validators: 0, router: 0 }, JSON.stringify(codes));
+  });
 });

@@ -55,7 +55,10 @@ describe('stack/stack.sh (a private stack on other ports)', () => {
     pids = { kafka: pid('kafka'), registry: pid('registry'), redis: pid('redis') };
     const envFile = readFileSync(`${dir}/env`, 'utf8');
     assert.match(envFile, new RegExp(`AIRLOCK_KAFKA_BROKERS=127.0.0.1:${ports.kafka}`));
-    assert.match(envFile, new RegExp(`AIRLOCK_REGISTRY_URL=http://127.0.0.1:${ports.registry}/apis/ccompat/v7`));
+    assert.match(
+      envFile,
+      new RegExp(`AIRLOCK_REGISTRY_URL=http://127.0.0.1:${ports.registry}/apis/ccompat/v7`),
+    );
   });
 
   it('a second up is a no-op', () => {
@@ -68,7 +71,8 @@ describe('stack/stack.sh (a private stack on other ports)', () => {
   it('status says up for all three', () => {
     const r = stack('status');
     assert.equal(r.status, 0, r.out);
-    for (const svc of ['kafka', 'registry', 'redis']) assert.match(r.out, new RegExp(`^${svc}\\s+up\\s`, 'm'));
+    for (const svc of ['kafka', 'registry', 'redis'])
+      assert.match(r.out, new RegExp(`^${svc}\\s+up\\s`, 'm'));
   });
 
   it('status tells the truth when a service is killed by hand, and up restarts only that one', async () => {
@@ -89,8 +93,10 @@ describe('stack/stack.sh (a private stack on other ports)', () => {
   it('down leaves no process and frees every port', async () => {
     const r = stack('down');
     assert.equal(r.status, 0, r.out);
-    for (const [svc, p] of Object.entries(pids)) assert.equal(running(p), false, `${svc} (pid ${p}) still runs`);
-    for (const port of Object.values(ports)) assert.equal(await portOpen(port), false, `port ${port} still open`);
+    for (const [svc, p] of Object.entries(pids))
+      assert.equal(running(p), false, `${svc} (pid ${p}) still runs`);
+    for (const port of Object.values(ports))
+      assert.equal(await portOpen(port), false, `port ${port} still open`);
     const status = stack('status');
     assert.notEqual(status.status, 0);
     assert.match(status.out, /^kafka\s+down$/m);

@@ -16,7 +16,8 @@ export interface Pipeline {
   url: string;
   /** The last lines a stage printed, for failure messages. */
   output(stage: StageName): string;
-  stop(): Promise<void>;
+  /** SIGTERM every stage, wait for it to exit, delete the test's topics; each stage's exit code. */
+  stop(): Promise<Partial<Record<StageName, number | null>>>;
 }
 
 async function freePort(): Promise<number> {
@@ -74,16 +75,22 @@ export async function startPipeline(
   const logs = new Map<StageName, string[]>();
   const output = (stage: StageName) => (logs.get(stage) ?? []).slice(-40).join('\n');
 
-  const stop = async () => {
+  let stopped: Promise<Partial<Record<StageName, number | null>>> | undefined;
+  const stopOnce = async () => {
+    const codes: Partial<Record<StageName, number | null>> = {};
     await Promise.all(
-      [...children.values()].map(
-        (child) =>
+      [...children].map(
+        ([stage, child]) =>
           new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const done = () => {
+              codes[stage] = child.exitCode;
+              resolve();
+            };
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             const kill = setTimeout(() => child.kill('SIGKILL'), 25000);
             child.once('exit', () => {
               clearTimeout(kill);
-              resolve();
+              done();
             });
             child.kill('SIGTERM');
           }),
@@ -93,6 +100,11 @@ export async function startPipeline(
     await admin.connect();
     await deleteTopics(admin, `${prefix}.`);
     await admin.disconnect();
+    return codes;
+  };
+  const stop = () => {
+    stopped ??= stopOnce();
+    return stopped;
   };
 
   try {

@@ -52,6 +52,29 @@ async function redisAnswers(url: string): Promise<void> {
   });
 }
 
+/** Checks that the services named by an environment answer; throws naming each one that does not. */
+export async function probeServices(env: NodeJS.ProcessEnv): Promise<Services> {
+  const brokers = (env.AIRLOCK_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const registryUrl = env.AIRLOCK_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+  const redisUrl = env.AIRLOCK_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const failures: string[] = [];
+  await kafkaAnswers(brokers).catch((e: unknown) =>
+    failures.push(`Kafka at ${brokers.join(',')}: ${String(e)}`),
+  );
+  await fetch(`${registryUrl}/subjects`, { signal: AbortSignal.timeout(3000) })
+    .then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    })
+    .catch((e: unknown) => failures.push(`schema registry at ${registryUrl}: ${String(e)}`));
+  await redisAnswers(redisUrl).catch((e: unknown) => failures.push(`Redis at ${redisUrl}: ${String(e)}`));
+  if (failures.length > 0) {
+    throw new Error(
+      `the real services the integration tests need are not reachable:\n  - ${failures.join('\n  - ')}\n${HOW_TO_START}`,
+    );
+  }
+  return { brokers, registryUrl, redisUrl, python: env.AIRLOCK_STACK_PYTHON };
+}
+
 let cached: Promise<Services> | undefined;
 
 export function services(): Promise<Services> {
@@ -60,26 +83,7 @@ export function services(): Promise<Services> {
       const { startContainers } = await import('./containers.ts');
       return startContainers();
     }
-    const env = withStackEnv(process.env);
-    const brokers = (env.AIRLOCK_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-    const registryUrl = env.AIRLOCK_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
-    const redisUrl = env.AIRLOCK_REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const failures: string[] = [];
-    await kafkaAnswers(brokers).catch((e: unknown) =>
-      failures.push(`Kafka at ${brokers.join(',')}: ${String(e)}`),
-    );
-    await fetch(`${registryUrl}/subjects`, { signal: AbortSignal.timeout(3000) })
-      .then((r) => {
-        if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      })
-      .catch((e: unknown) => failures.push(`schema registry at ${registryUrl}: ${String(e)}`));
-    await redisAnswers(redisUrl).catch((e: unknown) => failures.push(`Redis at ${redisUrl}: ${String(e)}`));
-    if (failures.length > 0) {
-      throw new Error(
-        `the real services the integration tests need are not reachable:\n  - ${failures.join('\n  - ')}\n${HOW_TO_START}`,
-      );
-    }
-    return { brokers, registryUrl, redisUrl, python: env.AIRLOCK_STACK_PYTHON };
+    return probeServices(withStackEnv(process.env));
   })();
   return cached;
 }

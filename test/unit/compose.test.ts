@@ -17,15 +17,25 @@ interface Service {
   healthcheck?: { test: string[] };
   ports?: string[];
 }
-const compose = parse(readFileSync(new URL('../../compose.yaml', import.meta.url), 'utf8'), { merge: true }) as {
+const compose = parse(readFileSync(new URL('../../compose.yaml', import.meta.url), 'utf8'), {
+  merge: true,
+}) as {
   services: Record<string, Service>;
 };
 const stages: StageName[] = ['ingress', 'validators', 'router'];
 
 describe('compose.yaml', () => {
   it('runs Kafka, a schema registry, Redis and the three stages, each with a health check', () => {
-    assert.deepEqual(Object.keys(compose.services).sort(), ['ingress', 'kafka', 'redis', 'registry', 'router', 'validators']);
-    for (const [name, svc] of Object.entries(compose.services)) assert.ok(svc.healthcheck?.test, `${name} has no healthcheck`);
+    assert.deepEqual(Object.keys(compose.services).sort(), [
+      'ingress',
+      'kafka',
+      'redis',
+      'registry',
+      'router',
+      'validators',
+    ]);
+    for (const [name, svc] of Object.entries(compose.services))
+      assert.ok(svc.healthcheck?.test, `${name} has no healthcheck`);
     assert.match(compose.services.kafka?.image ?? '', /^apache\/kafka:3\.9\./);
     assert.match(compose.services.registry?.image ?? '', /^apicurio\/apicurio-registry:3\.0\.9$/);
   });

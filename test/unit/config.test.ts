@@ -32,12 +32,15 @@ describe('configuration', () => {
   });
 
   it('parses lists, integers and booleans from the environment', () => {
-    const c = loadConfig({
-      ...minimal,
-      AIRLOCK_KAFKA_BROKERS: 'a:1, b:2',
-      AIRLOCK_TOPIC_PARTITIONS: '6',
-      AIRLOCK_TOPIC_PROVISION: 'false',
-    }, 'ingress');
+    const c = loadConfig(
+      {
+        ...minimal,
+        AIRLOCK_KAFKA_BROKERS: 'a:1, b:2',
+        AIRLOCK_TOPIC_PARTITIONS: '6',
+        AIRLOCK_TOPIC_PROVISION: 'false',
+      },
+      'ingress',
+    );
     assert.deepEqual(c.kafka.brokers, ['a:1', 'b:2']);
     assert.equal(c.topics.partitions, 6);
     assert.equal(c.topics.provision, false);
@@ -99,11 +102,14 @@ describe('configuration', () => {
       problems.join('\n'),
     );
     assert.doesNotThrow(() =>
-      loadConfig({
-        ...minimal,
-        AIRLOCK_INGRESS_HOST: '0.0.0.0',
-        AIRLOCK_INGRESS_DEV_INSECURE_ALLOW_NETWORK: 'true',
-      }, 'ingress'),
+      loadConfig(
+        {
+          ...minimal,
+          AIRLOCK_INGRESS_HOST: '0.0.0.0',
+          AIRLOCK_INGRESS_DEV_INSECURE_ALLOW_NETWORK: 'true',
+        },
+        'ingress',
+      ),
     );
   });
 

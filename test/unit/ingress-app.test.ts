@@ -15,12 +15,15 @@ import { createAuthenticator } from '../../ingress/identity.ts';
 import type { OutgoingRecord, Publisher } from '../../ingress/publisher.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 
-const config = loadConfig({
-  AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
-  AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
-  AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
-  AIRLOCK_INGRESS_MAX_BODY_BYTES: '4096',
-}, 'ingress');
+const config = loadConfig(
+  {
+    AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
+    AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
+    AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
+    AIRLOCK_INGRESS_MAX_BODY_BYTES: '4096',
+  },
+  'ingress',
+);
 
 function setup(fail?: AirlockError) {
   const published: OutgoingRecord[] = [];

@@ -6,12 +6,15 @@ import { ErrorHeader } from '../../core/headers.ts';
 import { childTraceparent, newTraceparent } from '../../core/trace.ts';
 import { defaultRoutingTable, routeRecord } from '../../router/routing.ts';
 
-const config = loadConfig({
-  AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
-  AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
-  AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
-  AIRLOCK_TOPIC_PARTS_TRACE: 'x.parts',
-}, 'ingress');
+const config = loadConfig(
+  {
+    AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
+    AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
+    AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
+    AIRLOCK_TOPIC_PARTS_TRACE: 'x.parts',
+  },
+  'ingress',
+);
 
 describe('router: default routing table', () => {
   it('sends parts-trace to the configured parts-trace topic', () => {
