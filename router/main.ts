@@ -1,14 +1,13 @@
 /** Entry file of the router stage: the only place it reads the environment. */
 import { loadConfig } from '../core/config.ts';
-import { isRouteName, loadContract, type RouteName } from '../core/contract.ts';
+import { isRouteName, type RouteName } from '../core/contract.ts';
 import { toDlq } from '../core/dlq.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
-import { createKafka } from '../core/kafka.ts';
 import { runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
-import { createRegistry, decodeRecord, registerSchema } from '../core/registry.ts';
-import { provisionTopics } from '../core/topics.ts';
+import { preparePipelineStage } from '../core/pipeline-stage.ts';
+import { decodeRecord, registerSchema } from '../core/registry.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop, type OutputRecord } from '../core/transform-loop.ts';
 import { defaultRoutingTable, routeRecord } from './routing.ts';
@@ -20,14 +19,7 @@ await runStage({
   logger,
   graceMs: config.shutdownGraceMs,
   async start() {
-    const kafka = createKafka(config, logger, 'router');
-    const admin = kafka.admin();
-    await admin.connect();
-    await provisionTopics(admin, config, logger);
-    await admin.disconnect();
-
-    const contracts = loadContract();
-    const registry = createRegistry(config);
+    const { kafka, contracts, registry } = await preparePipelineStage(config, logger, 'router');
     const table = defaultRoutingTable(config);
     // Each destination topic carries one record type, registered under <topic>-value
     // (TopicNameStrategy), which is what a downstream Confluent deserializer looks up by default.

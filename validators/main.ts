@@ -1,14 +1,13 @@
 /** Entry file of the validators stage: the only place it reads the environment. */
 import { loadConfig } from '../core/config.ts';
-import { loadContract, type RouteName } from '../core/contract.ts';
+import type { RouteName } from '../core/contract.ts';
 import { toDlq } from '../core/dlq.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
-import { createKafka } from '../core/kafka.ts';
 import { runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
-import { createRegistry, registerSchema } from '../core/registry.ts';
-import { provisionTopics } from '../core/topics.ts';
+import { preparePipelineStage } from '../core/pipeline-stage.ts';
+import { registerSchema } from '../core/registry.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop } from '../core/transform-loop.ts';
 import { validateRecord } from './validate.ts';
@@ -20,14 +19,7 @@ await runStage({
   logger,
   graceMs: config.shutdownGraceMs,
   async start() {
-    const kafka = createKafka(config, logger, 'validators');
-    const admin = kafka.admin();
-    await admin.connect();
-    await provisionTopics(admin, config, logger);
-    await admin.disconnect();
-
-    const contracts = loadContract();
-    const registry = createRegistry(config);
+    const { kafka, contracts, registry } = await preparePipelineStage(config, logger, 'validators');
     // The validated topic carries one record type per route, so its subjects follow Confluent's
     // TopicRecordNameStrategy: <topic>-<fully qualified record name>.
     const schemaIds = new Map<RouteName, number>();
