@@ -7,7 +7,15 @@
  * after a rebalance or a restart initialises the same transactional id, which bumps its epoch and
  * fences any zombie still holding the old producer (docs/adr/0002-exactly-once.md).
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import {
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  type Message,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 import { isRetriable } from './errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -59,7 +67,12 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     let p = producers.get(partition);
     if (!p) {
       const transactionalId = `${opts.transactionalIdPrefix}-${groupId}-${inputTopic}-${partition}`;
-      const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+      const producer = kafka.producer({
+        transactionalId,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       p = producer.connect().then(() => producer);
       p.catch(() => producers.delete(partition));
       producers.set(partition, p);

@@ -2,7 +2,7 @@
  * Publishes accepted records to the ingress topic through one idempotent producer with acks=all.
  * `publish` resolves only once the broker has acknowledged the record: that is what a 202 promises.
  */
-import type { Kafka, Producer } from 'kafkajs';
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { AirlockError } from '../core/errors.ts';
 import type { HeaderMap } from '../core/headers.ts';
 import type { Logger } from '../core/logger.ts';
