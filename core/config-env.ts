@@ -31,6 +31,8 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_INGRESS_PUBLISH_TIMEOUT_MS: { path: ['ingress', 'publishTimeoutMs'], kind: 'int' },
   AIRLOCK_INGRESS_AUTH_MODE: { path: ['ingress', 'authMode'], kind: 'string' },
   AIRLOCK_INGRESS_DEV_INSECURE_ALLOW_NETWORK: { path: ['ingress', 'devInsecureAllowNetwork'], kind: 'bool' },
+  AIRLOCK_RULES_CLOCK_SKEW_MS: { path: ['rules', 'clockSkewMs'], kind: 'int' },
+  AIRLOCK_RULES_SERIAL_CHECKSUM: { path: ['rules', 'serialChecksum'], kind: 'string' },
   AIRLOCK_VALIDATORS_GROUP_ID: { path: ['validators', 'groupId'], kind: 'string' },
   AIRLOCK_ROUTER_GROUP_ID: { path: ['router', 'groupId'], kind: 'string' },
   AIRLOCK_TRANSACTIONAL_ID_PREFIX: { path: ['transactionalIdPrefix'], kind: 'string' },

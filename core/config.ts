@@ -68,6 +68,12 @@ export const configSchema = z
       // port is published on the host's loopback alone).
       devInsecureAllowNetwork: z.boolean().default(false),
     }),
+    rules: z.strictObject({
+      // TIME-4: how far in the future a timestamp may be (TRACE-DATE-1).
+      clockSkewMs: z.number().int().min(0).max(3_600_000).default(300_000),
+      // SN-CHK-1: our MOD 37,36 convention; OEM serials carry no check character (REGULATORY.md §7.2).
+      serialChecksum: z.enum(['error', 'warn', 'off']).default('warn'),
+    }),
     validators: z.strictObject({ groupId: z.string().min(1).default('airlock-validators') }),
     router: z.strictObject({ groupId: z.string().min(1).default('airlock-router') }),
     transactionalIdPrefix: z.string().min(1).default('airlock'),
@@ -147,6 +153,7 @@ function deepFreeze<T>(value: T): T {
 /** Builds the configuration from an environment (pass `process.env`), and validates it whole. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, stage: StageName): Config {
   const raw: Record<string, unknown> = { kafka: {}, registry: {}, redis: {}, topics: {}, ingress: {} };
+  raw.rules = {};
   raw.validators = {};
   raw.router = {};
   raw.log = {};

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, retriable: false, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, title: 'Unsupported media type' },
   SCHEMA_VIOLATION: { status: 422, retriable: false, title: 'Schema violation' },
+  RULE_VIOLATION: { status: 422, retriable: false, title: 'Recordkeeping rule violation' },
   KAFKA_UNAVAILABLE: { status: 503, retriable: true, title: 'Kafka unavailable' },
   REGISTRY_UNAVAILABLE: { status: 503, retriable: true, title: 'Schema registry unavailable' },
   UNDECODABLE_RECORD: { status: null, retriable: false, title: 'Undecodable record' },

@@ -11,6 +11,7 @@ import { AirlockError } from '../core/errors.ts';
 import { lineageHeaders } from '../core/headers.ts';
 import type { Logger } from '../core/logger.ts';
 import { decodeContextHeader, type MaintenanceContext } from '../core/maintenance-context.ts';
+import { judge } from '../core/rules/catalogue.ts';
 import { checkAgainst } from '../core/schema-check.ts';
 import { childTraceparent } from '../core/trace.ts';
 import type { Authenticator, Identity } from './identity.ts';
@@ -60,7 +61,6 @@ export function buildIngress(deps: IngressDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: config.ingress.maxBodyBytes,
-    disableRequestLogging: false,
     return503OnClosing: true,
     requestTimeout: 30000,
   });
@@ -153,6 +153,19 @@ function registerRecordRoute(
     if (!checked.ok) {
       throw new AirlockError('SCHEMA_VIOLATION', 'the record does not match its schema', {
         reasons: checked.reasons,
+      });
+    }
+    // The same rules the validators apply (core/rules): a client learns of a fixable error at once.
+    const { errors } = judge(route, checked.value, context, deps.config.rules, new Date());
+    if (errors.length > 0) {
+      const reasons = errors.map(({ rule, path, message }) => ({
+        code: 'RULE_VIOLATION' as const,
+        rule,
+        path,
+        message,
+      }));
+      throw new AirlockError('RULE_VIOLATION', 'the record breaks recordkeeping rules of its rule set', {
+        reasons,
       });
     }
     const idempotencyKey = req.headers['idempotency-key'];

@@ -36,7 +36,7 @@ await runStage({
       transactionalIdPrefix: config.transactionalIdPrefix,
       async transform(input) {
         const headers = headersToMap(input.message.headers);
-        const verdict = validateRecord(input.message.value, headers, contracts);
+        const verdict = validateRecord(input.message.value, headers, contracts, config.rules, new Date());
         if (verdict.kind === 'rejected') {
           logger.info(
             {

@@ -7,6 +7,8 @@ import { isRouteName } from '../core/contract.ts';
 import type { Rejection } from '../core/dlq.ts';
 import { Header, type HeaderMap, LineageError, readLineage } from '../core/headers.ts';
 import { checkContext } from '../core/maintenance-context.ts';
+import { judge, RULES_VERSION } from '../core/rules/catalogue.ts';
+import type { RuleParams } from '../core/rules/types.ts';
 import { checkAgainst } from '../core/schema-check.ts';
 
 export type Verdict =
@@ -23,6 +25,8 @@ export function validateRecord(
   value: Buffer | null,
   headers: HeaderMap,
   contracts: ReadonlyMap<RouteName, RouteContract>,
+  params: RuleParams,
+  now: Date,
 ): Verdict {
   let lineage: ReturnType<typeof readLineage>;
   try {
@@ -59,6 +63,20 @@ export function validateRecord(
   const checked = checkAgainst(contract.payloadType, body);
   if (!checked.ok) return { kind: 'rejected', code: 'SCHEMA_VIOLATION', reasons: checked.reasons };
 
+  const judgement = judge(route, checked.value, ctx.context, params, now);
+  if (judgement.errors.length > 0) {
+    return {
+      kind: 'rejected',
+      code: 'RULE_VIOLATION',
+      reasons: judgement.errors.map(({ rule, path, message }) => ({
+        code: 'RULE_VIOLATION',
+        rule,
+        path,
+        message,
+      })),
+    };
+  }
+
   const envelope = {
     trace_id: lineage.traceId,
     received_at: receivedAt,
@@ -71,10 +89,9 @@ export function validateRecord(
       role: lineage.role,
       client_cert_sha256: lineage.clientCertSha256 ?? null,
     },
-    // Rule sets (REGULATORY.md) are applied from issue #4 on; until then none is recorded.
-    rule_set: null,
-    rule_set_version: null,
-    warnings: [],
+    rule_set: judgement.ruleSet,
+    rule_set_version: RULES_VERSION,
+    warnings: judgement.warnings.map(({ rule, path, message }) => ({ rule, path, message })),
     payload: checked.value,
   };
   if (!contract.recordType.isValid(envelope)) {

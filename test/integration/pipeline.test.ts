@@ -96,6 +96,8 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     assert.deepEqual(v.maintenance_context, context);
     assert.deepEqual(v.actor, { subject: 'dev-insecure', role: 'dev-insecure', client_cert_sha256: null });
     assert.deepEqual(v.warnings, []);
+    assert.equal(v.rule_set, 'EASA');
+    assert.equal(v.rule_set_version, 'airlock-rules/1');
     const receivedAt = (v.received_at as { $datetime: string }).$datetime;
     assert.equal(Date.parse(receivedAt), Date.parse(decoded.headers[Header.receivedAt] ?? ''));
     // Field by field: every field sent arrives unchanged; every field not sent has its schema default.
@@ -169,6 +171,52 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     assert.ok(validated.every((r) => r.headers[Header.traceId] !== traceId));
   });
 
+  it('a record that breaks a recordkeeping rule lands in the DLQ with the rule ids (validators re-check what skips the ingress)', async () => {
+    const kafka = testKafka(s);
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    const traceId = crypto.randomUUID();
+    // EASA aircraft, installed without a Form 1 reference, in the future: TRACE-CERT-EASA and TRACE-DATE-1.
+    const bad = {
+      ...sampleRecord(),
+      airworthiness_certificate_ref: null,
+      installation_date: '2999-01-01T00:00:00Z',
+    };
+    await producer.send({
+      topic: p.topics.ingress,
+      acks: -1,
+      messages: [
+        {
+          key: 'D-AIBL',
+          value: JSON.stringify(bad),
+          headers: lineageHeaders({
+            traceId,
+            route: 'parts-trace',
+            receivedAt: new Date().toISOString(),
+            source: 'edge',
+            subject: 'edge-station-7',
+            role: 'certifying_staff',
+            maintenanceContext: JSON.stringify(sampleContext('D-AIBL')),
+            traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+          }),
+        },
+      ],
+    });
+    await producer.disconnect();
+    const dlq = await readTopic(kafka, p.topics.dlq, { expect: 2 });
+    const rec = dlq.find((r) => r.headers[Header.traceId] === traceId);
+    assert.ok(rec, p.output('validators'));
+    assert.equal(rec.headers[ErrorHeader.code], 'RULE_VIOLATION');
+    assert.deepEqual((rec.headers[ErrorHeader.ruleIds] ?? '').split(',').sort(), [
+      'TRACE-CERT-EASA',
+      'TRACE-DATE-1',
+    ]);
+    assert.deepEqual(JSON.parse(rec.headers[ErrorHeader.paths] ?? '[]').sort(), [
+      '/airworthiness_certificate_ref',
+      '/installation_date',
+    ]);
+  });
+
   it('a request rejected at the edge publishes nothing (ingress end offset unchanged)', async () => {
     const kafka = testKafka(s);
     const admin = kafka.admin();
@@ -176,6 +224,7 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     const before = await endOffset(admin, p.topics.ingress);
     const rejected = [
       await post({ ...sampleRecord(), serial_number: 1 }),
+      await post({ ...sampleRecord(), airworthiness_certificate_ref: 'FAA--' }),
       await fetch(`${p.url}/v1/parts/trace`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -156,6 +156,23 @@ describe('ingress: POST /v1/parts/trace', () => {
     assert.ok(errors.every((e) => e.rule === 'AVRO-SCHEMA' && e.message));
   });
 
+  it('applies the same recordkeeping rules as the validators: 422 RULE_VIOLATION with rule ids', async () => {
+    const { app, published } = setup();
+    const res = await app.inject(
+      post({}, JSON.stringify({ ...sampleRecord(), airworthiness_certificate_ref: 'EASA-DE.145.0123-1' })),
+    );
+    assert.equal(res.statusCode, 422, res.body);
+    const problem = res.json() as { code: string; errors: { rule: string; path: string }[] };
+    assert.equal(problem.code, 'RULE_VIOLATION');
+    assert.deepEqual(problem.errors.map((e) => e.rule).sort(), [
+      'ACR-EASA-1',
+      'ACR-SEED-1',
+      'TRACE-CERT-EASA',
+    ]);
+    assert.ok(problem.errors.every((e) => e.path === '/airworthiness_certificate_ref'));
+    assert.equal(published.length, 0);
+  });
+
   it('answers 503 with Retry-After, never 202, when the broker does not acknowledge', async () => {
     const { app, published } = setup(
       new AirlockError('KAFKA_UNAVAILABLE', 'no acknowledgement within 10 ms'),

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadContract } from '../../core/contract.ts';
 import { Header, lineageHeaders } from '../../core/headers.ts';
-import { validateRecord } from '../../validators/validate.ts';
+import { DEFAULT_RULE_PARAMS } from '../../core/rules/types.ts';
+import { validateRecord as validateWith } from '../../validators/validate.ts';
 
 const contracts = loadContract();
 const context = {
@@ -27,8 +28,12 @@ const body = {
   serial_number: 'SN12345K',
   installation_status: 'installed',
   installation_date: '2025-03-01T10:00:00Z',
+  airworthiness_certificate_ref: 'EASA-DE-145-0123-F1-2025-000481',
 };
 const value = (v: unknown) => Buffer.from(JSON.stringify(v));
+const NOW = new Date('2025-06-01T00:00:00Z');
+const validateRecord = (v: Buffer | null, h: Record<string, string>, c: typeof contracts) =>
+  validateWith(v, h, c, DEFAULT_RULE_PARAMS, NOW);
 
 describe('validators: validateRecord', () => {
   it('wraps a valid record in the envelope with its lineage, keyed by registration', () => {
@@ -57,6 +62,31 @@ describe('validators: validateRecord', () => {
     assert.ok(v.kind === 'rejected');
     assert.equal(v.code, 'SCHEMA_VIOLATION');
     assert.deepEqual(v.reasons.map((r) => r.path).sort(), ['/extra', '/serial_number']);
+  });
+
+  it('records the rule set, its version and WARN findings in the envelope', () => {
+    const v = validateRecord(value({ ...body, serial_number: 'SN12345' }), headers, contracts);
+    assert.ok(v.kind === 'valid');
+    assert.equal(v.envelope.rule_set, 'EASA');
+    assert.match(String(v.envelope.rule_set_version), /^airlock-rules\//);
+    assert.deepEqual(v.envelope.warnings, [
+      {
+        rule: 'SN-CHK-1',
+        path: '/serial_number',
+        message: 'the last character is not the MOD 37,36 check character',
+      },
+    ]);
+  });
+
+  it('rejects an ERROR rule violation with its rule ids and paths', () => {
+    const v = validateRecord(
+      value({ ...body, airworthiness_certificate_ref: null, installation_date: '2025-07-01T00:00:00Z' }),
+      headers,
+      contracts,
+    );
+    assert.ok(v.kind === 'rejected');
+    assert.equal(v.code, 'RULE_VIOLATION');
+    assert.deepEqual(v.reasons.map((r) => r.rule).sort(), ['TRACE-CERT-EASA', 'TRACE-DATE-1']);
   });
 
   it('rejects a record whose lineage headers are missing or wrong', () => {

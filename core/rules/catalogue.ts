@@ -1,0 +1,102 @@
+/**
+ * The rules Airlock implements, and how a record is judged by them. The same evaluation serves the
+ * ingress (synchronous 422) and the validators (authoritative), so they cannot disagree.
+ * docs/rules.md lists every rule id of REGULATORY.md with its status; a test keeps the two in step.
+ */
+import type { RouteName } from '../contract.ts';
+import type { MaintenanceContext } from '../maintenance-context.ts';
+import { ACR_DATE_1 } from './acr/ACR-DATE-1.ts';
+import { ACR_EASA_1 } from './acr/ACR-EASA-1.ts';
+import { ACR_FAA_1 } from './acr/ACR-FAA-1.ts';
+import { ACR_SEED_1 } from './acr/ACR-SEED-1.ts';
+import { ACR_STATUS_1 } from './acr/ACR-STATUS-1.ts';
+import { LOT_FMT_1 } from './part/LOT-FMT-1.ts';
+import { PART_ID_1 } from './part/PART-ID-1.ts';
+import { PART_STAT_1 } from './part/PART-STAT-1.ts';
+import { PN_FMT_1 } from './part/PN-FMT-1.ts';
+import { SN_CHK_1 } from './part/SN-CHK-1.ts';
+import { SN_FMT_1 } from './part/SN-FMT-1.ts';
+import { REG_ICAO_2 } from './reg/REG-ICAO-2.ts';
+import { REG_N_1 } from './reg/REG-N-1.ts';
+import { TRACE_REG_1 } from './reg/TRACE-REG-1.ts';
+import { ruleSetFor } from './registration.ts';
+import { TIME_1 } from './time/TIME-1.ts';
+import { TIME_2 } from './time/TIME-2.ts';
+import { TIME_5 } from './time/TIME-5.ts';
+import { TRACE_CERT_EASA } from './trace/TRACE-CERT-EASA.ts';
+import { TRACE_CERT_FAA } from './trace/TRACE-CERT-FAA.ts';
+import { TRACE_DATE_1 } from './trace/TRACE-DATE-1.ts';
+import { TRACE_LLP_1 } from './trace/TRACE-LLP-1.ts';
+import { TRACE_LLP_2 } from './trace/TRACE-LLP-2.ts';
+import { type Finding, finding, type Payload, type Rule, type RuleParams, type RuleSet } from './types.ts';
+
+/** Recorded in every envelope (rule_set_version): which rules and parameters judged the record. */
+export const RULES_VERSION = 'airlock-rules/1';
+
+export const RULES: readonly Rule[] = [
+  REG_ICAO_2,
+  REG_N_1,
+  TRACE_REG_1,
+  TIME_1,
+  TIME_2,
+  TIME_5,
+  SN_FMT_1,
+  SN_CHK_1,
+  PN_FMT_1,
+  LOT_FMT_1,
+  PART_ID_1,
+  PART_STAT_1,
+  ACR_SEED_1,
+  ACR_FAA_1,
+  ACR_EASA_1,
+  ACR_STATUS_1,
+  ACR_DATE_1,
+  TRACE_DATE_1,
+  TRACE_CERT_EASA,
+  TRACE_CERT_FAA,
+  TRACE_LLP_1,
+  TRACE_LLP_2,
+];
+
+export interface Judgement {
+  ruleSet: RuleSet;
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+/**
+ * Applies every rule of the record's rule set (from its state of registry, CTX-RS-1). Under OTHER
+ * only the structural rules run, and the record is flagged for review (REGULATORY.md §0).
+ */
+export function judge(
+  route: RouteName,
+  record: Payload,
+  context: MaintenanceContext,
+  params: RuleParams,
+  now: Date,
+): Judgement {
+  const ruleSet = ruleSetFor(context.aircraft_registration);
+  const ctx = { now, ruleSet, context, params };
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    if (rule.routes !== 'all' && !rule.routes.includes(route)) continue;
+    if (!rule.ruleSets.includes(ruleSet)) continue;
+    if (ruleSet === 'OTHER' && !rule.structural) continue;
+    findings.push(...rule.check(record, ctx));
+  }
+  if (ruleSet === 'OTHER') {
+    findings.push(
+      finding(
+        'CTX-RS-1',
+        'WARN',
+        '/aircraft_registration',
+        'state of registry outside FAA/EASA/UK CAA: structural rules only, send for review',
+      ),
+    );
+  }
+  return {
+    ruleSet,
+    errors: findings.filter((f) => f.severity === 'ERROR'),
+    warnings: findings.filter((f) => f.severity === 'WARN'),
+  };
+}

@@ -1,0 +1,57 @@
+/** What a rule of REGULATORY.md is: a pure function with an id, from (record, context) to findings. */
+import type { RouteName } from '../contract.ts';
+import type { MaintenanceContext } from '../maintenance-context.ts';
+
+export const RULE_SETS = ['FAA', 'EASA', 'UK_CAA', 'OTHER'] as const;
+export type RuleSet = (typeof RULE_SETS)[number];
+export type Severity = 'ERROR' | 'WARN';
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** JSON pointer into the payload ("" for the request context). */
+  path: string;
+  message: string;
+}
+
+export interface RuleParams {
+  /** TIME-4: how far in the future a timestamp may be. */
+  clockSkewMs: number;
+  /** SN-CHK-1: ERROR for issuer-controlled serials, WARN otherwise, or off. */
+  serialChecksum: 'error' | 'warn' | 'off';
+}
+
+export const DEFAULT_RULE_PARAMS: RuleParams = Object.freeze({
+  clockSkewMs: 5 * 60_000,
+  serialChecksum: 'warn',
+});
+
+export interface RuleContext {
+  now: Date;
+  ruleSet: RuleSet;
+  context: MaintenanceContext;
+  params: RuleParams;
+}
+
+export type Payload = Readonly<Record<string, unknown>>;
+
+export interface Rule {
+  readonly id: string;
+  /** Routes the rule reads; 'all' for rules about the request context. */
+  readonly routes: readonly RouteName[] | 'all';
+  readonly ruleSets: readonly RuleSet[];
+  /** Format-only rules: the only ones applied under rule set OTHER (REGULATORY.md §0). */
+  readonly structural: boolean;
+  check(record: Payload, ctx: RuleContext): Finding[];
+}
+
+export const ALL_RULE_SETS = RULE_SETS;
+
+export const finding = (rule: string, severity: Severity, path: string, message: string): Finding => ({
+  rule,
+  severity,
+  path,
+  message,
+});
+
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
