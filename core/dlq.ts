@@ -3,8 +3,8 @@
  * stage rejected it, why (code, rule ids, JSON pointers, messages) and where it came from.
  */
 import type { Message } from 'kafkajs';
-import type { ErrorCode, Reason } from './errors.ts';
-import { ErrorHeader, type HeaderMap } from './headers.ts';
+import type { AirlockError, ErrorCode, Reason } from './errors.ts';
+import { ErrorHeader, type HeaderMap, headersToMap } from './headers.ts';
 import type { InputRecord, OutputRecord } from './transform-loop.ts';
 
 export type StageName = 'ingress' | 'validators' | 'router';
@@ -55,4 +55,18 @@ export function toDlq(
     },
   };
   return { topic: dlqTopic, message };
+}
+
+/** The DLQ output for a record whose processing failed with a permanent AirlockError. */
+export function dlqForError(
+  dlqTopic: string,
+  stage: StageName,
+  input: InputRecord,
+  err: AirlockError,
+): OutputRecord {
+  const reasons =
+    err.reasons.length > 0
+      ? [...err.reasons]
+      : [{ code: err.code, rule: 'PIPELINE', path: '', message: err.message }];
+  return toDlq(dlqTopic, stage, input, headersToMap(input.message.headers), { code: err.code, reasons });
 }

@@ -76,3 +76,11 @@ export async function runStage(opts: {
     process.exit(1);
   }
 }
+
+/** For a failure the stage cannot recover from in-process: log it and exit 1 for the supervisor. */
+export function exitOnFatal(logger: Logger): (error: Error) => void {
+  return (error) => {
+    logger.fatal({ err: error }, 'stopped for good; exiting so that the supervisor restarts the stage');
+    process.exit(1);
+  };
+}

@@ -76,3 +76,24 @@ export async function decodeRecord(
     });
   }
 }
+
+/**
+ * Encodes a value with a registered schema id. A value that does not fit the schema is a permanent
+ * fault (a bug upstream: the DLQ, not a retry); failing to fetch the schema is transient.
+ */
+export async function encodeRecord(
+  registry: SchemaRegistry,
+  schemaId: number,
+  value: unknown,
+): Promise<Buffer> {
+  try {
+    return await registry.encode(schemaId, value);
+  } catch (cause) {
+    // The package does not export its error classes from its entry point; its validation error is
+    // recognised by its class name (a type tag, not a message).
+    if ((cause as Error | undefined)?.name === 'ConfluentSchemaRegistryValidationError') {
+      throw new AirlockError('SCHEMA_VIOLATION', `the value does not fit schema id ${schemaId}`, { cause });
+    }
+    throw new AirlockError('REGISTRY_UNAVAILABLE', `could not encode with schema id ${schemaId}`, { cause });
+  }
+}

@@ -16,7 +16,7 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
-import { isRetriable } from './errors.ts';
+import { AirlockError, isRetriable } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 export interface OutputRecord {
@@ -43,6 +43,10 @@ export interface TransformLoopOptions {
   inputTopic: string;
   transactionalIdPrefix: string;
   transform: Transform;
+  /** The DLQ output for a record whose transform failed with a permanent (non-retriable) error. */
+  deadLetter: (input: InputRecord, error: AirlockError) => OutputRecord;
+  /** The consumer stopped for good (kafkajs will not restart it): the stage must not look healthy. */
+  onFatal: (error: Error) => void;
 }
 
 export interface TransformLoop {
@@ -85,7 +89,15 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     const log = logger.child({ topic: batch.topic, partition: batch.partition });
     const outputs: OutputRecord[] = [];
     for (const message of batch.messages) {
-      outputs.push(...(await opts.transform({ topic: batch.topic, partition: batch.partition, message })));
+      const input = { topic: batch.topic, partition: batch.partition, message };
+      try {
+        outputs.push(...(await opts.transform(input)));
+      } catch (err) {
+        // Retry or DLQ is decided by `retriable`: a permanent fault must not block the partition.
+        if (isRetriable(err) || !(err instanceof AirlockError)) throw err;
+        log.warn({ err, offset: message.offset }, 'permanent failure; record sent to the DLQ');
+        outputs.push(opts.deadLetter(input, err));
+      }
     }
     const producer = await producerFor(batch.partition);
     const tx = await producer.transaction();
@@ -126,6 +138,19 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
       return committed;
     },
     async start() {
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) opts.onFatal(payload.error);
+      });
+      // Producers of partitions this process no longer owns are closed: the new owner fences them
+      // anyway, and a fenced producer must never be reused if the partition comes back.
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const owned = new Set(payload.memberAssignment[inputTopic] ?? []);
+        for (const [partition, p] of producers) {
+          if (owned.has(partition)) continue;
+          producers.delete(partition);
+          void p.then((producer) => producer.disconnect()).catch(() => undefined);
+        }
+      });
       await consumer.connect();
       await consumer.subscribe({ topic: inputTopic, fromBeginning: true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });

@@ -147,8 +147,9 @@ function registerRecordRoute(
 
   app.post(ROUTES[route].httpPath, { onRequest: preBody }, async (req, reply) => {
     const { traceId, identity, context, rawBody } = req.airlock ?? {};
-    if (!traceId || !identity || !context || rawBody === undefined)
-      throw new AirlockError('INTERNAL', 'request state missing');
+    if (!traceId || !identity || !context) throw new AirlockError('INTERNAL', 'request state missing');
+    // No content-type and no body: fastify parsed nothing.
+    if (rawBody === undefined) throw new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
     const checked = checkAgainst(contract.payloadType, req.body);
     if (!checked.ok) {
       throw new AirlockError('SCHEMA_VIOLATION', 'the record does not match its schema', {

@@ -25,10 +25,13 @@ export function createKafkaPublisher(opts: {
   timeoutMs: number;
   logger: Logger;
 }): Publisher {
+  // The Java client's partitioner (murmur2 of the key), so an aircraft's records land on the same
+  // partition whichever client wrote them.
   const producer: Producer = opts.kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   return {
     connect: () => producer.connect(),

@@ -1,13 +1,13 @@
 /** Entry file of the router stage: the only place it reads the environment. */
 import { loadConfig } from '../core/config.ts';
 import { isRouteName, type RouteName } from '../core/contract.ts';
-import { toDlq } from '../core/dlq.ts';
+import { dlqForError, toDlq } from '../core/dlq.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
-import { runStage } from '../core/lifecycle.ts';
+import { exitOnFatal, runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { preparePipelineStage } from '../core/pipeline-stage.ts';
-import { decodeRecord, registerSchema } from '../core/registry.ts';
+import { decodeRecord, encodeRecord, registerSchema } from '../core/registry.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop, type OutputRecord } from '../core/transform-loop.ts';
 import { defaultRoutingTable, routeRecord } from './routing.ts';
@@ -38,6 +38,8 @@ await runStage({
       groupId: config.router.groupId,
       inputTopic: config.topics.validated,
       transactionalIdPrefix: config.transactionalIdPrefix,
+      deadLetter: (input, err) => dlqForError(config.topics.dlq, 'router', input, err),
+      onFatal: exitOnFatal(logger),
       async transform(input) {
         const headers = headersToMap(input.message.headers);
         let envelope: Record<string, unknown>;
@@ -65,12 +67,7 @@ await runStage({
         for (const topic of destinations) {
           const id = destinationIds.get(topic);
           if (id === undefined) throw new AirlockError('INTERNAL', `no schema id for ${topic}`);
-          let value: Buffer;
-          try {
-            value = await registry.encode(id, envelope);
-          } catch (cause) {
-            throw new AirlockError('REGISTRY_UNAVAILABLE', `could not encode for ${topic}`, { cause });
-          }
+          const value = await encodeRecord(registry, id, envelope);
           outputs.push({ topic, message: { key: input.message.key, value, headers: outHeaders } });
         }
         logger.debug({ traceId: headers[Header.traceId], route: route as RouteName, destinations }, 'routed');

@@ -32,9 +32,12 @@ function stopAll(signal: NodeJS.Signals): void {
 }
 
 for (const stage of STAGES) {
+  // Own process group (detached): Ctrl-C reaches start.ts alone, which sends each stage one SIGTERM
+  // to drain; a second signal would make a stage exit at once.
   const child = spawn(process.execPath, [`${ROOT}${stage}/main.ts`], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
   });
   children.set(stage, child);
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {

@@ -125,7 +125,12 @@ start_kafka() {
   sed -e "s#@@KAFKA_PORT@@#$KAFKA_PORT#g" -e "s#@@CONTROLLER_PORT@@#$CONTROLLER_PORT#g" \
     -e "s#@@DATA_DIR@@#$dir/data#g" "$here/kafka.properties.template" >"$dir/server.properties"
   if [ ! -f "$dir/data/meta.properties" ]; then
-    [ -f "$dir/cluster-id" ] || java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 >"$dir/cluster-id"
+    if [ ! -s "$dir/cluster-id" ]; then
+      local id
+      id="$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)" || true
+      [ -n "$id" ] || die "could not generate a Kafka cluster id (kafka.tools.StorageTool random-uuid)"
+      echo "$id" >"$dir/cluster-id"
+    fi
     java -Dlog4j.configuration="file:$here/log4j.properties" -cp "$cp" kafka.tools.StorageTool format \
       -t "$(cat "$dir/cluster-id")" -c "$dir/server.properties" >>"$(log_of kafka)" 2>&1 \
       || die "formatting Kafka's storage failed; see $(log_of kafka)"

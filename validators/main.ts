@@ -1,13 +1,13 @@
 /** Entry file of the validators stage: the only place it reads the environment. */
 import { loadConfig } from '../core/config.ts';
 import type { RouteName } from '../core/contract.ts';
-import { toDlq } from '../core/dlq.ts';
+import { dlqForError, toDlq } from '../core/dlq.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
-import { runStage } from '../core/lifecycle.ts';
+import { exitOnFatal, runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { preparePipelineStage } from '../core/pipeline-stage.ts';
-import { registerSchema } from '../core/registry.ts';
+import { encodeRecord, registerSchema } from '../core/registry.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop } from '../core/transform-loop.ts';
 import { validateRecord } from './validate.ts';
@@ -34,6 +34,8 @@ await runStage({
       groupId: config.validators.groupId,
       inputTopic: config.topics.ingress,
       transactionalIdPrefix: config.transactionalIdPrefix,
+      deadLetter: (input, err) => dlqForError(config.topics.dlq, 'validators', input, err),
+      onFatal: exitOnFatal(logger),
       async transform(input) {
         const headers = headersToMap(input.message.headers);
         const verdict = validateRecord(input.message.value, headers, contracts, config.rules, new Date());
@@ -50,12 +52,7 @@ await runStage({
         }
         const id = schemaIds.get(verdict.route);
         if (id === undefined) throw new AirlockError('INTERNAL', `no schema id for ${verdict.route}`);
-        let value: Buffer;
-        try {
-          value = await registry.encode(id, verdict.envelope);
-        } catch (cause) {
-          throw new AirlockError('REGISTRY_UNAVAILABLE', 'could not encode the envelope', { cause });
-        }
+        const value = await encodeRecord(registry, id, verdict.envelope);
         return [
           {
             topic: config.topics.validated,

@@ -140,6 +140,17 @@ describe('ingress: POST /v1/parts/trace', () => {
     });
   }
 
+  it('no content-type and no body → 415, not 500', async () => {
+    const { app, published } = setup();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/parts/trace',
+      headers: { 'x-maintenance-context': ctx },
+    });
+    assert.equal(res.statusCode, 415, res.body);
+    assert.equal(published.length, 0);
+  });
+
   it('the context is checked before the body: bad context and bad body → 403', async () => {
     const { app } = setup();
     const res = await app.inject(post({ 'x-maintenance-context': 'nope' }, '{broken'));
@@ -180,6 +191,7 @@ describe('ingress: POST /v1/parts/trace', () => {
     const res = await app.inject(post({}));
     assert.equal(res.statusCode, 503);
     assert.equal(res.headers['retry-after'], '5');
+    assert.equal((res.json() as { code: string }).code, 'KAFKA_UNAVAILABLE');
     assert.equal(published.length, 0);
   });
 
