@@ -19,6 +19,8 @@ export const configSchema = z
       clientId: z.string().min(1).default('airlock'),
       connectionTimeoutMs: ms.default(3000),
       requestTimeoutMs: ms.default(30000),
+      // How soon the group notices a consumer that died without leaving (broker minimum 6000).
+      sessionTimeoutMs: z.number().int().min(6000).max(300000).default(30000),
     }),
     registry: z.strictObject({
       url: z.url({ protocol: /^https?$/ }),

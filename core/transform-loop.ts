@@ -38,6 +38,7 @@ export type Transform = (input: InputRecord) => Promise<OutputRecord[]>;
 
 export interface TransformLoopOptions {
   kafka: Kafka;
+  sessionTimeoutMs: number;
   logger: Logger;
   groupId: string;
   inputTopic: string;
@@ -63,9 +64,38 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     groupId,
     readUncommitted: false,
     allowAutoTopicCreation: false,
+    sessionTimeout: opts.sessionTimeoutMs,
+    heartbeatInterval: Math.floor(opts.sessionTimeoutMs / 10),
   });
+  const admin = kafka.admin();
   const producers = new Map<number, Promise<Producer>>();
   let committed = 0;
+
+  /**
+   * First use of a partition's transactional id in this process: initialising it fences a zombie
+   * (and aborts its open transaction). A zombie may have committed after this consumer read the
+   * group's offsets, so they are read again; when they moved past this batch, the batch is skipped
+   * and the partition re-fetched from the committed offset (the pre-KIP-447 fencing pattern).
+   */
+  const fenceAndCheck = async (
+    producer: Producer,
+    partition: number,
+    firstOffset: string,
+  ): Promise<boolean> => {
+    const init = await producer.transaction();
+    await init.abort();
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [inputTopic] });
+    const committedOffset = offsets?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+    if (BigInt(committedOffset) > BigInt(firstOffset)) {
+      logger.warn(
+        { partition, committedOffset, firstOffset },
+        'offsets moved while fencing; re-fetching from the committed offset',
+      );
+      consumer.seek({ topic: inputTopic, partition, offset: committedOffset });
+      return false;
+    }
+    return true;
+  };
 
   const producerFor = (partition: number): Promise<Producer> => {
     let p = producers.get(partition);
@@ -87,6 +117,9 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const log = logger.child({ topic: batch.topic, partition: batch.partition });
+    const fresh = !producers.has(batch.partition);
+    const producer = await producerFor(batch.partition);
+    if (fresh && !(await fenceAndCheck(producer, batch.partition, batch.firstOffset() ?? '0'))) return;
     const outputs: OutputRecord[] = [];
     for (const message of batch.messages) {
       const input = { topic: batch.topic, partition: batch.partition, message };
@@ -99,7 +132,6 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
         outputs.push(opts.deadLetter(input, err));
       }
     }
-    const producer = await producerFor(batch.partition);
     const tx = await producer.transaction();
     try {
       const byTopic = new Map<string, Message[]>();
@@ -151,12 +183,14 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
           void p.then((producer) => producer.disconnect()).catch(() => undefined);
         }
       });
+      await admin.connect();
       await consumer.connect();
       await consumer.subscribe({ topic: inputTopic, fromBeginning: true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
     },
     async stop() {
       await consumer.disconnect();
+      await admin.disconnect();
       const all = await Promise.allSettled(producers.values());
       await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.disconnect() : undefined)));
       producers.clear();

@@ -30,6 +30,7 @@ await runStage({
 
     const loop = createTransformLoop({
       kafka,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
       logger,
       groupId: config.validators.groupId,
       inputTopic: config.topics.ingress,

@@ -18,6 +18,10 @@ export interface Pipeline {
   output(stage: StageName): string;
   /** SIGTERM every stage, wait for it to exit, delete the test's topics; each stage's exit code. */
   stop(): Promise<Partial<Record<StageName, number | null>>>;
+  /** SIGKILL a stage (a crash). */
+  kill(stage: StageName): Promise<void>;
+  /** Start a stage again and wait until it is ready. */
+  restart(stage: StageName): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -44,6 +48,7 @@ function cleanEnv(): Record<string, string> {
 export async function startPipeline(
   s: Services,
   stages: readonly StageName[] = ['ingress', 'validators', 'router'],
+  extraEnv: Record<string, string> = {},
 ): Promise<Pipeline> {
   const prefix = `test-${uid()}`;
   const port = await freePort();
@@ -70,6 +75,7 @@ export async function startPipeline(
     AIRLOCK_ROUTER_GROUP_ID: `${prefix}-router`,
     AIRLOCK_TRANSACTIONAL_ID_PREFIX: prefix,
     AIRLOCK_SHUTDOWN_GRACE_MS: '20000',
+    ...extraEnv,
   };
   const children = new Map<StageName, ChildProcess>();
   const logs = new Map<StageName, string[]>();
@@ -107,45 +113,55 @@ export async function startPipeline(
     return stopped;
   };
 
+  /** Spawns a stage and resolves once it logged `lifecycle ready`. */
+  const launch = (stage: StageName) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [`${ROOT}${stage}/main.ts`], {
+        env: { ...cleanEnv(), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.set(stage, child);
+      const lines = logs.get(stage) ?? [];
+      logs.set(stage, lines);
+      let ready = false;
+      const timer = setTimeout(
+        () => reject(new Error(`${stage} not ready within 60 s:\n${output(stage)}`)),
+        60000,
+      );
+      const onData = (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n')) {
+          if (!line) continue;
+          lines.push(line);
+          if (lines.length > 400) lines.shift();
+          if (!ready && line.includes('"msg":"lifecycle ready"')) {
+            ready = true;
+            clearTimeout(timer);
+            resolve();
+          }
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        if (!ready) reject(new Error(`${stage} exited with code ${code} during start-up:\n${output(stage)}`));
+      });
+    });
+
+  /** SIGKILL: no drain, no flush, no commit — a crash. Resolves once the process is gone. */
+  const kill = (stage: StageName) =>
+    new Promise<void>((resolve) => {
+      const child = children.get(stage);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+
   try {
-    await Promise.all(
-      stages.map(
-        (stage) =>
-          new Promise<void>((resolve, reject) => {
-            const child = spawn(process.execPath, [`${ROOT}${stage}/main.ts`], {
-              env: { ...cleanEnv(), ...env },
-              stdio: ['ignore', 'pipe', 'pipe'],
-            });
-            children.set(stage, child);
-            const lines: string[] = [];
-            logs.set(stage, lines);
-            const timer = setTimeout(
-              () => reject(new Error(`${stage} not ready within 60 s:\n${output(stage)}`)),
-              60000,
-            );
-            const onData = (chunk: Buffer) => {
-              for (const line of chunk.toString().split('\n')) {
-                if (!line) continue;
-                lines.push(line);
-                if (lines.length > 400) lines.shift();
-                if (line.includes('"msg":"lifecycle ready"')) {
-                  clearTimeout(timer);
-                  resolve();
-                }
-              }
-            };
-            child.stdout?.on('data', onData);
-            child.stderr?.on('data', onData);
-            child.once('exit', (code) => {
-              clearTimeout(timer);
-              reject(new Error(`${stage} exited with code ${code} during start-up:\n${output(stage)}`));
-            });
-          }),
-      ),
-    );
+    await Promise.all(stages.map(launch));
   } catch (err) {
     await stop();
     throw err;
   }
-  return { env, topics, url: `http://127.0.0.1:${port}`, output, stop };
+  return { env, topics, url: `http://127.0.0.1:${port}`, output, stop, kill, restart: launch };
 }
