@@ -26,11 +26,17 @@ export async function registerSchema(
     // 409 (incompatible with the subject's history) and 422 (invalid schema) will not heal by retrying.
     const status = (cause as { status?: number }).status;
     if (status === 409 || status === 422) {
-      throw new AirlockError('INTERNAL', `the registry refused ${subject} (HTTP ${status}): ${String(cause)}`, {
-        cause,
-      });
+      throw new AirlockError(
+        'INTERNAL',
+        `the registry refused ${subject} (HTTP ${status}): ${String(cause)}`,
+        {
+          cause,
+        },
+      );
     }
-    throw new AirlockError('REGISTRY_UNAVAILABLE', `could not register ${subject}: ${String(cause)}`, { cause });
+    throw new AirlockError('REGISTRY_UNAVAILABLE', `could not register ${subject}: ${String(cause)}`, {
+      cause,
+    });
   }
 }
 
