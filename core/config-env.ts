@@ -2,7 +2,7 @@
  * The environment variables that configure Airlock, each mapped to its place in the configuration.
  * docs/configuration.md documents every one; a unit test keeps the two in step.
  */
-export type EnvKind = 'string' | 'int' | 'bool' | 'list';
+export type EnvKind = 'string' | 'int' | 'bool' | 'list' | 'json';
 export interface EnvSpec {
   readonly path: readonly string[];
   readonly kind: EnvKind;
@@ -34,6 +34,23 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_INGRESS_DEV_INSECURE_ALLOW_NETWORK: { path: ['ingress', 'devInsecureAllowNetwork'], kind: 'bool' },
   AIRLOCK_RULES_CLOCK_SKEW_MS: { path: ['rules', 'clockSkewMs'], kind: 'int' },
   AIRLOCK_RULES_SERIAL_CHECKSUM: { path: ['rules', 'serialChecksum'], kind: 'string' },
+  AIRLOCK_INGRESS_ROLE_ROUTES: { path: ['ingress', 'roleRoutes'], kind: 'json' },
+  AIRLOCK_TLS_CERT_FILE: { path: ['tls', 'certFile'], kind: 'string' },
+  AIRLOCK_TLS_KEY_FILE: { path: ['tls', 'keyFile'], kind: 'string' },
+  AIRLOCK_TLS_CLIENT_CA_FILE: { path: ['tls', 'clientCaFile'], kind: 'string' },
+  AIRLOCK_TLS_CRL_FILE: { path: ['tls', 'crlFile'], kind: 'string' },
+  AIRLOCK_TLS_PINNED_SHA256: { path: ['tls', 'pinnedSha256'], kind: 'list' },
+  AIRLOCK_TLS_MIN_VERSION: { path: ['tls', 'minVersion'], kind: 'string' },
+  AIRLOCK_JWT_JWKS_FILE: { path: ['jwt', 'jwksFile'], kind: 'string' },
+  AIRLOCK_JWT_JWKS_URL: { path: ['jwt', 'jwksUrl'], kind: 'string' },
+  AIRLOCK_JWT_ISSUER: { path: ['jwt', 'issuer'], kind: 'string' },
+  AIRLOCK_JWT_AUDIENCE: { path: ['jwt', 'audience'], kind: 'string' },
+  AIRLOCK_JWT_ALGORITHMS: { path: ['jwt', 'algorithms'], kind: 'list' },
+  AIRLOCK_JWT_MAX_TOKEN_AGE_S: { path: ['jwt', 'maxTokenAgeS'], kind: 'int' },
+  AIRLOCK_JWT_CLOCK_TOLERANCE_S: { path: ['jwt', 'clockToleranceS'], kind: 'int' },
+  AIRLOCK_JWT_REQUIRE_TYP: { path: ['jwt', 'requireTyp'], kind: 'bool' },
+  AIRLOCK_JWT_REQUIRE_CERT_BINDING: { path: ['jwt', 'requireCertBinding'], kind: 'bool' },
+  AIRLOCK_JWT_JWKS_TIMEOUT_MS: { path: ['jwt', 'jwksTimeoutMs'], kind: 'int' },
   AIRLOCK_VALIDATORS_GROUP_ID: { path: ['validators', 'groupId'], kind: 'string' },
   AIRLOCK_ROUTER_GROUP_ID: { path: ['router', 'groupId'], kind: 'string' },
   AIRLOCK_TRANSACTIONAL_ID_PREFIX: { path: ['transactionalIdPrefix'], kind: 'string' },

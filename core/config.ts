@@ -62,13 +62,50 @@ export const configSchema = z
         .default(1024 * 1024),
       // How long a request waits for the broker's acknowledgement before it answers 503.
       publishTimeoutMs: ms.default(10000),
-      // Issue #2 ships only the development mode; mTLS + JWT arrive with issue #3. There is no
-      // default on purpose: running without authentication must be asked for by name. Required
-      // by the ingress only (see loadConfig's stage).
-      authMode: z.enum(['dev-insecure']).optional(),
+      // mtls-jwt: client certificate + verified JWT (the default). dev-insecure: no authentication,
+      // loopback only, for nothing but local experiments.
+      authMode: z.enum(['mtls-jwt', 'dev-insecure']).default('mtls-jwt'),
+      // Which role may call which route (DESIGN.md); docs/configuration.md has the default matrix.
+      roleRoutes: z
+        .record(z.string().min(1), z.array(z.enum(['logbook', 'parts-trace', 'compliance-audit'])))
+        .default({
+          certifying_staff: ['logbook', 'parts-trace'],
+          parts_traceability: ['parts-trace'],
+          compliance_auditor: ['compliance-audit'],
+          fleet_ops: [],
+        }),
       // dev-insecure binds to loopback only, unless this is set (compose.yaml, where the container's
       // port is published on the host's loopback alone).
       devInsecureAllowNetwork: z.boolean().default(false),
+    }),
+    tls: z.strictObject({
+      certFile: z.string().min(1).optional(),
+      keyFile: z.string().min(1).optional(),
+      // CA bundle that client certificates must chain to.
+      clientCaFile: z.string().min(1).optional(),
+      crlFile: z.string().min(1).optional(),
+      // Optional allow-list of client certificate SHA-256 fingerprints (hex, DER).
+      pinnedSha256: z
+        .array(z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters'))
+        .default([]),
+      minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+    }),
+    jwt: z.strictObject({
+      jwksFile: z.string().min(1).optional(),
+      jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+      issuer: z.string().min(1).optional(),
+      audience: z.string().min(1).optional(),
+      algorithms: z
+        .array(
+          z.enum(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA']),
+        )
+        .min(1)
+        .default(['ES256', 'RS256', 'PS256', 'EdDSA']),
+      maxTokenAgeS: z.number().int().min(1).max(86400).default(3600),
+      clockToleranceS: z.number().int().min(0).max(60).default(30),
+      requireTyp: z.boolean().default(false),
+      requireCertBinding: z.boolean().default(false),
+      jwksTimeoutMs: ms.default(2000),
     }),
     rules: z.strictObject({
       // TIME-4: how far in the future a timestamp may be (TRACE-DATE-1).
@@ -123,6 +160,13 @@ function parseValue(name: string, kind: string, raw: string): unknown {
       if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError([`${name}: expected an integer, got "${raw}"`]);
       return Number(raw.trim());
     }
+    case 'json': {
+      try {
+        return JSON.parse(raw);
+      } catch {
+        throw new ConfigError([`${name}: expected JSON`]);
+      }
+    }
     case 'bool': {
       const v = raw.trim().toLowerCase();
       if (v === 'true' || v === '1') return true;
@@ -156,6 +200,8 @@ function deepFreeze<T>(value: T): T {
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, stage: StageName): Config {
   const raw: Record<string, unknown> = { kafka: {}, registry: {}, redis: {}, topics: {}, ingress: {} };
   raw.rules = {};
+  raw.tls = {};
+  raw.jwt = {};
   raw.validators = {};
   raw.router = {};
   raw.log = {};
@@ -181,10 +227,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, st
       problems.push(`${env ?? path.join('.')} (${path.join('.')}): ${issue.message}`);
     }
   }
-  if (parsed.success && stage === 'ingress' && parsed.data.ingress.authMode === undefined) {
-    problems.push(
-      'AIRLOCK_INGRESS_AUTH_MODE (ingress.authMode): required; the only mode until issue #3 is dev-insecure',
-    );
+  if (parsed.success && stage === 'ingress' && parsed.data.ingress.authMode === 'mtls-jwt') {
+    const d = parsed.data;
+    const need: [unknown, string][] = [
+      [d.tls.certFile, 'AIRLOCK_TLS_CERT_FILE'],
+      [d.tls.keyFile, 'AIRLOCK_TLS_KEY_FILE'],
+      [d.tls.clientCaFile, 'AIRLOCK_TLS_CLIENT_CA_FILE'],
+      [d.jwt.issuer, 'AIRLOCK_JWT_ISSUER'],
+      [d.jwt.audience, 'AIRLOCK_JWT_AUDIENCE'],
+    ];
+    for (const [value, name] of need) {
+      if (value === undefined) problems.push(`${name}: required when AIRLOCK_INGRESS_AUTH_MODE=mtls-jwt`);
+    }
+    if ((d.jwt.jwksFile === undefined) === (d.jwt.jwksUrl === undefined)) {
+      problems.push('AIRLOCK_JWT_JWKS_URL or AIRLOCK_JWT_JWKS_FILE: exactly one is required with mtls-jwt');
+    }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(parsed.data);

@@ -6,6 +6,10 @@
  */
 export const ERROR_CODES = {
   MALFORMED_JSON: { status: 400, retriable: false, title: 'Malformed JSON' },
+  HEADER_INVALID: { status: 400, retriable: false, title: 'Invalid request header' },
+  UNAUTHENTICATED: { status: 401, retriable: false, title: 'Unauthenticated' },
+  ROLE_FORBIDDEN: { status: 403, retriable: false, title: 'Role not allowed on this route' },
+  CLIENT_CERT_NOT_ALLOWED: { status: 403, retriable: false, title: 'Client certificate not allowed' },
   CONTEXT_INVALID: { status: 403, retriable: false, title: 'Invalid maintenance context' },
   NOT_FOUND: { status: 404, retriable: false, title: 'Not found' },
   PAYLOAD_TOO_LARGE: { status: 413, retriable: false, title: 'Payload too large' },
@@ -14,6 +18,7 @@ export const ERROR_CODES = {
   RULE_VIOLATION: { status: 422, retriable: false, title: 'Recordkeeping rule violation' },
   KAFKA_UNAVAILABLE: { status: 503, retriable: true, title: 'Kafka unavailable' },
   REGISTRY_UNAVAILABLE: { status: 503, retriable: true, title: 'Schema registry unavailable' },
+  IDP_UNAVAILABLE: { status: 503, retriable: true, title: 'Identity provider unavailable' },
   UNDECODABLE_RECORD: { status: null, retriable: false, title: 'Undecodable record' },
   LINEAGE_MISSING: { status: null, retriable: false, title: 'Lineage headers missing or invalid' },
   UNKNOWN_ROUTE: { status: null, retriable: false, title: 'Unknown route' },

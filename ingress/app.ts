@@ -4,6 +4,7 @@
  * (415) → size (413) → JSON (400) → schema (422) → publish (202 once durable, else 503).
  */
 import { randomUUID } from 'node:crypto';
+import type { ServerOptions } from 'node:https';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../core/config.ts';
 import { ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
@@ -14,7 +15,7 @@ import { decodeContextHeader, type MaintenanceContext } from '../core/maintenanc
 import { judge } from '../core/rules/catalogue.ts';
 import { checkAgainst } from '../core/schema-check.ts';
 import { childTraceparent } from '../core/trace.ts';
-import type { Authenticator, Identity } from './identity.ts';
+import { type Authenticator, type Identity, roleAllowed } from './identity.ts';
 import { sendProblem } from './problem.ts';
 import type { Publisher } from './publisher.ts';
 
@@ -31,6 +32,8 @@ export interface IngressDeps {
   authenticate: Authenticator;
   readiness: readonly ReadinessCheck[];
   isDraining?: () => boolean;
+  /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
+  https?: ServerOptions | undefined;
 }
 
 declare module 'fastify' {
@@ -59,11 +62,12 @@ const FASTIFY_ERRORS: Record<
 export function buildIngress(deps: IngressDeps): FastifyInstance {
   const { config, logger } = deps;
   const app = Fastify({
+    ...(deps.https ? { https: deps.https } : {}),
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: config.ingress.maxBodyBytes,
     return503OnClosing: true,
     requestTimeout: 30000,
-  });
+  }) as unknown as FastifyInstance;
   // Only application/json is a body we take; fastify's default text/plain parser would let a
   // string through to the schema check as something other than a 415.
   app.removeContentTypeParser('text/plain');
@@ -93,6 +97,8 @@ export function buildIngress(deps: IngressDeps): FastifyInstance {
       return sendProblem(reply, 'MALFORMED_JSON', { detail: 'the body is not valid JSON', traceId });
     }
     if (err instanceof AirlockError) {
+      if (err.code === 'UNAUTHENTICATED')
+        reply.header('www-authenticate', 'Bearer realm="airlock", error="invalid_token"');
       const retry = err.retriable ? 5 : undefined;
       if (err.retriable) req.log.warn({ err, traceId }, 'request failed (retriable)');
       return sendProblem(reply, err.code, {
@@ -139,6 +145,12 @@ function registerRecordRoute(
   const preBody = async (req: FastifyRequest) => {
     const state = req.airlock ?? { traceId: randomUUID() };
     state.identity = await deps.authenticate(req);
+    if (!roleAllowed(deps.config, state.identity.role, route)) {
+      throw new AirlockError(
+        'ROLE_FORBIDDEN',
+        `role ${state.identity.role} may not call ${ROUTES[route].httpPath}`,
+      );
+    }
     const ctx = decodeContextHeader(req.headers['x-maintenance-context']);
     if (!ctx.ok) throw new AirlockError('CONTEXT_INVALID', ctx.reason.message, { reasons: [ctx.reason] });
     state.context = ctx.context;

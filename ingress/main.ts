@@ -1,5 +1,7 @@
 /** Entry file of the ingress stage: the only place it reads the environment. */
-import { loadConfig } from '../core/config.ts';
+import { readFileSync } from 'node:fs';
+import type { ServerOptions } from 'node:https';
+import { type Config, loadConfig } from '../core/config.ts';
 import { loadContract } from '../core/contract.ts';
 import { createKafka } from '../core/kafka.ts';
 import { runStage } from '../core/lifecycle.ts';
@@ -11,6 +13,21 @@ import { createAuthenticator } from './identity.ts';
 import { createKafkaPublisher } from './publisher.ts';
 
 const config = loadConfig(process.env, 'ingress');
+
+/** Mutual TLS: a client certificate chaining to the configured CA is required by the handshake. */
+function tlsOptions(c: Config): ServerOptions | undefined {
+  if (c.ingress.authMode !== 'mtls-jwt') return undefined;
+  const read = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file));
+  return {
+    cert: read(c.tls.certFile),
+    key: read(c.tls.keyFile),
+    ca: read(c.tls.clientCaFile),
+    ...(c.tls.crlFile ? { crl: read(c.tls.crlFile) } : {}),
+    requestCert: true,
+    rejectUnauthorized: true,
+    minVersion: c.tls.minVersion,
+  };
+}
 const logger = createLogger(config, 'ingress');
 
 await runStage({
@@ -36,6 +53,7 @@ await runStage({
     await publisher.connect();
     const app = buildIngress({
       config,
+      https: tlsOptions(config),
       logger,
       contract: loadContract(),
       publisher,

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { devIngressEnv, ensureDevPki } from './lib/dev-identity.ts';
 import { ROOT, withStackEnv } from './lib/stack-env.ts';
 
 const STAGES = ['ingress', 'validators', 'router'] as const;
@@ -15,11 +16,10 @@ if (!process.env.AIRLOCK_KAFKA_BROKERS) {
   if (up.status !== 0) process.exit(up.status ?? 1);
 }
 
-const env: NodeJS.ProcessEnv = {
-  // The local quick start runs without authentication, on loopback only (issue #3 brings mTLS + JWT).
-  AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
-  ...withStackEnv(process.env),
-};
+// The quick start runs the real front door: mutual TLS and verified tokens, from the development
+// PKI and token issuer (npm run dev:pki, npm run dev:token).
+const pki = ensureDevPki();
+const env: NodeJS.ProcessEnv = { ...devIngressEnv(pki), ...withStackEnv(process.env) };
 const port = env.AIRLOCK_INGRESS_PORT ?? '8080';
 const children = new Map<string, ChildProcess>();
 const ready = new Set<string>();
@@ -46,10 +46,12 @@ for (const stage of STAGES) {
       ready.add(stage);
       if (ready.size === STAGES.length) {
         console.log(`
-airlock: ingress, validators and router are ready.
+airlock: ingress, validators and router are ready (https://127.0.0.1:${port}, mutual TLS + JWT).
   send a sample record and watch it arrive:  npm run demo
-  or by hand:
-    curl -sS -X POST http://127.0.0.1:${port}/v1/parts/trace \\
+  or by hand, as a certifying_staff tablet (client certificate + bound token):
+    curl -sS https://127.0.0.1:${port}/v1/parts/trace \\
+      --cacert ${pki}/ca.crt --cert ${pki}/client-certifying_staff.crt --key ${pki}/client-certifying_staff.key \\
+      -H "authorization: Bearer $(npm run -s dev:token -- certifying_staff)" \\
       -H 'content-type: application/json' \\
       -H "x-maintenance-context: $(printf '%s' '{"work_order_id":"3f2b8c1e-9d4a-4f6b-8a2c-1e5d7f9a0b3c","aircraft_registration":"D-AIBL","technician_badge_hash":"19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2"}' | base64 -w0)" \\
       --data @avro/examples/parts-trace-event/valid/installed-easa.json

@@ -5,11 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { ErrorHeader, Header, lineageHeaders } from '../../core/headers.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
+import { type Answer, httpsCall, tokenFor } from '../support/https.ts';
 import { endOffset, readTopic, testKafka, uid } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { HOW_TO_START, type Services, services } from '../support/services.ts';
@@ -26,10 +28,14 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     await p?.stop();
   });
 
-  const post = (body: unknown, context = sampleContext()) =>
-    fetch(`${p.url}/v1/parts/trace`, {
+  const post = async (body: unknown, context = sampleContext()) =>
+    httpsCall(p.pki, `${p.url}/v1/parts/trace`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-maintenance-context': contextHeader(context) },
+      headers: {
+        'content-type': 'application/json',
+        'x-maintenance-context': contextHeader(context),
+        authorization: `Bearer ${await tokenFor(p.pki, 'certifying_staff')}`,
+      },
       body: JSON.stringify(body),
     });
 
@@ -37,8 +43,8 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     const record = sampleRecord();
     const context = sampleContext('D-AIBL');
     const res = await post(record, context);
-    assert.equal(res.status, 202, await res.clone().text());
-    const { trace_id } = (await res.json()) as { trace_id: string };
+    assert.equal(res.status, 202, res.text);
+    const { trace_id } = res.json<{ trace_id: string }>();
 
     const kafka = testKafka(s);
     const arrived = await readTopic(kafka, p.topics.partsTrace, { expect: 1, settleMs: 3000 });
@@ -94,7 +100,14 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     assert.equal(v.source, 'http');
     assert.equal(v.route, 'parts-trace');
     assert.deepEqual(v.maintenance_context, context);
-    assert.deepEqual(v.actor, { subject: 'dev-insecure', role: 'dev-insecure', client_cert_sha256: null });
+    const certPem = readFileSync(`${p.pki}/client-certifying_staff.crt`, 'utf8');
+    const fingerprint = createHash('sha256').update(new X509Certificate(certPem).raw).digest('hex');
+    assert.deepEqual(v.actor, {
+      subject: 'dev-certifying_staff',
+      role: 'certifying_staff',
+      client_cert_sha256: fingerprint,
+    });
+    assert.equal(decoded.headers[Header.clientCertSha256], fingerprint);
     assert.deepEqual(v.warnings, []);
     assert.equal(v.rule_set, 'EASA');
     assert.equal(v.rule_set_version, 'airlock-rules/1');
@@ -221,37 +234,145 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     ]);
   });
 
-  it('a request rejected at the edge publishes nothing (ingress end offset unchanged)', async () => {
+  it('the order of checks over real HTTPS: every rejection has its status, and publishes nothing', async () => {
     const kafka = testKafka(s);
     const admin = kafka.admin();
     await admin.connect();
     const before = await endOffset(admin, p.topics.ingress);
-    const rejected = [
-      await post({ ...sampleRecord(), serial_number: 1 }),
-      await post({ ...sampleRecord(), airworthiness_certificate_ref: 'FAA--' }),
-      await fetch(`${p.url}/v1/parts/trace`, {
+    const good = await tokenFor(p.pki, 'certifying_staff');
+    const [head, payload, sig] = good.split('.');
+    const tampered = `${head}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()), role: 'compliance_auditor' })).toString('base64url')}.${sig}`;
+    const ctx = contextHeader(sampleContext());
+    const json = { 'content-type': 'application/json' };
+    const body = JSON.stringify(sampleRecord());
+    const call = (
+      headers: Record<string, string | string[]>,
+      opts: { body?: string; certRole?: string } = {},
+    ) =>
+      httpsCall(p.pki, `${p.url}/v1/parts/trace`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{}',
-      }),
-      await fetch(`${p.url}/v1/parts/trace`, {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain', 'x-maintenance-context': contextHeader(sampleContext()) },
-        body: 'hello',
-      }),
+        headers,
+        body: opts.body ?? body,
+        certRole: opts.certRole,
+      });
+    const cases: [string, Promise<Answer>, number, string][] = [
+      ['no token', call({ ...json, 'x-maintenance-context': ctx }), 401, 'UNAUTHENTICATED'],
+      [
+        'two Authorization headers',
+        call({ ...json, 'x-maintenance-context': ctx, authorization: [`Bearer ${good}`, `Bearer ${good}`] }),
+        401,
+        'UNAUTHENTICATED',
+      ],
+      [
+        'not a compact JWS',
+        call({ ...json, 'x-maintenance-context': ctx, authorization: 'Bearer abc' }),
+        401,
+        'UNAUTHENTICATED',
+      ],
+      [
+        'tampered claims (forged)',
+        call({ ...json, 'x-maintenance-context': ctx, authorization: `Bearer ${tampered}` }),
+        401,
+        'UNAUTHENTICATED',
+      ],
+      [
+        'expired',
+        call({
+          ...json,
+          'x-maintenance-context': ctx,
+          authorization: `Bearer ${await tokenFor(p.pki, 'certifying_staff', { ttlSeconds: -120 })}`,
+        }),
+        401,
+        'UNAUTHENTICATED',
+      ],
+      [
+        'bound to another certificate',
+        call(
+          { ...json, 'x-maintenance-context': ctx, authorization: `Bearer ${good}` },
+          { certRole: 'parts_traceability' },
+        ),
+        401,
+        'UNAUTHENTICATED',
+      ],
+      [
+        'role not allowed on the route',
+        call(
+          {
+            ...json,
+            'x-maintenance-context': ctx,
+            authorization: `Bearer ${await tokenFor(p.pki, 'fleet_ops')}`,
+          },
+          { certRole: 'fleet_ops' },
+        ),
+        403,
+        'ROLE_FORBIDDEN',
+      ],
+      ['no maintenance context', call({ ...json, authorization: `Bearer ${good}` }), 403, 'CONTEXT_INVALID'],
+      [
+        'two maintenance contexts',
+        call({ ...json, 'x-maintenance-context': [ctx, ctx], authorization: `Bearer ${good}` }),
+        403,
+        'CONTEXT_INVALID',
+      ],
+      [
+        'two Idempotency-Keys',
+        call({
+          ...json,
+          'x-maintenance-context': ctx,
+          authorization: `Bearer ${good}`,
+          'idempotency-key': ['a', 'b'],
+        }),
+        400,
+        'HEADER_INVALID',
+      ],
+      [
+        'text/plain',
+        call({ 'content-type': 'text/plain', 'x-maintenance-context': ctx, authorization: `Bearer ${good}` }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        'too large',
+        call(
+          { ...json, 'x-maintenance-context': ctx, authorization: `Bearer ${good}` },
+          { body: JSON.stringify({ ...sampleRecord(), remarks: 'x'.repeat(2_000_000) }) },
+        ),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
+      [
+        'malformed JSON',
+        call({ ...json, 'x-maintenance-context': ctx, authorization: `Bearer ${good}` }, { body: '{"a":' }),
+        400,
+        'MALFORMED_JSON',
+      ],
+      ['schema violation', post({ ...sampleRecord(), serial_number: 1 }), 422, 'SCHEMA_VIOLATION'],
+      [
+        'rule violation',
+        post({ ...sampleRecord(), airworthiness_certificate_ref: 'FAA--' }),
+        422,
+        'RULE_VIOLATION',
+      ],
     ];
-    assert.deepEqual(
-      rejected.map((r) => r.status),
-      [422, 422, 403, 415],
+    for (const [name, pending, status, code] of cases) {
+      const res = await pending;
+      assert.equal(res.status, status, `${name}: ${res.text}`);
+      assert.equal(res.json<{ code: string }>().code, code, name);
+      if (status === 401)
+        assert.match(String(res.headers['www-authenticate']), /^Bearer .*error="invalid_token"/, name);
+    }
+    // No client certificate: the TLS handshake fails; there is no HTTP answer at all.
+    await assert.rejects(
+      httpsCall(p.pki, `${p.url}/v1/parts/trace`, { method: 'POST', certRole: null, headers: json, body }),
     );
     assert.equal(await endOffset(admin, p.topics.ingress), before);
     await admin.disconnect();
   });
 
   it('answers /health/ready with every dependency up', async () => {
-    const res = await fetch(`${p.url}/health/ready`);
+    const res = await httpsCall(p.pki, `${p.url}/health/ready`);
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { status: 'ready', checks: { kafka: 'up', registry: 'up' } });
+    assert.deepEqual(res.json(), { status: 'ready', checks: { kafka: 'up', registry: 'up' } });
   });
 
   it('every stage drains and exits 0 on SIGTERM', async () => {

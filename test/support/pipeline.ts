@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { devIngressEnv, ensureDevPki } from '../../scripts/lib/dev-identity.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { deleteTopics, testKafka, uid } from './kafka.ts';
 import type { Services } from './services.ts';
@@ -12,6 +13,8 @@ export type StageName = 'ingress' | 'validators' | 'router';
 
 export interface Pipeline {
   env: Record<string, string>;
+  /** The development PKI folder (certificates, keys, token key). */
+  pki: string;
   topics: { ingress: string; validated: string; dlq: string; partsTrace: string };
   url: string;
   /** The last lines a stage printed, for failure messages. */
@@ -51,6 +54,7 @@ export async function startPipeline(
   extraEnv: Record<string, string> = {},
 ): Promise<Pipeline> {
   const prefix = `test-${uid()}`;
+  const pki = ensureDevPki();
   const port = await freePort();
   const topics = {
     ingress: `${prefix}.ingress`,
@@ -62,7 +66,7 @@ export async function startPipeline(
     AIRLOCK_KAFKA_BROKERS: s.brokers.join(','),
     AIRLOCK_REGISTRY_URL: s.registryUrl,
     AIRLOCK_REDIS_URL: s.redisUrl,
-    AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
+    ...devIngressEnv(pki),
     AIRLOCK_INGRESS_PORT: String(port),
     AIRLOCK_TOPIC_INGRESS: topics.ingress,
     AIRLOCK_TOPIC_VALIDATED: topics.validated,
@@ -163,5 +167,5 @@ export async function startPipeline(
     await stop();
     throw err;
   }
-  return { env, topics, url: `http://127.0.0.1:${port}`, output, stop, kill, restart: launch };
+  return { env, pki, topics, url: `https://127.0.0.1:${port}`, output, stop, kill, restart: launch };
 }

@@ -87,9 +87,43 @@ describe('configuration', () => {
     );
   });
 
-  it('refuses to run the ingress without authentication unless asked by name', () => {
+  it('defaults the ingress to mtls-jwt and names every TLS and JWT setting it then needs', () => {
     const { AIRLOCK_INGRESS_AUTH_MODE: _, ...noAuth } = minimal;
-    assert.ok(problemsOf(noAuth).some((p) => p.startsWith('AIRLOCK_INGRESS_AUTH_MODE')));
+    const problems = problemsOf(noAuth);
+    for (const name of [
+      'AIRLOCK_TLS_CERT_FILE',
+      'AIRLOCK_TLS_KEY_FILE',
+      'AIRLOCK_TLS_CLIENT_CA_FILE',
+      'AIRLOCK_JWT_ISSUER',
+      'AIRLOCK_JWT_AUDIENCE',
+    ]) {
+      assert.ok(
+        problems.some((p) => p.startsWith(name)),
+        `${name} not named:\n${problems.join('\n')}`,
+      );
+    }
+    assert.ok(
+      problems.some((p) => p.includes('exactly one is required')),
+      problems.join('\n'),
+    );
+    const complete = {
+      ...noAuth,
+      AIRLOCK_TLS_CERT_FILE: '/pki/server.crt',
+      AIRLOCK_TLS_KEY_FILE: '/pki/server.key',
+      AIRLOCK_TLS_CLIENT_CA_FILE: '/pki/ca.crt',
+      AIRLOCK_JWT_ISSUER: 'https://idp.example/',
+      AIRLOCK_JWT_AUDIENCE: 'airlock-ingress',
+      AIRLOCK_JWT_JWKS_URL: 'https://idp.example/jwks',
+    };
+    const c = loadConfig(complete, 'ingress');
+    assert.equal(c.ingress.authMode, 'mtls-jwt');
+    assert.deepEqual(c.ingress.roleRoutes.certifying_staff, ['logbook', 'parts-trace']);
+    assert.deepEqual(c.ingress.roleRoutes.fleet_ops, []);
+    assert.ok(
+      problemsOf({ ...complete, AIRLOCK_JWT_CLOCK_TOLERANCE_S: '120' }).some((p) =>
+        p.startsWith('AIRLOCK_JWT_CLOCK_TOLERANCE_S'),
+      ),
+    );
     // The consumers have no HTTP surface and need no auth mode.
     assert.doesNotThrow(() => loadConfig(noAuth, 'validators'));
     assert.doesNotThrow(() => loadConfig(noAuth, 'router'));

@@ -1,0 +1,142 @@
+/**
+ * Verifies access tokens with jose, strictly (DESIGN.md "Order of checks" 2, 3, 5): the compact JWS
+ * shape and a length cap before any cryptography; then signature against the JWKS with an algorithm
+ * allow-list, exact issuer and audience, required exp/iat/jti/sub/role, a maximum token age, a
+ * bounded clock tolerance, optional `typ: at+jwt` (RFC 9068) and unknown `crit` rejected (jose's
+ * default); then the RFC 8705 certificate binding. Shared by the ingress and, later, the DLQ tool.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
+import type { Config } from '../config.ts';
+import { AirlockError } from '../errors.ts';
+
+export const MAX_TOKEN_CHARS = 8192;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+export interface VerifiedToken {
+  issuer: string;
+  subject: string;
+  role: string;
+  jti: string;
+  expiresAt: number;
+  certThumbprint?: string | undefined;
+}
+
+export type Verifier = (token: string, clientCertDer: Buffer | undefined) => Promise<VerifiedToken>;
+
+const unauthenticated = (message: string, cause?: unknown) =>
+  new AirlockError('UNAUTHENTICATED', message, cause === undefined ? {} : { cause });
+
+/** base64url SHA-256 of the certificate's DER encoding (RFC 8705 §3.1 `x5t#S256`). */
+export function certThumbprint(der: Buffer): string {
+  return createHash('sha256').update(der).digest('base64url');
+}
+
+function keySet(config: Config) {
+  const { jwksFile, jwksUrl, jwksTimeoutMs } = config.jwt;
+  if (jwksUrl) {
+    return createRemoteJWKSet(new URL(jwksUrl), {
+      timeoutDuration: jwksTimeoutMs,
+      cooldownDuration: 30_000,
+      cacheMaxAge: 10 * 60_000,
+    });
+  }
+  if (!jwksFile) throw new Error('AIRLOCK_JWT_JWKS_URL or AIRLOCK_JWT_JWKS_FILE is required');
+  return createLocalJWKSet(JSON.parse(readFileSync(jwksFile, 'utf8')));
+}
+
+/**
+ * A bounded cache of verified tokens keyed by a hash of the token (never the token itself), valid
+ * until the token expires: a sensor's repeated token is not re-verified on every request. What the
+ * cache returns was verified once; binding is still checked on every request.
+ */
+class VerifiedCache {
+  readonly #entries = new Map<string, VerifiedToken>();
+  readonly #max: number;
+  constructor(max: number) {
+    this.#max = max;
+  }
+  get(key: string, nowS: number): VerifiedToken | undefined {
+    const hit = this.#entries.get(key);
+    if (hit && hit.expiresAt > nowS) return hit;
+    if (hit) this.#entries.delete(key);
+    return undefined;
+  }
+  set(key: string, value: VerifiedToken): void {
+    if (this.#entries.size >= this.#max) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    this.#entries.set(key, value);
+  }
+}
+
+export function createTokenVerifier(config: Config, cacheMax = 10_000): Verifier {
+  const { issuer, audience } = config.jwt;
+  if (!issuer || !audience) throw new Error('AIRLOCK_JWT_ISSUER and AIRLOCK_JWT_AUDIENCE are required');
+  const keys = keySet(config);
+  const cache = new VerifiedCache(cacheMax);
+
+  const verify = async (token: string): Promise<VerifiedToken> => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        issuer,
+        audience,
+        algorithms: [...config.jwt.algorithms],
+        maxTokenAge: config.jwt.maxTokenAgeS,
+        clockTolerance: config.jwt.clockToleranceS,
+        requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+        ...(config.jwt.requireTyp ? { typ: 'at+jwt' } : {}),
+      }));
+    } catch (err) {
+      // The identity provider being unreachable is ours to report as 503, never as a 2xx or a 401.
+      if (err instanceof joseErrors.JWKSTimeout || (err instanceof TypeError && config.jwt.jwksUrl)) {
+        throw new AirlockError('IDP_UNAVAILABLE', 'the token keys could not be fetched', { cause: err });
+      }
+      const code = (err as { code?: string }).code ?? 'ERR_JWT_INVALID';
+      throw unauthenticated(`token rejected (${code})`, err);
+    }
+    const role = payload.role;
+    if (typeof role !== 'string' || role.length === 0) throw unauthenticated('token has no role claim');
+    const cnf = payload.cnf as { 'x5t#S256'?: unknown } | undefined;
+    const bound = cnf?.['x5t#S256'];
+    if (cnf !== undefined && typeof bound !== 'string') throw unauthenticated('token cnf has no x5t#S256');
+    return {
+      issuer,
+      subject: String(payload.sub),
+      role,
+      jti: String(payload.jti),
+      expiresAt: Number(payload.exp),
+      certThumbprint: bound as string | undefined,
+    };
+  };
+
+  return async (token, clientCertDer) => {
+    if (token.length > MAX_TOKEN_CHARS || !COMPACT_JWS.test(token)) {
+      throw unauthenticated('the bearer token is not a compact JWS');
+    }
+    const key = createHash('sha256').update(token).digest('base64url');
+    let verified = cache.get(key, Math.floor(Date.now() / 1000));
+    if (!verified) {
+      verified = await verify(token);
+      cache.set(key, verified);
+    }
+    // RFC 8705: a bound token is only good with the certificate it was bound to.
+    if (verified.certThumbprint !== undefined) {
+      if (!clientCertDer || certThumbprint(clientCertDer) !== verified.certThumbprint) {
+        throw unauthenticated('token is bound to another client certificate');
+      }
+    } else if (config.jwt.requireCertBinding) {
+      throw unauthenticated('token is not bound to a client certificate (cnf.x5t#S256 required)');
+    }
+    return verified;
+  };
+}

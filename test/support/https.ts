@@ -1,0 +1,59 @@
+/** An HTTPS client with a client certificate and a bearer token, for the integration tests. */
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { mintDevToken } from '../../scripts/lib/dev-identity.ts';
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json<T = unknown>(): T;
+}
+
+export interface CallOptions {
+  method?: string;
+  headers?: Record<string, string | string[]>;
+  body?: string;
+  /** The development client certificate to present (by role); null for none. */
+  certRole?: string | null;
+}
+
+export function httpsCall(pki: string, url: string, opts: CallOptions = {}): Promise<Answer> {
+  const certRole = opts.certRole === undefined ? 'certifying_staff' : opts.certRole;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+        ca: readFileSync(`${pki}/ca.crt`),
+        ...(certRole === null
+          ? {}
+          : {
+              cert: readFileSync(`${pki}/client-${certRole}.crt`),
+              key: readFileSync(`${pki}/client-${certRole}.key`),
+            }),
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** A token for a role, bound to that role's development client certificate. */
+export function tokenFor(
+  pki: string,
+  role: string,
+  opts: Parameters<typeof mintDevToken>[2] = {},
+): Promise<string> {
+  return mintDevToken(pki, role, { bindCertPem: readFileSync(`${pki}/client-${role}.crt`, 'utf8'), ...opts });
+}
