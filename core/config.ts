@@ -30,6 +30,8 @@ export const configSchema = z
         .string()
         .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
         .optional(),
+      // Fail closed and fast: a command that takes longer is an outage (503).
+      commandTimeoutMs: z.number().int().min(10).max(10000).default(500),
     }),
     topics: z.strictObject({
       ingress: topicName.default('airlock.ingress.v1'),
@@ -62,6 +64,8 @@ export const configSchema = z
         .default(1024 * 1024),
       // How long a request waits for the broker's acknowledgement before it answers 503.
       publishTimeoutMs: ms.default(10000),
+      // How long an Idempotency-Key and its answer are kept.
+      idempotencyTtlMs: ms.default(24 * 3600 * 1000),
       // mtls-jwt: client certificate + verified JWT (the default). dev-insecure: no authentication,
       // loopback only, for nothing but local experiments.
       authMode: z.enum(['mtls-jwt', 'dev-insecure']).default('mtls-jwt'),

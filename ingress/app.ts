@@ -14,6 +14,7 @@ import type { Logger } from '../core/logger.ts';
 import { decodeContextHeader, type MaintenanceContext } from '../core/maintenance-context.ts';
 import { judge } from '../core/rules/catalogue.ts';
 import { checkAgainst } from '../core/schema-check.ts';
+import { type StateStore, sha } from '../core/state/store.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { type Authenticator, type Identity, roleAllowed } from './identity.ts';
 import { sendProblem } from './problem.ts';
@@ -30,6 +31,7 @@ export interface IngressDeps {
   contract: ReadonlyMap<RouteName, RouteContract>;
   publisher: Publisher;
   authenticate: Authenticator;
+  store: StateStore;
   readiness: readonly ReadinessCheck[];
   isDraining?: () => boolean;
   /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
@@ -181,24 +183,59 @@ function registerRecordRoute(
         reasons,
       });
     }
-    const idempotencyKey = req.headers['idempotency-key'];
+    const header = req.headers['idempotency-key'];
+    const idemKey = typeof header === 'string' ? header : undefined;
     const traceparent = req.headers.traceparent;
-    await deps.publisher.publish({
-      key: context.aircraft_registration,
-      value: rawBody,
-      headers: lineageHeaders({
-        traceId,
-        route,
-        idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
-        receivedAt: new Date().toISOString(),
-        source: 'http',
-        subject: identity.subject,
-        role: identity.role,
-        clientCertSha256: identity.clientCertSha256,
-        maintenanceContext: JSON.stringify(context),
-        traceparent: childTraceparent(typeof traceparent === 'string' ? traceparent : undefined),
-      }),
-    });
-    return reply.code(202).send({ trace_id: traceId, status: 'accepted' });
+    // Step 10 (IETF Idempotency-Key draft): per sender; same key and body → the stored answer.
+    const ttl = deps.config.ingress.idempotencyTtlMs;
+    const bodyHash = sha(rawBody);
+    if (idemKey !== undefined) {
+      const prior = await deps.store.beginIdempotent(identity.subject, idemKey, bodyHash, ttl);
+      if (prior.state === 'done') {
+        const stored = prior.answer.body as { trace_id?: string };
+        if (req.airlock && stored.trace_id) req.airlock.traceId = stored.trace_id;
+        return reply.code(prior.answer.status).send(prior.answer.body);
+      }
+      if (prior.state === 'in-flight') {
+        throw new AirlockError(
+          'IDEMPOTENCY_IN_FLIGHT',
+          'a request with this Idempotency-Key is still in flight',
+        );
+      }
+      if (prior.state === 'mismatch') {
+        throw new AirlockError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another body');
+      }
+    }
+    try {
+      await deps.publisher.publish({
+        key: context.aircraft_registration,
+        value: rawBody,
+        headers: lineageHeaders({
+          traceId,
+          route,
+          idempotencyKey: idemKey,
+          receivedAt: new Date().toISOString(),
+          source: 'http',
+          subject: identity.subject,
+          role: identity.role,
+          clientCertSha256: identity.clientCertSha256,
+          maintenanceContext: JSON.stringify(context),
+          traceparent: childTraceparent(typeof traceparent === 'string' ? traceparent : undefined),
+        }),
+      });
+    } catch (err) {
+      if (idemKey !== undefined)
+        await deps.store.abandonIdempotent(identity.subject, idemKey).catch(() => undefined);
+      throw err;
+    }
+    const answer = { trace_id: traceId, status: 'accepted' };
+    if (idemKey !== undefined) {
+      // The record is durable already: a failure to store the answer must not turn into a 5xx,
+      // which would invite a retry; the key stays "in flight" (409) until its TTL instead.
+      await deps.store
+        .completeIdempotent(identity.subject, idemKey, bodyHash, { status: 202, body: answer }, ttl)
+        .catch((err: unknown) => req.log.warn({ err, traceId }, 'could not store the idempotent answer'));
+    }
+    return reply.code(202).send(answer);
   });
 }

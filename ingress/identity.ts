@@ -11,6 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { createTokenVerifier, type Verifier } from '../core/auth/token-verifier.ts';
 import type { Config } from '../core/config.ts';
 import { AirlockError } from '../core/errors.ts';
+import type { StateStore } from '../core/state/store.ts';
 
 export interface Identity {
   subject: string;
@@ -61,6 +62,7 @@ export function checkIdempotencyKey(value: string | string[] | undefined): void 
 
 export function createMtlsJwtAuthenticator(
   config: Config,
+  store: StateStore,
   verify: Verifier = createTokenVerifier(config),
 ): Authenticator {
   const pins = new Set(config.tls.pinnedSha256);
@@ -81,14 +83,17 @@ export function createMtlsJwtAuthenticator(
     const token = saneHeaders(req.raw.rawHeaders, req.headers.authorization);
     checkIdempotencyKey(req.headers['idempotency-key']);
     const verified = await verify(token, cert.raw);
+    // Step 4: revocation by issuer + jti, on every request (also for cached verifications).
+    if (await store.isRevoked(verified.issuer, verified.jti))
+      throw new AirlockError('UNAUTHENTICATED', 'token revoked');
     return { subject: verified.subject, role: verified.role, clientCertSha256: fingerprint };
   };
 }
 
-export function createAuthenticator(config: Config): Authenticator {
+export function createAuthenticator(config: Config, store: StateStore): Authenticator {
   switch (config.ingress.authMode) {
     case 'mtls-jwt':
-      return createMtlsJwtAuthenticator(config);
+      return createMtlsJwtAuthenticator(config, store);
     case 'dev-insecure': {
       const identity: Identity = Object.freeze({ subject: 'dev-insecure', role: 'dev-insecure' });
       return async (req) => {

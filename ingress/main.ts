@@ -7,6 +7,8 @@ import { createKafka } from '../core/kafka.ts';
 import { runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { registryReachable } from '../core/registry.ts';
+import { createLocalStore } from '../core/state/local.ts';
+import { createRedisStore } from '../core/state/redis.ts';
 import { provisionTopics } from '../core/topics.ts';
 import { buildIngress } from './app.ts';
 import { createAuthenticator } from './identity.ts';
@@ -40,6 +42,17 @@ await runStage({
         'AUTHENTICATION IS OFF (AIRLOCK_INGRESS_AUTH_MODE=dev-insecure): development only, loopback only',
       );
     }
+    const store = config.redis.url
+      ? createRedisStore(config.redis.url, config.redis.commandTimeoutMs)
+      : createLocalStore();
+    if (store.kind === 'local') {
+      logger.warn(
+        'no AIRLOCK_REDIS_URL: revocation and idempotency are kept in this process (single instance only)',
+      );
+    }
+    // Redis down at start-up is not fatal: requests are refused (503) and /health/ready says so
+    // until it answers; ioredis keeps reconnecting.
+    await store.connect().catch((err: unknown) => logger.warn({ err }, 'Redis not reachable yet'));
     const kafka = createKafka(config, logger, 'ingress');
     const admin = kafka.admin();
     await admin.connect();
@@ -57,7 +70,8 @@ await runStage({
       logger,
       contract: loadContract(),
       publisher,
-      authenticate: createAuthenticator(config),
+      authenticate: createAuthenticator(config, store),
+      store,
       isDraining: () => lifecycle.state === 'draining',
       readiness: [
         {
@@ -68,6 +82,7 @@ await runStage({
           },
         },
         { name: 'registry', check: () => registryReachable(config) },
+        ...(store.kind === 'redis' ? [{ name: 'redis', check: () => store.ping() }] : []),
       ],
     });
     const address = await app.listen({ host: config.ingress.host, port: config.ingress.port });
@@ -77,6 +92,7 @@ await runStage({
         await app.close();
         await publisher.disconnect();
         await admin.disconnect();
+        await store.close();
       },
     };
   },

@@ -10,6 +10,7 @@ import { loadConfig } from '../../core/config.ts';
 import { loadContract } from '../../core/contract.ts';
 import { AirlockError } from '../../core/errors.ts';
 import { Header } from '../../core/headers.ts';
+import { createLocalStore } from '../../core/state/local.ts';
 import { buildIngress } from '../../ingress/app.ts';
 import { createAuthenticator } from '../../ingress/identity.ts';
 import type { OutgoingRecord, Publisher } from '../../ingress/publisher.ts';
@@ -25,7 +26,7 @@ const config = loadConfig(
   'ingress',
 );
 
-function setup(fail?: AirlockError) {
+function setup(fail?: AirlockError, store = createLocalStore()) {
   const published: OutgoingRecord[] = [];
   const publisher: Publisher = {
     connect: async () => undefined,
@@ -40,7 +41,8 @@ function setup(fail?: AirlockError) {
     logger: pino({ level: 'silent' }),
     contract: loadContract(),
     publisher,
-    authenticate: createAuthenticator(config),
+    authenticate: createAuthenticator(config, store),
+    store,
     readiness: [{ name: 'kafka', check: async () => true }],
   });
   return { app, published };
@@ -200,6 +202,82 @@ describe('ingress: POST /v1/parts/trace', () => {
     const res = await app.inject({ method: 'GET', url: '/v1/nope' });
     assert.equal(res.statusCode, 404);
     assert.equal((res.json() as { code: string }).code, 'NOT_FOUND');
+  });
+});
+
+describe('ingress: Idempotency-Key (local store)', () => {
+  const withKey = (key: string, payload = body) => post({ 'idempotency-key': key }, payload);
+
+  it('same key and body → the stored answer with the same trace id, published once', async () => {
+    const { app, published } = setup();
+    const a = await app.inject(withKey('k-1'));
+    const b = await app.inject(withKey('k-1'));
+    assert.equal(a.statusCode, 202);
+    assert.equal(b.statusCode, 202);
+    assert.equal((a.json() as { trace_id: string }).trace_id, (b.json() as { trace_id: string }).trace_id);
+    assert.equal(b.headers['x-trace-id'], (a.json() as { trace_id: string }).trace_id);
+    assert.equal(published.length, 1);
+  });
+
+  it('same key, other body → 422 IDEMPOTENCY_MISMATCH, nothing more published', async () => {
+    const { app, published } = setup();
+    await app.inject(withKey('k-2'));
+    const res = await app.inject(withKey('k-2', JSON.stringify({ ...sampleRecord(), remarks: 'changed' })));
+    assert.equal(res.statusCode, 422);
+    assert.equal((res.json() as { code: string }).code, 'IDEMPOTENCY_MISMATCH');
+    assert.equal(published.length, 1);
+  });
+
+  it('same key still in flight → 409', async () => {
+    const published: OutgoingRecord[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const store = createLocalStore();
+    const app = buildIngress({
+      config,
+      logger: pino({ level: 'silent' }),
+      contract: loadContract(),
+      publisher: {
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        publish: async (r) => {
+          await gate;
+          published.push(r);
+        },
+      },
+      authenticate: createAuthenticator(config, store),
+      store,
+      readiness: [],
+    });
+    const first = app.inject(withKey('k-3'));
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await app.inject(withKey('k-3'));
+    assert.equal(second.statusCode, 409);
+    assert.equal((second.json() as { code: string }).code, 'IDEMPOTENCY_IN_FLIGHT');
+    release();
+    assert.equal((await first).statusCode, 202);
+    assert.equal(published.length, 1);
+  });
+
+  it('a request that failed before it was durable frees its key for the retry', async () => {
+    const store = createLocalStore();
+    const failing = setup(new AirlockError('KAFKA_UNAVAILABLE', 'down'), store);
+    assert.equal((await failing.app.inject(withKey('k-4'))).statusCode, 503);
+    const healthy = setup(undefined, store);
+    assert.equal((await healthy.app.inject(withKey('k-4'))).statusCode, 202);
+    assert.equal(healthy.published.length, 1);
+  });
+
+  it('rejects an oversized or non-printable key with 400 before anything else', async () => {
+    const { app, published } = setup();
+    for (const key of ['x'.repeat(300), 'has space']) {
+      const res = await app.inject(withKey(key));
+      assert.equal(res.statusCode, 400, key);
+      assert.equal((res.json() as { code: string }).code, 'HEADER_INVALID');
+    }
+    assert.equal(published.length, 0);
   });
 });
 

@@ -1,0 +1,58 @@
+/**
+ * The gateway's shared state behind one narrow interface (STYLE.md): token revocation and
+ * Idempotency-Key records. `redis` when AIRLOCK_REDIS_URL is set (several ingress instances), `local`
+ * (in-process) otherwise, for a single instance only. Keys never hold a raw token: revocation is
+ * keyed by a hash of the issuer and the jti, idempotency by hashes of the subject and the key.
+ */
+import { createHash } from 'node:crypto';
+
+export const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+export type IdempotencyState =
+  | { state: 'new' }
+  | { state: 'in-flight' }
+  | { state: 'mismatch' }
+  | { state: 'done'; answer: StoredAnswer };
+
+export interface StateStore {
+  readonly kind: 'redis' | 'local';
+  isRevoked(issuer: string, jti: string): Promise<boolean>;
+  /** Denies a token (issuer + jti) until its expiry (epoch seconds). */
+  revoke(issuer: string, jti: string, untilEpochS: number): Promise<void>;
+  /** Claims an Idempotency-Key for a body, or reports what an earlier request with it became. */
+  beginIdempotent(scope: string, key: string, bodyHash: string, ttlMs: number): Promise<IdempotencyState>;
+  completeIdempotent(
+    scope: string,
+    key: string,
+    bodyHash: string,
+    answer: StoredAnswer,
+    ttlMs: number,
+  ): Promise<void>;
+  /** The request failed before it was durable: the key may be used again. */
+  abandonIdempotent(scope: string, key: string): Promise<void>;
+  /** Waits for the first connection (commands fail, never queue, while disconnected). */
+  connect(): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const revokedKey = (issuer: string, jti: string) => `airlock:revoked:${sha(issuer)}:${sha(jti)}`;
+export const idempotencyKey = (scope: string, key: string) => `airlock:idem:${sha(scope)}:${sha(key)}`;
+
+export interface IdempotencyRecord {
+  state: 'in-flight' | 'done';
+  body: string;
+  answer?: StoredAnswer;
+}
+
+/** What a stored record means for a new request carrying the same key. */
+export function judgeIdempotency(rec: IdempotencyRecord, bodyHash: string): IdempotencyState {
+  if (rec.body !== bodyHash) return { state: 'mismatch' };
+  if (rec.state === 'in-flight' || !rec.answer) return { state: 'in-flight' };
+  return { state: 'done', answer: rec.answer };
+}

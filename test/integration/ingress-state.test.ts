@@ -1,0 +1,101 @@
+/**
+ * The ingress's shared state in the real Redis: a revoked token is refused on the next request;
+ * an Idempotency-Key replays the stored answer across requests; and with Redis configured but
+ * unreachable the ingress fails closed (503), publishing nothing.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { decodeJwt } from 'jose';
+import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
+import { ROOT } from '../../scripts/lib/stack-env.ts';
+import { httpsCall, tokenFor } from '../support/https.ts';
+import { endOffset, testKafka } from '../support/kafka.ts';
+import { type Pipeline, startPipeline } from '../support/pipeline.ts';
+import { type Services, services } from '../support/services.ts';
+
+const body = JSON.stringify(sampleRecord());
+
+function postWith(p: Pipeline, token: string, extra: Record<string, string> = {}) {
+  return httpsCall(p.pki, `${p.url}/v1/parts/trace`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-maintenance-context': contextHeader(sampleContext()),
+      authorization: `Bearer ${token}`,
+      ...extra,
+    },
+    body,
+  });
+}
+
+describe('ingress state in the real Redis', () => {
+  let s: Services;
+  let p: Pipeline;
+  before(async () => {
+    s = await services();
+    p = await startPipeline(s, ['ingress']);
+  });
+  after(async () => {
+    await p?.stop();
+  });
+
+  it('a token revoked with `npm run revoke` is refused (401) on the next request', async () => {
+    const token = await tokenFor(p.pki, 'certifying_staff');
+    assert.equal((await postWith(p, token)).status, 202);
+    const r = spawnSync(process.execPath, [`${ROOT}scripts/revoke.ts`, token], {
+      env: { ...process.env, AIRLOCK_REDIS_URL: s.redisUrl },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`revoked jti ${String(decodeJwt(token).jti)}`));
+    const refused = await postWith(p, token);
+    assert.equal(refused.status, 401, refused.text);
+    assert.match(refused.json<{ detail: string }>().detail, /revoked/);
+    // Another token of the same subject is unaffected.
+    assert.equal((await postWith(p, await tokenFor(p.pki, 'certifying_staff'))).status, 202);
+  });
+
+  it('Idempotency-Key: the same answer (same trace id) for a retry with another token, published once', async () => {
+    const kafka = testKafka(s);
+    const admin = kafka.admin();
+    await admin.connect();
+    const before = await endOffset(admin, p.topics.ingress);
+    const key = `retry-${crypto.randomUUID()}`;
+    const a = await postWith(p, await tokenFor(p.pki, 'certifying_staff'), { 'idempotency-key': key });
+    const b = await postWith(p, await tokenFor(p.pki, 'certifying_staff'), { 'idempotency-key': key });
+    assert.equal(a.status, 202, a.text);
+    assert.equal(b.status, 202, b.text);
+    assert.equal(a.json<{ trace_id: string }>().trace_id, b.json<{ trace_id: string }>().trace_id);
+    assert.equal(await endOffset(admin, p.topics.ingress), before + 1);
+    await admin.disconnect();
+  });
+});
+
+describe('ingress with Redis configured but down', () => {
+  let p: Pipeline;
+  before(async () => {
+    const s = await services();
+    p = await startPipeline(s, ['ingress'], { AIRLOCK_REDIS_URL: 'redis://127.0.0.1:1' });
+  });
+  after(async () => {
+    await p?.stop();
+  });
+
+  it('fails closed: 503 with Retry-After, fast, nothing published', async () => {
+    const s = await services();
+    const admin = testKafka(s).admin();
+    await admin.connect();
+    const started = Date.now();
+    const res = await postWith(p, await tokenFor(p.pki, 'certifying_staff'));
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.json<{ code: string }>().code, 'REDIS_UNAVAILABLE');
+    assert.ok(res.headers['retry-after']);
+    assert.ok(Date.now() - started < 3000, 'answered fast');
+    assert.equal(await endOffset(admin, p.topics.ingress), 0);
+    const ready = await httpsCall(p.pki, `${p.url}/health/ready`);
+    assert.equal(ready.status, 503);
+    assert.equal(ready.json<{ checks: { redis: string } }>().checks.redis, 'down');
+    await admin.disconnect();
+  });
+});
