@@ -372,7 +372,7 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
   it('answers /health/ready with every dependency up', async () => {
     const res = await httpsCall(p.pki, `${p.url}/health/ready`);
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json(), { status: 'ready', checks: { kafka: 'up', registry: 'up' } });
+    assert.deepEqual(res.json(), { status: 'ready', checks: { kafka: 'up', registry: 'up', redis: 'up' } });
   });
 
   it('every stage drains and exits 0 on SIGTERM', async () => {
