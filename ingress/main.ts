@@ -1,6 +1,6 @@
 /** Entry file of the ingress stage: the only place it reads the environment. */
 import { readFileSync } from 'node:fs';
-import type { ServerOptions } from 'node:https';
+import type { Server, ServerOptions } from 'node:https';
 import { type Config, loadConfig } from '../core/config.ts';
 import { loadContract } from '../core/contract.ts';
 import { createKafka } from '../core/kafka.ts';
@@ -13,6 +13,7 @@ import { provisionTopics } from '../core/topics.ts';
 import { buildIngress } from './app.ts';
 import { createAuthenticator } from './identity.ts';
 import { createKafkaPublisher } from './publisher.ts';
+import { watchTlsMaterial } from './tls-reload.ts';
 
 const config = loadConfig(process.env, 'ingress');
 
@@ -85,10 +86,29 @@ await runStage({
         ...(store.kind === 'redis' ? [{ name: 'redis', check: () => store.ping() }] : []),
       ],
     });
+    // Slow clients: headers within 10 s, a whole request within 30 s (fastify requestTimeout),
+    // at most 64 headers; Node caps their total size at 16 KiB.
+    app.server.headersTimeout = 10_000;
+    app.server.maxHeadersCount = 64;
+    const tls = tlsOptions(config);
+    const stopWatching = tls
+      ? watchTlsMaterial({
+          server: app.server as unknown as Server,
+          files: [
+            config.tls.certFile,
+            config.tls.keyFile,
+            config.tls.clientCaFile,
+            config.tls.crlFile,
+          ].filter((f): f is string => f !== undefined),
+          load: () => tlsOptions(config) ?? {},
+          logger,
+        })
+      : () => undefined;
     const address = await app.listen({ host: config.ingress.host, port: config.ingress.port });
     logger.info({ address, topic: config.topics.ingress }, 'ingress listening');
     return {
       async drain() {
+        stopWatching();
         await app.close();
         await publisher.disconnect();
         await admin.disconnect();

@@ -23,6 +23,8 @@ export interface Pipeline {
   stop(): Promise<Partial<Record<StageName, number | null>>>;
   /** SIGKILL a stage (a crash). */
   kill(stage: StageName): Promise<void>;
+  /** Send a signal to a running stage. */
+  signal(stage: StageName, signal: NodeJS.Signals): void;
   /** Start a stage again and wait until it is ready. */
   restart(stage: StageName): Promise<void>;
 }
@@ -167,5 +169,8 @@ export async function startPipeline(
     await stop();
     throw err;
   }
-  return { env, pki, topics, url: `https://127.0.0.1:${port}`, output, stop, kill, restart: launch };
+  const signal = (stage: StageName, sig: NodeJS.Signals) => {
+    children.get(stage)?.kill(sig);
+  };
+  return { env, pki, topics, url: `https://127.0.0.1:${port}`, output, stop, kill, signal, restart: launch };
 }
