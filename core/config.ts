@@ -64,6 +64,9 @@ export const configSchema = z
         .default(1024 * 1024),
       // How long a request waits for the broker's acknowledgement before it answers 503.
       publishTimeoutMs: ms.default(10000),
+      // Micro-batching of concurrent requests into one produce request.
+      lingerMs: z.number().int().min(0).max(1000).default(2),
+      maxBatchRecords: z.number().int().min(1).max(10000).default(500),
       // How long an Idempotency-Key and its answer are kept.
       idempotencyTtlMs: ms.default(24 * 3600 * 1000),
       // mtls-jwt: client certificate + verified JWT (the default). dev-insecure: no authentication,

@@ -87,6 +87,7 @@ export function buildIngress(deps: IngressDeps): FastifyInstance {
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
+    if (deps.https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (reply.statusCode >= 400) reply.header('cache-control', 'no-store');
     if (req.airlock) reply.header('x-trace-id', req.airlock.traceId);
   });

@@ -62,6 +62,8 @@ await runStage({
       kafka,
       topic: config.topics.ingress,
       timeoutMs: config.ingress.publishTimeoutMs,
+      lingerMs: config.ingress.lingerMs,
+      maxBatchRecords: config.ingress.maxBatchRecords,
       logger,
     });
     await publisher.connect();

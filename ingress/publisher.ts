@@ -19,10 +19,23 @@ export interface Publisher {
   disconnect(): Promise<void>;
 }
 
+interface Pending {
+  record: OutgoingRecord;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * kafkajs sends what it is given: it does not batch concurrent sends by itself. Records from
+ * concurrent requests are collected for `lingerMs` (or until `maxBatchRecords`) and sent in one
+ * produce request; every caller is answered when that request is acknowledged (acks=all).
+ */
 export function createKafkaPublisher(opts: {
   kafka: Kafka;
   topic: string;
   timeoutMs: number;
+  lingerMs: number;
+  maxBatchRecords: number;
   logger: Logger;
 }): Publisher {
   // The Java client's partitioner (murmur2 of the key), so an aircraft's records land on the same
@@ -33,26 +46,54 @@ export function createKafkaPublisher(opts: {
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+  let queue: Pending[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    producer.send({ topic: opts.topic, acks: -1, messages: batch.map((p) => p.record) }).then(
+      () => {
+        for (const p of batch) p.resolve();
+      },
+      (cause: unknown) => {
+        opts.logger.warn({ err: cause, records: batch.length }, 'produce failed');
+        for (const p of batch)
+          p.reject(new AirlockError('KAFKA_UNAVAILABLE', 'the broker did not accept the record', { cause }));
+      },
+    );
+  };
+
   return {
     connect: () => producer.connect(),
-    disconnect: () => producer.disconnect(),
-    async publish(record) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
+    async disconnect() {
+      flush();
+      await producer.disconnect();
+    },
+    publish(record) {
+      return new Promise<void>((resolve, reject) => {
+        const deadline = setTimeout(
           () =>
             reject(new AirlockError('KAFKA_UNAVAILABLE', `no acknowledgement within ${opts.timeoutMs} ms`)),
           opts.timeoutMs,
         );
+        queue.push({
+          record,
+          resolve: () => {
+            clearTimeout(deadline);
+            resolve();
+          },
+          reject: (err) => {
+            clearTimeout(deadline);
+            reject(err);
+          },
+        });
+        if (queue.length >= opts.maxBatchRecords) flush();
+        else timer ??= setTimeout(flush, opts.lingerMs);
       });
-      try {
-        await Promise.race([producer.send({ topic: opts.topic, acks: -1, messages: [record] }), timeout]);
-      } catch (cause) {
-        if (cause instanceof AirlockError) throw cause;
-        throw new AirlockError('KAFKA_UNAVAILABLE', 'the broker did not accept the record', { cause });
-      } finally {
-        clearTimeout(timer);
-      }
     },
   };
 }

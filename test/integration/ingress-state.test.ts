@@ -10,7 +10,7 @@ import { decodeJwt } from 'jose';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { httpsCall, tokenFor } from '../support/https.ts';
-import { endOffset, testKafka } from '../support/kafka.ts';
+import { endOffset, readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
 
@@ -69,6 +69,29 @@ describe('ingress state in the real Redis', () => {
     assert.equal(a.json<{ trace_id: string }>().trace_id, b.json<{ trace_id: string }>().trace_id);
     assert.equal(await endOffset(admin, p.topics.ingress), before + 1);
     await admin.disconnect();
+  });
+});
+
+describe('ingress micro-batching (real Kafka)', () => {
+  let s: Services;
+  let p: Pipeline;
+  before(async () => {
+    s = await services();
+    p = await startPipeline(s, ['ingress'], { AIRLOCK_INGRESS_LINGER_MS: '5' });
+  });
+  after(async () => {
+    await p?.stop();
+  });
+
+  it('200 concurrent requests: each gets its own 202 after the ack, and each record is written once', async () => {
+    const token = await tokenFor(p.pki, 'certifying_staff');
+    const answers = await Promise.all(Array.from({ length: 200 }, () => postWith(p, token)));
+    assert.deepEqual([...new Set(answers.map((a) => a.status))], [202]);
+    const ids = answers.map((a) => a.json<{ trace_id: string }>().trace_id);
+    assert.equal(new Set(ids).size, 200);
+    const records = await readTopic(testKafka(s), p.topics.ingress, { expect: 200, settleMs: 1500 });
+    assert.equal(records.length, 200);
+    assert.deepEqual(new Set(records.map((r) => r.headers['airlock-trace-id'])), new Set(ids));
   });
 });
 
