@@ -65,7 +65,10 @@ export function buildIngress(deps: IngressDeps): FastifyInstance {
   const { config, logger } = deps;
   const app = Fastify({
     ...(deps.https ? { https: deps.https } : {}),
-    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    loggerInstance: logger.child(
+      { component: 'http' },
+      config.ingress.accessLog ? {} : { level: 'warn' },
+    ) as FastifyBaseLogger,
     bodyLimit: config.ingress.maxBodyBytes,
     return503OnClosing: true,
     requestTimeout: 30000,
