@@ -4,9 +4,10 @@
  * records with the same micro-batching (linger, cap) and acks=all. Prints numbers and ratios; it is
  * not a test. Needs the local stack (npm run stack:up).
  *
- * 1. closed loop, C concurrent senders, D seconds: maximum requests/s through the ingress;
- * 2. open loop at half that rate: latency percentiles (202 = durable);
- * 3. baseline: the same records, C concurrent publishers, straight into Kafka.
+ * 1. closed loop, C concurrent senders, D seconds: maximum single-record requests/s;
+ * 2. closed loop with NDJSON batches of B records: records/s;
+ * 3. open loop at half the single-record maximum: latency percentiles (202 = durable);
+ * 4. baseline: the same records, C concurrent publishers, straight into Kafka.
  */
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
@@ -40,7 +41,10 @@ const body = JSON.stringify(sampleRecord());
 const ctx = contextHeader(sampleContext());
 const url = new URL(`${p.url}/v1/parts/trace`);
 
-function post(): Promise<number> {
+const BATCH = Number(process.env.BENCH_BATCH ?? 100);
+const ndjson = `${Array.from({ length: BATCH }, () => body).join('\n')}\n`;
+
+function post(payload = body, type = 'application/json'): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -48,7 +52,7 @@ function post(): Promise<number> {
         method: 'POST',
         agent,
         headers: {
-          'content-type': 'application/json',
+          'content-type': type,
           'x-maintenance-context': ctx,
           authorization: `Bearer ${token}`,
         },
@@ -59,18 +63,22 @@ function post(): Promise<number> {
       },
     );
     req.on('error', reject);
-    req.end(body);
+    req.end(payload);
   });
 }
 
 const pct = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
-async function closedLoop(send: () => Promise<unknown>, seconds: number): Promise<number> {
+async function closedLoop(
+  send: () => Promise<unknown>,
+  seconds: number,
+  concurrency = CONCURRENCY,
+): Promise<number> {
   let done = 0;
   const until = performance.now() + seconds * 1000;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (performance.now() < until) {
         await send();
         done++;
@@ -108,8 +116,9 @@ async function openLoop(rate: number, seconds: number): Promise<{ latencies: num
 }
 
 // Warm-up: TLS sessions, JIT, the producer's first metadata.
-await closedLoop(post, 2);
-const maxRps = await closedLoop(post, SECONDS);
+await closedLoop(() => post(), 2);
+const maxRps = await closedLoop(() => post(), SECONDS);
+const batchRps = await closedLoop(() => post(ndjson, 'application/x-ndjson'), SECONDS);
 const half = await openLoop(maxRps / 2, SECONDS);
 
 // Baseline: the same records, batched the same way, acks=all, straight into Kafka.
@@ -156,6 +165,8 @@ const baselineSend = () =>
   });
 await closedLoop(baselineSend, 2);
 const baselineRps = await closedLoop(baselineSend, SECONDS);
+// The batched phase keeps C × B records in flight; so does its baseline.
+const baselineBatchRps = await closedLoop(baselineSend, SECONDS, CONCURRENCY * BATCH);
 await producer.disconnect();
 agent.destroy();
 await p.stop();
@@ -166,9 +177,17 @@ console.log(
 );
 console.log(`  ingress single-record, closed loop:     ${fmt(maxRps)} requests/s (= records/s)`);
 console.log(`  baseline bare kafkajs producer:         ${fmt(baselineRps)} records/s`);
-console.log(`  ratio ingress / baseline:               ${fmt((100 * maxRps) / baselineRps)} %`);
+console.log(`  ratio single-record ingress / baseline: ${fmt((100 * maxRps) / baselineRps)} %`);
 console.log(
   `  open loop at half the max (${fmt(maxRps / 2)} req/s): p50 ${fmt(pct(half.latencies, 0.5))} ms, p99 ${fmt(pct(half.latencies, 0.99))} ms, max ${fmt(half.latencies.at(-1) ?? NaN)} ms, errors ${half.errors}`,
 );
-console.log('  batched requests (NDJSON / array): not measured — the batch form is not built yet (issue #3)');
+console.log(
+  `  ingress batched (${BATCH} records/request NDJSON): ${fmt(batchRps)} requests/s = ${fmt(batchRps * BATCH)} records/s`,
+);
+console.log(
+  `  baseline with ${CONCURRENCY * BATCH} records in flight:     ${fmt(baselineBatchRps)} records/s`,
+);
+console.log(
+  `  ratio batched ingress / that baseline: ${fmt((100 * batchRps * BATCH) / baselineBatchRps)} %  (target ≥ 50 %)`,
+);
 process.exit(0);

@@ -66,6 +66,8 @@ export const configSchema = z
       publishTimeoutMs: ms.default(10000),
       // Micro-batching of concurrent requests into one produce request.
       lingerMs: z.number().int().min(0).max(1000).default(2),
+      // Records in one batch request (JSON array or NDJSON).
+      maxBatchItems: z.number().int().min(1).max(10000).default(500),
       // One log line per request (fastify's request/response logs) at info level.
       accessLog: z.boolean().default(true),
       maxBatchRecords: z.number().int().min(1).max(10000).default(500),

@@ -5,20 +5,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerOptions } from 'node:https';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import sjson from 'secure-json-parse';
 import type { Config } from '../core/config.ts';
-import { ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
+import type { RouteContract, RouteName } from '../core/contract.ts';
 import { AirlockError } from '../core/errors.ts';
-import { lineageHeaders } from '../core/headers.ts';
 import type { Logger } from '../core/logger.ts';
-import { decodeContextHeader, type MaintenanceContext } from '../core/maintenance-context.ts';
-import { judge } from '../core/rules/catalogue.ts';
-import { checkAgainst } from '../core/schema-check.ts';
-import { type StateStore, sha } from '../core/state/store.ts';
-import { childTraceparent } from '../core/trace.ts';
-import { type Authenticator, type Identity, roleAllowed } from './identity.ts';
+import type { MaintenanceContext } from '../core/maintenance-context.ts';
+import type { StateStore } from '../core/state/store.ts';
+import type { Authenticator, Identity } from './identity.ts';
 import { sendProblem } from './problem.ts';
 import type { Publisher } from './publisher.ts';
+import type { Item } from './records-route.ts';
+import { registerRecordRoute } from './records-route.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -40,7 +39,14 @@ export interface IngressDeps {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    airlock?: { traceId: string; identity?: Identity; context?: MaintenanceContext; rawBody?: string };
+    airlock?: {
+      traceId: string;
+      identity?: Identity;
+      context?: MaintenanceContext;
+      rawBody?: string;
+      /** The records of an application/x-ndjson batch, one per line. */
+      ndjson?: Item[];
+    };
   }
 }
 
@@ -83,6 +89,29 @@ export function buildIngress(deps: IngressDeps): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (req.airlock) req.airlock.rawBody = body as string;
     parseJson(req, body as string, done);
+  });
+  // Batches as NDJSON: one record per line, each parsed like a JSON body (prototype poisoning is an
+  // error); a malformed line fails that record only, with its index in the 207 answer.
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string;
+    if (req.airlock) {
+      req.airlock.rawBody = text;
+      req.airlock.ndjson = text
+        .split('\n')
+        .map((line) => line.replace(/\r$/, ''))
+        .filter((line) => line.trim() !== '')
+        .map((raw) => {
+          try {
+            return {
+              value: sjson.parse(raw, undefined, { protoAction: 'error', constructorAction: 'error' }),
+              raw,
+            };
+          } catch {
+            return { value: undefined, raw, parseError: 'the line is not valid JSON' };
+          }
+        });
+    }
+    done(null, null);
   });
 
   app.addHook('onRequest', async (req) => {
@@ -139,107 +168,4 @@ export function buildIngress(deps: IngressDeps): FastifyInstance {
 
   for (const [route, contract] of deps.contract) registerRecordRoute(app, deps, route, contract);
   return app;
-}
-
-function registerRecordRoute(
-  app: FastifyInstance,
-  deps: IngressDeps,
-  route: RouteName,
-  contract: RouteContract,
-): void {
-  // Identity and context are checked in onRequest: before fastify reads or parses the body.
-  const preBody = async (req: FastifyRequest) => {
-    const state = req.airlock ?? { traceId: randomUUID() };
-    state.identity = await deps.authenticate(req);
-    if (!roleAllowed(deps.config, state.identity.role, route)) {
-      throw new AirlockError(
-        'ROLE_FORBIDDEN',
-        `role ${state.identity.role} may not call ${ROUTES[route].httpPath}`,
-      );
-    }
-    const ctx = decodeContextHeader(req.headers['x-maintenance-context']);
-    if (!ctx.ok) throw new AirlockError('CONTEXT_INVALID', ctx.reason.message, { reasons: [ctx.reason] });
-    state.context = ctx.context;
-    req.airlock = state;
-  };
-
-  app.post(ROUTES[route].httpPath, { onRequest: preBody }, async (req, reply) => {
-    const { traceId, identity, context, rawBody } = req.airlock ?? {};
-    if (!traceId || !identity || !context) throw new AirlockError('INTERNAL', 'request state missing');
-    // No content-type and no body: fastify parsed nothing.
-    if (rawBody === undefined) throw new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
-    const checked = checkAgainst(contract.payloadType, req.body);
-    if (!checked.ok) {
-      throw new AirlockError('SCHEMA_VIOLATION', 'the record does not match its schema', {
-        reasons: checked.reasons,
-      });
-    }
-    // The same rules the validators apply (core/rules): a client learns of a fixable error at once.
-    const { errors } = judge(route, checked.value, context, deps.config.rules, new Date());
-    if (errors.length > 0) {
-      const reasons = errors.map(({ rule, path, message }) => ({
-        code: 'RULE_VIOLATION' as const,
-        rule,
-        path,
-        message,
-      }));
-      throw new AirlockError('RULE_VIOLATION', 'the record breaks recordkeeping rules of its rule set', {
-        reasons,
-      });
-    }
-    const header = req.headers['idempotency-key'];
-    const idemKey = typeof header === 'string' ? header : undefined;
-    const traceparent = req.headers.traceparent;
-    // Step 10 (IETF Idempotency-Key draft): per sender; same key and body → the stored answer.
-    const ttl = deps.config.ingress.idempotencyTtlMs;
-    const bodyHash = sha(rawBody);
-    if (idemKey !== undefined) {
-      const prior = await deps.store.beginIdempotent(identity.subject, idemKey, bodyHash, ttl);
-      if (prior.state === 'done') {
-        const stored = prior.answer.body as { trace_id?: string };
-        if (req.airlock && stored.trace_id) req.airlock.traceId = stored.trace_id;
-        return reply.code(prior.answer.status).send(prior.answer.body);
-      }
-      if (prior.state === 'in-flight') {
-        throw new AirlockError(
-          'IDEMPOTENCY_IN_FLIGHT',
-          'a request with this Idempotency-Key is still in flight',
-        );
-      }
-      if (prior.state === 'mismatch') {
-        throw new AirlockError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another body');
-      }
-    }
-    try {
-      await deps.publisher.publish({
-        key: context.aircraft_registration,
-        value: rawBody,
-        headers: lineageHeaders({
-          traceId,
-          route,
-          idempotencyKey: idemKey,
-          receivedAt: new Date().toISOString(),
-          source: 'http',
-          subject: identity.subject,
-          role: identity.role,
-          clientCertSha256: identity.clientCertSha256,
-          maintenanceContext: JSON.stringify(context),
-          traceparent: childTraceparent(typeof traceparent === 'string' ? traceparent : undefined),
-        }),
-      });
-    } catch (err) {
-      if (idemKey !== undefined)
-        await deps.store.abandonIdempotent(identity.subject, idemKey).catch(() => undefined);
-      throw err;
-    }
-    const answer = { trace_id: traceId, status: 'accepted' };
-    if (idemKey !== undefined) {
-      // The record is durable already: a failure to store the answer must not turn into a 5xx,
-      // which would invite a retry; the key stays "in flight" (409) until its TTL instead.
-      await deps.store
-        .completeIdempotent(identity.subject, idemKey, bodyHash, { status: 202, body: answer }, ttl)
-        .catch((err: unknown) => req.log.warn({ err, traceId }, 'could not store the idempotent answer'));
-    }
-    return reply.code(202).send(answer);
-  });
 }

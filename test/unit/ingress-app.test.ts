@@ -281,6 +281,80 @@ describe('ingress: Idempotency-Key (local store)', () => {
   });
 });
 
+describe('ingress: batches (207, one result per record)', () => {
+  const good = sampleRecord();
+  const bad = { ...sampleRecord(), serial_number: 1 };
+  const ruleBreaker = { ...sampleRecord(), airworthiness_certificate_ref: 'FAA--' };
+  type Batch = {
+    accepted: number;
+    rejected: number;
+    results: {
+      index: number;
+      status: number;
+      trace_id?: string;
+      code?: string;
+      errors?: { path: string; rule: string }[];
+    }[];
+  };
+
+  it('a JSON array: valid records published, each invalid one answered with its own status and errors', async () => {
+    const { app, published } = setup();
+    const res = await app.inject(post({}, JSON.stringify([good, bad, good, ruleBreaker])));
+    assert.equal(res.statusCode, 207, res.body);
+    const b = res.json() as Batch;
+    assert.deepEqual(
+      b.results.map((r) => r.status),
+      [202, 422, 202, 422],
+    );
+    assert.equal(b.accepted, 2);
+    assert.equal(b.results[1]?.code, 'SCHEMA_VIOLATION');
+    assert.equal(b.results[3]?.code, 'RULE_VIOLATION');
+    assert.deepEqual(
+      b.results[1]?.errors?.map((e) => e.path),
+      ['/serial_number'],
+    );
+    assert.equal(published.length, 2);
+    assert.deepEqual(
+      published.map((p) => p.headers['airlock-trace-id']).sort(),
+      [b.results[0]?.trace_id, b.results[2]?.trace_id].sort(),
+    );
+  });
+
+  it('NDJSON: each line published as sent; a malformed line fails alone', async () => {
+    const { app, published } = setup();
+    const lines = [JSON.stringify(good), '{"broken":', JSON.stringify(good)];
+    const res = await app.inject(post({ 'content-type': 'application/x-ndjson' }, `${lines.join('\n')}\n`));
+    assert.equal(res.statusCode, 207, res.body);
+    const b = res.json() as Batch;
+    assert.deepEqual(
+      b.results.map((r) => r.status),
+      [202, 400, 202],
+    );
+    assert.deepEqual(
+      published.map((p) => p.value),
+      [lines[0], lines[2]],
+    );
+  });
+
+  it('an empty batch is 400; one over the cap is 413; nothing published', async () => {
+    const { app, published } = setup();
+    assert.equal((await app.inject(post({}, '[]'))).statusCode, 400);
+    const many = JSON.stringify(Array.from({ length: 501 }, () => ({ a: 1 })));
+    assert.equal((await app.inject(post({}, many))).statusCode, 413);
+    assert.equal(published.length, 0);
+  });
+
+  it('a batch with an Idempotency-Key is answered again, identically, without publishing again', async () => {
+    const { app, published } = setup();
+    const payload = JSON.stringify([good, bad]);
+    const a = await app.inject(post({ 'idempotency-key': 'batch-1' }, payload));
+    const b = await app.inject(post({ 'idempotency-key': 'batch-1' }, payload));
+    assert.equal(a.statusCode, 207);
+    assert.deepEqual(b.json(), a.json());
+    assert.equal(published.length, 1);
+  });
+});
+
 describe('ingress: health', () => {
   it('live is always 200; ready reflects its checks', async () => {
     const { app } = setup();

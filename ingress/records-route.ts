@@ -1,0 +1,233 @@
+/**
+ * POST /v1/<route>: one record (application/json object) or a batch (a JSON array, or
+ * application/x-ndjson) answered 207 with one result per record, so high-volume senders pay the
+ * HTTP, TLS and token cost once per batch. Steps 7–11 of the order of checks (DESIGN.md).
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
+import { AirlockError, ERROR_CODES } from '../core/errors.ts';
+import { lineageHeaders } from '../core/headers.ts';
+import { decodeContextHeader, type MaintenanceContext } from '../core/maintenance-context.ts';
+import { judge } from '../core/rules/catalogue.ts';
+import { checkAgainst } from '../core/schema-check.ts';
+import { sha } from '../core/state/store.ts';
+import { childTraceparent } from '../core/trace.ts';
+import type { IngressDeps } from './app.ts';
+import { type Identity, roleAllowed } from './identity.ts';
+
+/** A record of a request: its parsed value and the exact text it will be published as. */
+export interface Item {
+  value: unknown;
+  raw: string;
+  /** Set when an NDJSON line was not valid JSON. */
+  parseError?: string;
+}
+
+interface Sender {
+  route: RouteName;
+  identity: Identity;
+  context: MaintenanceContext;
+  idemKey: string | undefined;
+  traceparent: string | undefined;
+}
+
+/** Steps 9 (schema, rules) for one record; an AirlockError says why it is refused. */
+function check(
+  contract: RouteContract,
+  route: RouteName,
+  deps: IngressDeps,
+  item: Item,
+  context: MaintenanceContext,
+) {
+  if (item.parseError !== undefined) return new AirlockError('MALFORMED_JSON', item.parseError);
+  const checked = checkAgainst(contract.payloadType, item.value);
+  if (!checked.ok) {
+    return new AirlockError('SCHEMA_VIOLATION', 'the record does not match its schema', {
+      reasons: checked.reasons,
+    });
+  }
+  // The same rules the validators apply (core/rules): a client learns of a fixable error at once.
+  const { errors } = judge(route, checked.value, context, deps.config.rules, new Date());
+  if (errors.length === 0) return undefined;
+  const reasons = errors.map(({ rule, path, message }) => ({
+    code: 'RULE_VIOLATION' as const,
+    rule,
+    path,
+    message,
+  }));
+  return new AirlockError('RULE_VIOLATION', 'the record breaks recordkeeping rules of its rule set', {
+    reasons,
+  });
+}
+
+/** Step 11: publish with acks=all; resolves once the broker acknowledged. */
+function publish(deps: IngressDeps, s: Sender, traceId: string, raw: string): Promise<void> {
+  return deps.publisher.publish({
+    key: s.context.aircraft_registration,
+    value: raw,
+    headers: lineageHeaders({
+      traceId,
+      route: s.route,
+      idempotencyKey: s.idemKey,
+      receivedAt: new Date().toISOString(),
+      source: 'http',
+      subject: s.identity.subject,
+      role: s.identity.role,
+      clientCertSha256: s.identity.clientCertSha256,
+      maintenanceContext: JSON.stringify(s.context),
+      traceparent: childTraceparent(s.traceparent),
+    }),
+  });
+}
+
+/**
+ * Step 10 around the work: same key and body → the stored answer; other body → 422; in flight →
+ * 409. A failure before anything was durable frees the key; a stored answer is kept for the TTL.
+ */
+async function idempotent(
+  deps: IngressDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  s: Sender,
+  rawBody: string,
+  work: () => Promise<{ status: number; body: unknown; durable: boolean }>,
+) {
+  const ttl = deps.config.ingress.idempotencyTtlMs;
+  const bodyHash = sha(rawBody);
+  const key = s.idemKey;
+  if (key !== undefined) {
+    const prior = await deps.store.beginIdempotent(s.identity.subject, key, bodyHash, ttl);
+    if (prior.state === 'done') {
+      const stored = prior.answer.body as { trace_id?: string };
+      if (req.airlock && stored.trace_id) req.airlock.traceId = stored.trace_id;
+      return reply.code(prior.answer.status).send(prior.answer.body);
+    }
+    if (prior.state === 'in-flight') {
+      throw new AirlockError(
+        'IDEMPOTENCY_IN_FLIGHT',
+        'a request with this Idempotency-Key is still in flight',
+      );
+    }
+    if (prior.state === 'mismatch') {
+      throw new AirlockError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another body');
+    }
+  }
+  let answer: Awaited<ReturnType<typeof work>>;
+  try {
+    answer = await work();
+  } catch (err) {
+    if (key !== undefined) await deps.store.abandonIdempotent(s.identity.subject, key).catch(() => undefined);
+    throw err;
+  }
+  if (key !== undefined) {
+    if (!answer.durable) {
+      await deps.store.abandonIdempotent(s.identity.subject, key).catch(() => undefined);
+    } else {
+      // What was accepted is durable already: failing to store the answer must not become a 5xx,
+      // which would invite a retry; the key stays "in flight" (409) until its TTL instead.
+      await deps.store
+        .completeIdempotent(
+          s.identity.subject,
+          key,
+          bodyHash,
+          { status: answer.status, body: answer.body },
+          ttl,
+        )
+        .catch((err: unknown) => req.log.warn({ err }, 'could not store the idempotent answer'));
+    }
+  }
+  return reply.code(answer.status).send(answer.body);
+}
+
+function problemEntry(index: number, err: AirlockError) {
+  return {
+    index,
+    status: ERROR_CODES[err.code].status ?? 500,
+    code: err.code,
+    detail: err.message,
+    ...(err.reasons.length > 0
+      ? { errors: err.reasons.map(({ path, message, rule }) => ({ path, message, rule })) }
+      : {}),
+  };
+}
+
+export function registerRecordRoute(
+  app: FastifyInstance,
+  deps: IngressDeps,
+  route: RouteName,
+  contract: RouteContract,
+): void {
+  // Identity, role and context are checked in onRequest: before fastify reads or parses the body.
+  const preBody = async (req: FastifyRequest) => {
+    const state = req.airlock ?? { traceId: randomUUID() };
+    state.identity = await deps.authenticate(req);
+    if (!roleAllowed(deps.config, state.identity.role, route)) {
+      throw new AirlockError(
+        'ROLE_FORBIDDEN',
+        `role ${state.identity.role} may not call ${ROUTES[route].httpPath}`,
+      );
+    }
+    const ctx = decodeContextHeader(req.headers['x-maintenance-context']);
+    if (!ctx.ok) throw new AirlockError('CONTEXT_INVALID', ctx.reason.message, { reasons: [ctx.reason] });
+    state.context = ctx.context;
+    req.airlock = state;
+  };
+
+  app.post(ROUTES[route].httpPath, { onRequest: preBody }, async (req, reply) => {
+    const { traceId, identity, context, rawBody, ndjson } = req.airlock ?? {};
+    if (!traceId || !identity || !context) throw new AirlockError('INTERNAL', 'request state missing');
+    // No content-type and no body: fastify parsed nothing.
+    if (rawBody === undefined) throw new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    const header = req.headers['idempotency-key'];
+    const traceparent = req.headers.traceparent;
+    const sender: Sender = {
+      route,
+      identity,
+      context,
+      idemKey: typeof header === 'string' ? header : undefined,
+      traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+    };
+
+    const items: Item[] | undefined =
+      ndjson ??
+      (Array.isArray(req.body)
+        ? req.body.map((value) => ({ value, raw: JSON.stringify(value) }))
+        : undefined);
+    if (items === undefined) {
+      const refused = check(contract, route, deps, { value: req.body, raw: rawBody }, context);
+      if (refused) throw refused;
+      return idempotent(deps, req, reply, sender, rawBody, async () => {
+        await publish(deps, sender, traceId, rawBody);
+        return { status: 202, body: { trace_id: traceId, status: 'accepted' }, durable: true };
+      });
+    }
+
+    const max = deps.config.ingress.maxBatchItems;
+    if (items.length === 0) throw new AirlockError('MALFORMED_JSON', 'the batch is empty');
+    if (items.length > max)
+      throw new AirlockError('PAYLOAD_TOO_LARGE', `a batch holds at most ${max} records`);
+    return idempotent(deps, req, reply, sender, rawBody, async () => {
+      const results = await Promise.all(
+        items.map(async (item, index) => {
+          const refused = check(contract, route, deps, item, context);
+          if (refused) return problemEntry(index, refused);
+          const id = randomUUID();
+          try {
+            await publish(deps, sender, id, item.raw);
+            return { index, status: 202, trace_id: id };
+          } catch (err) {
+            if (err instanceof AirlockError) return problemEntry(index, err);
+            throw err;
+          }
+        }),
+      );
+      const accepted = results.filter((r) => r.status === 202).length;
+      return {
+        status: 207,
+        body: { accepted, rejected: results.length - accepted, results },
+        durable: accepted > 0,
+      };
+    });
+  });
+}
