@@ -30,6 +30,11 @@ export const configSchema = z
         .string()
         .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
         .optional(),
+      // Namespace of every key, so deployments sharing a Redis do not share limits or keys.
+      keyPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/)
+        .default('airlock'),
       // Fail closed and fast: a command that takes longer is an outage (503).
       commandTimeoutMs: z.number().int().min(10).max(10000).default(500),
     }),
@@ -76,6 +81,23 @@ export const configSchema = z
       // mtls-jwt: client certificate + verified JWT (the default). dev-insecure: no authentication,
       // loopback only, for nothing but local experiments.
       authMode: z.enum(['mtls-jwt', 'dev-insecure']).default('mtls-jwt'),
+      // Requests per sliding window per identity (token subject), by role ('*' for any role), with
+      // optional per-route overrides. A batch request counts once.
+      rateLimits: z
+        .record(
+          z.string().min(1),
+          z.strictObject({
+            limit: z.number().int().min(1),
+            windowMs: ms,
+            routes: z
+              .partialRecord(
+                z.enum(['logbook', 'parts-trace', 'compliance-audit']),
+                z.strictObject({ limit: z.number().int().min(1), windowMs: ms }),
+              )
+              .default({}),
+          }),
+        )
+        .default({ '*': { limit: 1200, windowMs: 60_000, routes: {} } }),
       // Which role may call which route (DESIGN.md); docs/configuration.md has the default matrix.
       roleRoutes: z
         .record(z.string().min(1), z.array(z.enum(['logbook', 'parts-trace', 'compliance-audit'])))

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   CLIENT_CERT_NOT_ALLOWED: { status: 403, retriable: false, title: 'Client certificate not allowed' },
   CONTEXT_INVALID: { status: 403, retriable: false, title: 'Invalid maintenance context' },
   NOT_FOUND: { status: 404, retriable: false, title: 'Not found' },
+  RATE_LIMITED: { status: 429, retriable: true, title: 'Rate limited' },
   IDEMPOTENCY_IN_FLIGHT: { status: 409, retriable: true, title: 'Same Idempotency-Key still in flight' },
   PAYLOAD_TOO_LARGE: { status: 413, retriable: false, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, title: 'Unsupported media type' },
@@ -43,10 +44,17 @@ export class AirlockError extends Error {
   override readonly name = 'AirlockError';
   readonly code: ErrorCode;
   readonly reasons: readonly Reason[];
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; reasons?: Reason[] } = {}) {
+  /** When a retry can succeed (429, 503); absent when unknown. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; reasons?: Reason[]; retryAfterSeconds?: number } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.reasons = options.reasons ?? [];
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
   get retriable(): boolean {
     return ERROR_CODES[this.code].retriable;

@@ -134,7 +134,7 @@ export function buildIngress(deps: IngressDeps): FastifyInstance {
     if (err instanceof AirlockError) {
       if (err.code === 'UNAUTHENTICATED')
         reply.header('www-authenticate', 'Bearer realm="airlock", error="invalid_token"');
-      const retry = err.retriable ? 5 : undefined;
+      const retry = err.retryAfterSeconds ?? (err.retriable ? 5 : undefined);
       if (err.retriable) req.log.warn({ err, traceId }, 'request failed (retriable)');
       return sendProblem(reply, err.code, {
         detail: err.message,

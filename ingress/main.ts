@@ -44,7 +44,7 @@ await runStage({
       );
     }
     const store = config.redis.url
-      ? createRedisStore(config.redis.url, config.redis.commandTimeoutMs)
+      ? createRedisStore(config.redis.url, config.redis.commandTimeoutMs, config.redis.keyPrefix)
       : createLocalStore();
     if (store.kind === 'local') {
       logger.warn(

@@ -140,6 +140,25 @@ async function idempotent(
   return reply.code(answer.status).send(answer.body);
 }
 
+/** Step 6: the sender's sliding window for its role on this route; RateLimit-* headers always. */
+async function rateLimit(deps: IngressDeps, reply: FastifyReply, identity: Identity, route: RouteName) {
+  const limits = deps.config.ingress.rateLimits;
+  const rule = limits[identity.role] ?? limits['*'];
+  const applied = rule?.routes[route] ?? rule;
+  if (!applied) return;
+  const key = `${sha(identity.subject)}:${identity.role}:${route}`;
+  const d = await deps.store.rateLimit(key, applied.limit, applied.windowMs);
+  const resetS = Math.ceil(d.resetMs / 1000);
+  reply.header('ratelimit-limit', String(d.limit));
+  reply.header('ratelimit-remaining', String(d.remaining));
+  reply.header('ratelimit-reset', String(resetS));
+  if (!d.allowed) {
+    throw new AirlockError('RATE_LIMITED', `at most ${applied.limit} requests per ${applied.windowMs} ms`, {
+      retryAfterSeconds: Math.max(1, resetS),
+    });
+  }
+}
+
 function problemEntry(index: number, err: AirlockError) {
   return {
     index,
@@ -159,9 +178,10 @@ export function registerRecordRoute(
   contract: RouteContract,
 ): void {
   // Identity, role and context are checked in onRequest: before fastify reads or parses the body.
-  const preBody = async (req: FastifyRequest) => {
+  const preBody = async (req: FastifyRequest, reply: FastifyReply) => {
     const state = req.airlock ?? { traceId: randomUUID() };
     state.identity = await deps.authenticate(req);
+    await rateLimit(deps, reply, state.identity, route);
     if (!roleAllowed(deps.config, state.identity.role, route)) {
       throw new AirlockError(
         'ROLE_FORBIDDEN',

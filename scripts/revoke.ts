@@ -35,7 +35,7 @@ if (!url) {
   );
   process.exit(2);
 }
-const store = createRedisStore(url, 2000);
+const store = createRedisStore(url, 2000, process.env.AIRLOCK_REDIS_KEY_PREFIX ?? 'airlock');
 await store.connect();
 await store.revoke(issuer, jti, until);
 await store.close();

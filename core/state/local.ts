@@ -1,5 +1,7 @@
 /** In-process state for a single ingress instance (no AIRLOCK_REDIS_URL), as Kong's `local` policy. */
+import { MemorySlidingWindowRateLimiter } from 'sliding-window-rate-limiter';
 import {
+  decision,
   type IdempotencyRecord,
   idempotencyKey,
   judgeIdempotency,
@@ -22,8 +24,18 @@ export function createLocalStore(maxEntries = 100_000): StateStore {
     }
     entries.set(k, { value, expiresAt });
   };
+  const windows = new Map<number, MemorySlidingWindowRateLimiter>();
+  const window = (ms: number) => {
+    let w = windows.get(ms);
+    if (!w) {
+      w = new MemorySlidingWindowRateLimiter({ interval: ms });
+      windows.set(ms, w);
+    }
+    return w;
+  };
   return {
     kind: 'local',
+    rateLimit: async (key, limit, windowMs) => decision(limit, await window(windowMs).reserve(key, limit)),
     isRevoked: async (issuer, jti) => get(revokedKey(issuer, jti)) === true,
     revoke: async (issuer, jti, until) => set(revokedKey(issuer, jti), true, until * 1000),
     async beginIdempotent(scope, key, bodyHash, ttlMs) {
@@ -40,6 +52,8 @@ export function createLocalStore(maxEntries = 100_000): StateStore {
     },
     connect: async () => undefined,
     ping: async () => true,
-    close: async () => undefined,
+    close: async () => {
+      for (const w of windows.values()) w.destroy();
+    },
   };
 }

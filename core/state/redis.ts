@@ -4,8 +4,10 @@
  * revoked tokens or publishing duplicates.
  */
 import { Redis } from 'ioredis';
+import { type Redis as LimiterRedis, RedisSlidingWindowRateLimiter } from 'sliding-window-rate-limiter';
 import { AirlockError } from '../errors.ts';
 import {
+  decision,
   type IdempotencyRecord,
   idempotencyKey,
   judgeIdempotency,
@@ -13,9 +15,11 @@ import {
   type StateStore,
 } from './store.ts';
 
-export function createRedisStore(url: string, commandTimeoutMs = 500): StateStore {
+/** `keyPrefix` separates deployments (and tests) that share one Redis. */
+export function createRedisStore(url: string, commandTimeoutMs = 500, keyPrefix = 'airlock'): StateStore {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
+    keyPrefix: `${keyPrefix}:`,
     commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 0,
     lazyConnect: true,
@@ -29,8 +33,26 @@ export function createRedisStore(url: string, commandTimeoutMs = 500): StateStor
       throw new AirlockError('REDIS_UNAVAILABLE', `Redis: ${what} failed`, { cause });
     }
   };
+  // sliding-window-rate-limiter: a sliding-window log per key, one Lua script per request, Redis's
+  // clock as the only clock. It defines its commands on our client, so it shares its fail-closed
+  // settings; one limiter per window length.
+  const windows = new Map<number, RedisSlidingWindowRateLimiter>();
+  const window = (ms: number) => {
+    let w = windows.get(ms);
+    if (!w) {
+      w = new RedisSlidingWindowRateLimiter({
+        redis: redis as unknown as LimiterRedis,
+        interval: ms,
+        operationTimeout: commandTimeoutMs,
+      });
+      windows.set(ms, w);
+    }
+    return w;
+  };
   return {
     kind: 'redis',
+    rateLimit: (key, limit, windowMs) =>
+      call('rate limit', async () => decision(limit, await window(windowMs).reserve(`rl:${key}`, limit))),
     isRevoked: (issuer, jti) =>
       call('revocation check', async () => (await redis.exists(revokedKey(issuer, jti))) === 1),
     revoke: (issuer, jti, until) =>

@@ -19,6 +19,14 @@ export type IdempotencyState =
   | { state: 'mismatch' }
   | { state: 'done'; answer: StoredAnswer };
 
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Milliseconds until a slot frees up (0 when there is room). */
+  resetMs: number;
+}
+
 export interface StateStore {
   readonly kind: 'redis' | 'local';
   isRevoked(issuer: string, jti: string): Promise<boolean>;
@@ -35,14 +43,19 @@ export interface StateStore {
   ): Promise<void>;
   /** The request failed before it was durable: the key may be used again. */
   abandonIdempotent(scope: string, key: string): Promise<void>;
+  /**
+   * Takes one slot of a sliding window (`limit` per `windowMs`) for a key, atomically: one Lua
+   * script in Redis, or in memory for a single instance.
+   */
+  rateLimit(key: string, limit: number, windowMs: number): Promise<RateDecision>;
   /** Waits for the first connection (commands fail, never queue, while disconnected). */
   connect(): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export const revokedKey = (issuer: string, jti: string) => `airlock:revoked:${sha(issuer)}:${sha(jti)}`;
-export const idempotencyKey = (scope: string, key: string) => `airlock:idem:${sha(scope)}:${sha(key)}`;
+export const revokedKey = (issuer: string, jti: string) => `revoked:${sha(issuer)}:${sha(jti)}`;
+export const idempotencyKey = (scope: string, key: string) => `idem:${sha(scope)}:${sha(key)}`;
 
 export interface IdempotencyRecord {
   state: 'in-flight' | 'done';
@@ -55,4 +68,14 @@ export function judgeIdempotency(rec: IdempotencyRecord, bodyHash: string): Idem
   if (rec.body !== bodyHash) return { state: 'mismatch' };
   if (rec.state === 'in-flight' || !rec.answer) return { state: 'in-flight' };
   return { state: 'done', answer: rec.answer };
+}
+
+/** The library's reserve result as a decision. */
+export function decision(limit: number, r: { token?: number; usage: number; reset?: number }): RateDecision {
+  return {
+    allowed: r.token !== undefined,
+    limit,
+    remaining: Math.max(0, limit - r.usage),
+    resetMs: r.reset ?? 0,
+  };
 }

@@ -44,7 +44,11 @@ describe('ingress state in the real Redis', () => {
     const token = await tokenFor(p.pki, 'certifying_staff');
     assert.equal((await postWith(p, token)).status, 202);
     const r = spawnSync(process.execPath, [`${ROOT}scripts/revoke.ts`, token], {
-      env: { ...process.env, AIRLOCK_REDIS_URL: s.redisUrl },
+      env: {
+        ...process.env,
+        AIRLOCK_REDIS_URL: s.redisUrl,
+        AIRLOCK_REDIS_KEY_PREFIX: p.env.AIRLOCK_REDIS_KEY_PREFIX,
+      },
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
@@ -69,6 +73,29 @@ describe('ingress state in the real Redis', () => {
     assert.equal(a.json<{ trace_id: string }>().trace_id, b.json<{ trace_id: string }>().trace_id);
     assert.equal(await endOffset(admin, p.topics.ingress), before + 1);
     await admin.disconnect();
+  });
+});
+
+describe('ingress rate limit in the real Redis', () => {
+  let p: Pipeline;
+  before(async () => {
+    p = await startPipeline(await services(), ['ingress'], {
+      AIRLOCK_INGRESS_RATE_LIMITS: '{"certifying_staff":{"limit":5,"windowMs":60000}}',
+    });
+  });
+  after(async () => {
+    await p?.stop();
+  });
+
+  it('the sixth request in the window is refused with 429, whichever token the subject uses', async () => {
+    const statuses = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push((await postWith(p, await tokenFor(p.pki, 'certifying_staff'))).status);
+    assert.deepEqual(statuses, [202, 202, 202, 202, 202, 429]);
+    const again = await postWith(p, await tokenFor(p.pki, 'certifying_staff'));
+    assert.equal(again.status, 429);
+    assert.ok(Number(again.headers['retry-after']) > 0);
+    assert.equal(again.headers['ratelimit-limit'], '5');
   });
 });
 

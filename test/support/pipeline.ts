@@ -80,6 +80,7 @@ export async function startPipeline(
     AIRLOCK_VALIDATORS_GROUP_ID: `${prefix}-validators`,
     AIRLOCK_ROUTER_GROUP_ID: `${prefix}-router`,
     AIRLOCK_TRANSACTIONAL_ID_PREFIX: prefix,
+    AIRLOCK_REDIS_KEY_PREFIX: prefix,
     AIRLOCK_SHUTDOWN_GRACE_MS: '20000',
     ...extraEnv,
   };

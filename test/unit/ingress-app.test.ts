@@ -355,6 +355,62 @@ describe('ingress: batches (207, one result per record)', () => {
   });
 });
 
+describe('ingress: rate limits (sliding window, local store)', () => {
+  function limited(limits: string) {
+    const cfg = loadConfig(
+      {
+        AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
+        AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
+        AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
+        AIRLOCK_INGRESS_RATE_LIMITS: limits,
+      },
+      'ingress',
+    );
+    const store = createLocalStore();
+    const published: OutgoingRecord[] = [];
+    const app = buildIngress({
+      config: cfg,
+      logger: pino({ level: 'silent' }),
+      contract: loadContract(),
+      publisher: {
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        publish: async (r) => void published.push(r),
+      },
+      authenticate: createAuthenticator(cfg, store),
+      store,
+      readiness: [],
+    });
+    return { app, published };
+  }
+
+  it('the request over the limit gets 429 with Retry-After and RateLimit-* headers, and publishes nothing', async () => {
+    const { app, published } = limited('{"*":{"limit":3,"windowMs":60000}}');
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await app.inject(post({})));
+    assert.deepEqual(
+      answers.map((a) => a.statusCode),
+      [202, 202, 202, 429],
+    );
+    assert.equal(answers[0]?.headers['ratelimit-limit'], '3');
+    assert.equal(answers[0]?.headers['ratelimit-remaining'], '2');
+    const last = answers[3];
+    assert.ok(last);
+    assert.equal((last.json() as { code: string }).code, 'RATE_LIMITED');
+    assert.ok(Number(last.headers['retry-after']) >= 1);
+    assert.equal(last.headers['ratelimit-remaining'], '0');
+    assert.equal(published.length, 3);
+  });
+
+  it('a route override applies to its route only', async () => {
+    const { app } = limited(
+      '{"*":{"limit":100,"windowMs":60000,"routes":{"parts-trace":{"limit":1,"windowMs":60000}}}}',
+    );
+    assert.equal((await app.inject(post({}))).statusCode, 202);
+    assert.equal((await app.inject(post({}))).statusCode, 429);
+  });
+});
+
 describe('ingress: health', () => {
   it('live is always 200; ready reflects its checks', async () => {
     const { app } = setup();
