@@ -14,6 +14,7 @@ import type { Logger } from '../core/logger.ts';
 import type { MaintenanceContext } from '../core/maintenance-context.ts';
 import type { StateStore } from '../core/state/store.ts';
 import type { Authenticator, Identity } from './identity.ts';
+import { createIngressMetrics, type IngressMetrics } from './metrics.ts';
 import { sendProblem } from './problem.ts';
 import type { Publisher } from './publisher.ts';
 import type { Item } from './records-route.ts';
@@ -31,6 +32,7 @@ export interface IngressDeps {
   publisher: Publisher;
   authenticate: Authenticator;
   store: StateStore;
+  metrics?: IngressMetrics | undefined;
   readiness: readonly ReadinessCheck[];
   isDraining?: () => boolean;
   /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
@@ -67,8 +69,13 @@ const FASTIFY_ERRORS: Record<
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'the body is not valid JSON' },
 };
 
-export function buildIngress(deps: IngressDeps): FastifyInstance {
-  const { config, logger } = deps;
+export function buildIngress(input: IngressDeps): FastifyInstance {
+  const deps = { ...input, metrics: input.metrics ?? createIngressMetrics() };
+  const { config, logger, metrics } = deps;
+  const problem: typeof sendProblem = (reply, code, opts) => {
+    metrics.rejections.inc({ code });
+    return sendProblem(reply, code, opts);
+  };
   const app = Fastify({
     ...(deps.https ? { https: deps.https } : {}),
     loggerInstance: logger.child(
@@ -117,6 +124,9 @@ export function buildIngress(deps: IngressDeps): FastifyInstance {
   app.addHook('onRequest', async (req) => {
     req.airlock = { traceId: randomUUID() };
   });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.requests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     if (deps.https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
@@ -127,16 +137,16 @@ export function buildIngress(deps: IngressDeps): FastifyInstance {
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     const traceId = req.airlock?.traceId;
     const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
-    if (known) return sendProblem(reply, known.code, { detail: known.detail, traceId });
+    if (known) return problem(reply, known.code, { detail: known.detail, traceId });
     if (err instanceof SyntaxError || (err.statusCode === 400 && err.code?.startsWith('FST_ERR_CTP'))) {
-      return sendProblem(reply, 'MALFORMED_JSON', { detail: 'the body is not valid JSON', traceId });
+      return problem(reply, 'MALFORMED_JSON', { detail: 'the body is not valid JSON', traceId });
     }
     if (err instanceof AirlockError) {
       if (err.code === 'UNAUTHENTICATED')
         reply.header('www-authenticate', 'Bearer realm="airlock", error="invalid_token"');
       const retry = err.retryAfterSeconds ?? (err.retriable ? 5 : undefined);
       if (err.retriable) req.log.warn({ err, traceId }, 'request failed (retriable)');
-      return sendProblem(reply, err.code, {
+      return problem(reply, err.code, {
         detail: err.message,
         traceId,
         errors: err.reasons,
@@ -144,16 +154,20 @@ export function buildIngress(deps: IngressDeps): FastifyInstance {
       });
     }
     req.log.error({ err, traceId }, 'unhandled error');
-    return sendProblem(reply, 'INTERNAL', { detail: 'internal error', traceId });
+    return problem(reply, 'INTERNAL', { detail: 'internal error', traceId });
   });
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, 'NOT_FOUND', {
+    problem(reply, 'NOT_FOUND', {
       detail: `no route ${req.method} ${req.url}`,
       traceId: req.airlock?.traceId,
     }),
   );
 
   app.get('/health/live', async () => ({ status: 'live' }));
+  // Behind the same mutual TLS as everything else: a scraper needs a client certificate.
+  app.get('/metrics', async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
   app.get('/health/ready', async (_req, reply) => {
     const results = await Promise.all(
       deps.readiness.map(async (r) => [r.name, await r.check().catch(() => false)] as const),

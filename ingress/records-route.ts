@@ -62,8 +62,9 @@ function check(
 }
 
 /** Step 11: publish with acks=all; resolves once the broker acknowledged. */
-function publish(deps: IngressDeps, s: Sender, traceId: string, raw: string): Promise<void> {
-  return deps.publisher.publish({
+async function publish(deps: IngressDeps, s: Sender, traceId: string, raw: string): Promise<void> {
+  const end = deps.metrics?.publishSeconds.startTimer();
+  await deps.publisher.publish({
     key: s.context.aircraft_registration,
     value: raw,
     headers: lineageHeaders({
@@ -79,6 +80,7 @@ function publish(deps: IngressDeps, s: Sender, traceId: string, raw: string): Pr
       traceparent: childTraceparent(s.traceparent),
     }),
   });
+  end?.();
 }
 
 /**
@@ -159,7 +161,8 @@ async function rateLimit(deps: IngressDeps, reply: FastifyReply, identity: Ident
   }
 }
 
-function problemEntry(index: number, err: AirlockError) {
+function problemEntry(deps: IngressDeps, index: number, err: AirlockError) {
+  deps.metrics?.rejections.inc({ code: err.code });
   return {
     index,
     status: ERROR_CODES[err.code].status ?? 500,
@@ -227,17 +230,18 @@ export function registerRecordRoute(
     if (items.length === 0) throw new AirlockError('MALFORMED_JSON', 'the batch is empty');
     if (items.length > max)
       throw new AirlockError('PAYLOAD_TOO_LARGE', `a batch holds at most ${max} records`);
+    deps.metrics?.batchRecords.observe(items.length);
     return idempotent(deps, req, reply, sender, rawBody, async () => {
       const results = await Promise.all(
         items.map(async (item, index) => {
           const refused = check(contract, route, deps, item, context);
-          if (refused) return problemEntry(index, refused);
+          if (refused) return problemEntry(deps, index, refused);
           const id = randomUUID();
           try {
             await publish(deps, sender, id, item.raw);
             return { index, status: 202, trace_id: id };
           } catch (err) {
-            if (err instanceof AirlockError) return problemEntry(index, err);
+            if (err instanceof AirlockError) return problemEntry(deps, index, err);
             throw err;
           }
         }),

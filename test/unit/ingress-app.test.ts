@@ -411,6 +411,22 @@ describe('ingress: rate limits (sliding window, local store)', () => {
   });
 });
 
+describe('ingress: /metrics', () => {
+  it('counts requests by route and status, rejections by code, publish latency and batch sizes', async () => {
+    const { app } = setup();
+    await app.inject(post({}));
+    await app.inject(post({}, JSON.stringify({ ...sampleRecord(), serial_number: 1 })));
+    await app.inject(post({}, JSON.stringify([sampleRecord(), sampleRecord()])));
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /airlock_ingress_requests_total\{route="\/v1\/parts\/trace",status="202"\} 1/);
+    assert.match(res.body, /airlock_ingress_requests_total\{route="\/v1\/parts\/trace",status="422"\} 1/);
+    assert.match(res.body, /airlock_ingress_rejections_total\{code="SCHEMA_VIOLATION"\} 1/);
+    assert.match(res.body, /airlock_ingress_publish_seconds_count 3/);
+    assert.match(res.body, /airlock_ingress_batch_records_count 1/);
+  });
+});
+
 describe('ingress: health', () => {
   it('live is always 200; ready reflects its checks', async () => {
     const { app } = setup();

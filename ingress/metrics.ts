@@ -1,0 +1,42 @@
+/** Prometheus metrics of the ingress (GET /metrics), named by stage: airlock_ingress_*. */
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export interface IngressMetrics {
+  registry: Registry;
+  requests: Counter<'route' | 'status'>;
+  rejections: Counter<'code'>;
+  publishSeconds: Histogram;
+  batchRecords: Histogram;
+}
+
+export function createIngressMetrics(): IngressMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'airlock_ingress_' });
+  return {
+    registry,
+    requests: new Counter({
+      name: 'airlock_ingress_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
+    rejections: new Counter({
+      name: 'airlock_ingress_rejections_total',
+      help: 'Rejected requests and batch records by error code (UNAUTHENTICATED counts JWT failures)',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    publishSeconds: new Histogram({
+      name: 'airlock_ingress_publish_seconds',
+      help: 'Time from publish to the broker acknowledgement (acks=all)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    batchRecords: new Histogram({
+      name: 'airlock_ingress_batch_records',
+      help: 'Records per batch request',
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+      registers: [registry],
+    }),
+  };
+}
