@@ -84,6 +84,8 @@ export async function startPipeline(
     AIRLOCK_SHUTDOWN_GRACE_MS: '20000',
     ...extraEnv,
   };
+  // An empty value in extraEnv removes the setting (e.g. the JWKS file, to use a JWKS URL).
+  for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
   const children = new Map<StageName, ChildProcess>();
   const logs = new Map<StageName, string[]>();
   const output = (stage: StageName) => (logs.get(stage) ?? []).slice(-40).join('\n');
