@@ -73,6 +73,9 @@ export const configSchema = z
       lingerMs: z.number().int().min(0).max(1000).default(2),
       // Records in one batch request (JSON array or NDJSON).
       maxBatchItems: z.number().int().min(1).max(10000).default(500),
+      // Slow clients: all headers within headersTimeoutMs, the whole request within requestTimeoutMs.
+      headersTimeoutMs: ms.default(10_000),
+      requestTimeoutMs: ms.default(30_000),
       // One log line per request (fastify's request/response logs) at info level.
       accessLog: z.boolean().default(true),
       maxBatchRecords: z.number().int().min(1).max(10000).default(500),

@@ -14,6 +14,7 @@ import type { Logger } from '../core/logger.ts';
 import type { MaintenanceContext } from '../core/maintenance-context.ts';
 import type { StateStore } from '../core/state/store.ts';
 import type { Authenticator, Identity } from './identity.ts';
+import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
 import { createIngressMetrics, type IngressMetrics } from './metrics.ts';
 import { sendProblem } from './problem.ts';
 import type { Publisher } from './publisher.ts';
@@ -84,7 +85,7 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     ) as FastifyBaseLogger,
     bodyLimit: config.ingress.maxBodyBytes,
     return503OnClosing: true,
-    requestTimeout: 30000,
+    requestTimeout: config.ingress.requestTimeoutMs,
   }) as unknown as FastifyInstance;
   // Only application/json is a body we take; fastify's default text/plain parser would let a
   // string through to the schema check as something other than a 415.
@@ -95,6 +96,13 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (req.airlock) req.airlock.rawBody = body as string;
+    if (jsonTooDeep(body as string)) {
+      done(
+        new AirlockError('MALFORMED_JSON', `the body nests deeper than ${MAX_JSON_DEPTH} levels`),
+        undefined,
+      );
+      return;
+    }
     parseJson(req, body as string, done);
   });
   // Batches as NDJSON: one record per line, each parsed like a JSON body (prototype poisoning is an
@@ -108,6 +116,12 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
         .map((line) => line.replace(/\r$/, ''))
         .filter((line) => line.trim() !== '')
         .map((raw) => {
+          if (jsonTooDeep(raw))
+            return {
+              value: undefined,
+              raw,
+              parseError: `the line nests deeper than ${MAX_JSON_DEPTH} levels`,
+            };
           try {
             return {
               value: sjson.parse(raw, undefined, { protoAction: 'error', constructorAction: 'error' }),

@@ -88,9 +88,9 @@ await runStage({
         ...(store.kind === 'redis' ? [{ name: 'redis', check: () => store.ping() }] : []),
       ],
     });
-    // Slow clients: headers within 10 s, a whole request within 30 s (fastify requestTimeout),
+    // Slow clients: headers and the whole request within their timeouts (fastify requestTimeout),
     // at most 64 headers; Node caps their total size at 16 KiB.
-    app.server.headersTimeout = 10_000;
+    app.server.headersTimeout = config.ingress.headersTimeoutMs;
     app.server.maxHeadersCount = 64;
     const tls = tlsOptions(config);
     const stopWatching = tls

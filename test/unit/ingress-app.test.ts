@@ -13,6 +13,7 @@ import { Header } from '../../core/headers.ts';
 import { createLocalStore } from '../../core/state/local.ts';
 import { buildIngress } from '../../ingress/app.ts';
 import { createAuthenticator } from '../../ingress/identity.ts';
+import { jsonTooDeep } from '../../ingress/json-depth.ts';
 import type { OutgoingRecord, Publisher } from '../../ingress/publisher.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 
@@ -424,6 +425,32 @@ describe('ingress: /metrics', () => {
     assert.match(res.body, /airlock_ingress_rejections_total\{code="SCHEMA_VIOLATION"\} 1/);
     assert.match(res.body, /airlock_ingress_publish_seconds_count 3/);
     assert.match(res.body, /airlock_ingress_batch_records_count 1/);
+  });
+});
+
+describe('ingress: excessive nesting', () => {
+  it('a body nested deeper than 32 levels is 400 before it is parsed; a deep NDJSON line fails alone', async () => {
+    const { app, published } = setup();
+    const deep = `${'['.repeat(1000)}${']'.repeat(1000)}`;
+    const res = await app.inject(post({}, deep));
+    assert.equal(res.statusCode, 400, res.body);
+    assert.match((res.json() as { detail: string }).detail, /nests deeper than 32/);
+    const batch = await app.inject(
+      post({ 'content-type': 'application/x-ndjson' }, `${JSON.stringify(sampleRecord())}\n${deep}\n`),
+    );
+    assert.equal(batch.statusCode, 207);
+    assert.deepEqual(
+      (batch.json() as { results: { status: number }[] }).results.map((r) => r.status),
+      [202, 400],
+    );
+    assert.equal(published.length, 1);
+  });
+
+  it('jsonTooDeep counts brackets outside strings only', () => {
+    assert.equal(jsonTooDeep(JSON.stringify({ a: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' })), false);
+    assert.equal(jsonTooDeep(JSON.stringify({ a: '\\"[[[[' })), false);
+    assert.equal(jsonTooDeep('[[[]]]', 2), true);
+    assert.equal(jsonTooDeep('[[]]', 2), false);
   });
 });
 
