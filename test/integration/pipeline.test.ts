@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { ErrorHeader, Header, lineageHeaders } from '../../core/headers.ts';
+import { ErrorHeader, Header } from '../../core/headers.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { type Answer, httpsCall, tokenFor } from '../support/https.ts';
-import { endOffset, readTopic, testKafka, uid } from '../support/kafka.ts';
+import { edgeMessage, endOffset, readTopic, testKafka, uid } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { HOW_TO_START, type Services, services } from '../support/services.ts';
 
@@ -134,27 +134,12 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     const traceId = crypto.randomUUID();
-    const context = sampleContext('N123AZ');
+    const _context = sampleContext('N123AZ');
     const bad = { ...sampleRecord(), aircraft_registration: 'N123AZ', serial_number: 12345, colour: 'red' };
     await producer.send({
       topic: p.topics.ingress,
       acks: -1,
-      messages: [
-        {
-          key: 'N123AZ',
-          value: JSON.stringify(bad),
-          headers: lineageHeaders({
-            traceId,
-            route: 'parts-trace',
-            receivedAt: new Date().toISOString(),
-            source: 'edge',
-            subject: 'edge-station-7',
-            role: 'certifying_staff',
-            maintenanceContext: JSON.stringify(context),
-            traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-          }),
-        },
-      ],
+      messages: [edgeMessage(bad, 'N123AZ', traceId)],
     });
     await producer.disconnect();
 
@@ -202,22 +187,7 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     await producer.send({
       topic: p.topics.ingress,
       acks: -1,
-      messages: [
-        {
-          key: 'D-AIBL',
-          value: JSON.stringify(bad),
-          headers: lineageHeaders({
-            traceId,
-            route: 'parts-trace',
-            receivedAt: new Date().toISOString(),
-            source: 'edge',
-            subject: 'edge-station-7',
-            role: 'certifying_staff',
-            maintenanceContext: JSON.stringify(sampleContext('D-AIBL')),
-            traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-          }),
-        },
-      ],
+      messages: [edgeMessage(bad, 'D-AIBL', traceId)],
     });
     await producer.disconnect();
     const dlq = await readTopic(kafka, p.topics.dlq, { expect: 2 });

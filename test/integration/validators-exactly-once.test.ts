@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Header, lineageHeaders } from '../../core/headers.ts';
-import { sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
-import { readTopic, testKafka } from '../support/kafka.ts';
+import { Header } from '../../core/headers.ts';
+import { sampleRecord } from '../../scripts/lib/sample.ts';
+import { edgeMessage, readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
 
@@ -47,20 +47,7 @@ describe('validators: exactly once across SIGKILL and restart (real Kafka)', () 
           aircraft_registration: registration,
           ...(invalid ? { serial_number: i } : {}),
         };
-        messages.push({
-          key: registration,
-          value: JSON.stringify(body),
-          headers: lineageHeaders({
-            traceId,
-            route: 'parts-trace',
-            receivedAt: new Date().toISOString(),
-            source: 'edge',
-            subject: 'edge-station-7',
-            role: 'certifying_staff',
-            maintenanceContext: JSON.stringify(sampleContext(registration)),
-            traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-          }),
-        });
+        messages.push(edgeMessage(body, registration, traceId));
       }
       await producer.send({ topic: p.topics.ingress, acks: -1, messages });
     }
