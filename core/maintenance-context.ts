@@ -4,6 +4,7 @@
  * decoded JSON from the record header of the same name and checks it again.
  */
 import type { Reason } from './errors.ts';
+import { nationalityMark, rowForMark } from './rules/registration.ts';
 
 export interface MaintenanceContext {
   work_order_id: string;
@@ -50,6 +51,17 @@ export function checkContext(value: unknown): ContextResult {
       'REG-ICAO-1',
       '/aircraft_registration',
       'aircraft_registration must be a registration mark in canonical form (uppercase, e.g. D-AIBL, N123AZ)',
+    );
+  }
+  // The ICAO table of REGULATORY.md §2: a known nationality mark must carry its state's format.
+  // An unknown mark passes here: it selects rule set OTHER, which flags the record for review.
+  const mark = nationalityMark(reg);
+  const row = rowForMark(mark);
+  if (row && !row.pattern.test(reg)) {
+    return fail(
+      mark === 'N' ? 'REG-N-1' : 'REG-ICAO-2',
+      '/aircraft_registration',
+      `${reg} is not a valid ${row.state} registration`,
     );
   }
   if (typeof badge !== 'string' || !BADGE_HASH.test(badge)) {

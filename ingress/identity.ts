@@ -5,7 +5,7 @@
  * token is verified (core/auth/token-verifier.ts) and bound to the certificate when it says so.
  * `dev-insecure`: no authentication, loopback only, for local experiments.
  */
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
 import { createTokenVerifier, type Verifier } from '../core/auth/token-verifier.ts';
@@ -17,6 +17,8 @@ export interface Identity {
   subject: string;
   role: string;
   clientCertSha256?: string | undefined;
+  /** The client certificate's subject DN and subjectAltName, for logs and audit. */
+  clientCert?: { subject: string; san: string | undefined } | undefined;
 }
 
 export type Authenticator = (req: FastifyRequest) => Promise<Identity>;
@@ -74,7 +76,12 @@ export function createMtlsJwtAuthenticator(
     if (!socket.authorized || !cert?.raw)
       throw new AirlockError('CLIENT_CERT_NOT_ALLOWED', 'a verified client certificate is required');
     const fingerprint = createHash('sha256').update(cert.raw).digest('hex');
-    if (pins.size > 0 && !pins.has(fingerprint)) {
+    // Pins name either the certificate or its public key (SPKI), which survives re-issuance.
+    const spki = () =>
+      createHash('sha256')
+        .update(new X509Certificate(cert.raw).publicKey.export({ type: 'spki', format: 'der' }))
+        .digest('hex');
+    if (pins.size > 0 && !pins.has(fingerprint) && !pins.has(spki())) {
       throw new AirlockError(
         'CLIENT_CERT_NOT_ALLOWED',
         'this client certificate is not in the pinned allow-list',
@@ -86,7 +93,15 @@ export function createMtlsJwtAuthenticator(
     // Step 4: revocation by issuer + jti, on every request (also for cached verifications).
     if (await store.isRevoked(verified.issuer, verified.jti))
       throw new AirlockError('UNAUTHENTICATED', 'token revoked');
-    return { subject: verified.subject, role: verified.role, clientCertSha256: fingerprint };
+    const certSubject = Object.entries(cert.subject ?? {})
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(',');
+    return {
+      subject: verified.subject,
+      role: verified.role,
+      clientCertSha256: fingerprint,
+      clientCert: { subject: certSubject, san: cert.subjectaltname },
+    };
   };
 }
 

@@ -1,6 +1,8 @@
 /** Entry file of the ingress stage: the only place it reads the environment. */
 import { readFileSync } from 'node:fs';
 import type { Server, ServerOptions } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { jwksReachable } from '../core/auth/token-verifier.ts';
 import { type Config, loadConfig } from '../core/config.ts';
 import { loadContract } from '../core/contract.ts';
 import { createKafka } from '../core/kafka.ts';
@@ -67,9 +69,16 @@ await runStage({
       logger,
     });
     await publisher.connect();
+    const tls = tlsOptions(config);
     const app = buildIngress({
       config,
-      https: tlsOptions(config),
+      https: tls && {
+        ...tls,
+        // Slow clients (slow-loris): timeouts checked every second, not every 30 s (Node's default).
+        headersTimeout: config.ingress.headersTimeoutMs,
+        requestTimeout: config.ingress.requestTimeoutMs,
+        connectionsCheckingInterval: 1000,
+      },
       logger,
       contract: loadContract(),
       publisher,
@@ -86,13 +95,13 @@ await runStage({
         },
         { name: 'registry', check: () => registryReachable(config) },
         ...(store.kind === 'redis' ? [{ name: 'redis', check: () => store.ping() }] : []),
+        ...(config.jwt.jwksUrl ? [{ name: 'jwks', check: () => jwksReachable(config) }] : []),
       ],
     });
     // Slow clients: headers and the whole request within their timeouts (fastify requestTimeout),
     // at most 64 headers; Node caps their total size at 16 KiB.
     app.server.headersTimeout = config.ingress.headersTimeoutMs;
     app.server.maxHeadersCount = 64;
-    const tls = tlsOptions(config);
     const stopWatching = tls
       ? watchTlsMaterial({
           server: app.server as unknown as Server,
@@ -106,6 +115,8 @@ await runStage({
           logger,
         })
       : () => undefined;
+    // TLS 1.2 renegotiation is a denial-of-service vector and never needed here (1.3 has none).
+    app.server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
     const address = await app.listen({ host: config.ingress.host, port: config.ingress.port });
     logger.info({ address, topic: config.topics.ingress }, 'ingress listening');
     return {

@@ -6,6 +6,7 @@ import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { AirlockError } from '../core/errors.ts';
 import type { HeaderMap } from '../core/headers.ts';
 import type { Logger } from '../core/logger.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
 
 export interface OutgoingRecord {
   key: string;
@@ -46,8 +47,23 @@ export function createKafkaPublisher(opts: {
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+  // Each produce request goes through the breaker: a down broker is answered 503 at once.
+  const breaker = new CircuitBreaker({ threshold: 3, baseMs: 1000, maxMs: 30_000 });
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
+
+  // kafkajs's idempotent producer retries without end while the broker is away; an acknowledgement
+  // that does not come within the publish timeout counts as a failure for the breaker.
+  const ackedWithin = <T>(send: Promise<T>): Promise<T> => {
+    let deadline: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      deadline = setTimeout(
+        () => reject(new AirlockError('KAFKA_UNAVAILABLE', `no acknowledgement within ${opts.timeoutMs} ms`)),
+        opts.timeoutMs,
+      );
+    });
+    return Promise.race([send, late]).finally(() => clearTimeout(deadline));
+  };
 
   const flush = () => {
     clearTimeout(timer);
@@ -55,16 +71,23 @@ export function createKafkaPublisher(opts: {
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
-    producer.send({ topic: opts.topic, acks: -1, messages: batch.map((p) => p.record) }).then(
-      () => {
-        for (const p of batch) p.resolve();
-      },
-      (cause: unknown) => {
-        opts.logger.warn({ err: cause, records: batch.length }, 'produce failed');
-        for (const p of batch)
-          p.reject(new AirlockError('KAFKA_UNAVAILABLE', 'the broker did not accept the record', { cause }));
-      },
-    );
+    breaker
+      .run(() =>
+        ackedWithin(producer.send({ topic: opts.topic, acks: -1, messages: batch.map((p) => p.record) })),
+      )
+      .then(
+        () => {
+          for (const p of batch) p.resolve();
+        },
+        (cause: unknown) => {
+          opts.logger.warn({ err: cause, records: batch.length }, 'produce failed');
+          const err =
+            cause instanceof AirlockError
+              ? cause
+              : new AirlockError('KAFKA_UNAVAILABLE', 'the broker did not accept the record', { cause });
+          for (const p of batch) p.reject(err);
+        },
+      );
   };
 
   return {

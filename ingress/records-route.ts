@@ -184,6 +184,9 @@ export function registerRecordRoute(
   const preBody = async (req: FastifyRequest, reply: FastifyReply) => {
     const state = req.airlock ?? { traceId: randomUUID() };
     state.identity = await deps.authenticate(req);
+    req.log = req.log.child({
+      actor: { subject: state.identity.subject, role: state.identity.role, cert: state.identity.clientCert },
+    });
     await rateLimit(deps, reply, state.identity, route);
     if (!roleAllowed(deps.config, state.identity.role, route)) {
       throw new AirlockError(

@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  customFetch,
+  type FetchImplementation,
   type JWTPayload,
   errors as joseErrors,
   jwtVerify,
@@ -18,6 +20,27 @@ import type { Config } from '../config.ts';
 import { AirlockError } from '../errors.ts';
 
 export const MAX_TOKEN_CHARS = 8192;
+/** A JWKS larger than this is refused: a key set is a few kilobytes. */
+export const MAX_JWKS_BYTES = 256 * 1024;
+
+/** fetch, but the body is read up to MAX_JWKS_BYTES and no further. */
+const cappedFetch: FetchImplementation = async (url, options) => {
+  const res = await fetch(url, options);
+  const reader = res.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await reader?.read();
+    if (!next || next.done) break;
+    size += next.value.byteLength;
+    if (size > MAX_JWKS_BYTES) {
+      await reader?.cancel();
+      throw new TypeError(`the JWKS at ${url} is larger than ${MAX_JWKS_BYTES} bytes`);
+    }
+    chunks.push(next.value);
+  }
+  return new Response(Buffer.concat(chunks), { status: res.status, headers: res.headers });
+};
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export interface VerifiedToken {
@@ -46,6 +69,7 @@ function keySet(config: Config) {
       timeoutDuration: jwksTimeoutMs,
       cooldownDuration: 30_000,
       cacheMaxAge: 10 * 60_000,
+      [customFetch]: cappedFetch,
     });
   }
   if (!jwksFile) throw new Error('AIRLOCK_JWT_JWKS_URL or AIRLOCK_JWT_JWKS_FILE is required');
@@ -139,4 +163,16 @@ export function createTokenVerifier(config: Config, cacheMax = 10_000): Verifier
     }
     return verified;
   };
+}
+
+/** Readiness of the identity provider: the JWKS URL answers (a local JWKS file is always ready). */
+export async function jwksReachable(config: Config, timeoutMs = 2000): Promise<boolean> {
+  if (!config.jwt.jwksUrl) return true;
+  try {
+    const res = await fetch(config.jwt.jwksUrl, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
 }

@@ -129,6 +129,11 @@ describe('tokens from a real OpenID provider (client credentials, JWKS URL)', ()
     assert.equal(record?.headers['airlock-role'], 'certifying_staff');
   });
 
+  it('readiness includes the JWKS endpoint', async () => {
+    const ready = await httpsCall(p.pki, `${p.url}/health/ready`);
+    assert.equal(ready.json<{ checks: { jwks: string } }>().checks.jwks, 'up');
+  });
+
   it('a token of the provider with a byte changed is refused (401)', async () => {
     const token = await fetchToken();
     const tampered = `${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`;
@@ -155,5 +160,8 @@ describe('JWKS endpoint unreachable', () => {
     assert.equal(res.status, 503, res.text);
     assert.equal(res.json<{ code: string }>().code, 'IDP_UNAVAILABLE');
     assert.ok(res.headers['retry-after']);
+    const ready = await httpsCall(p.pki, `${p.url}/health/ready`);
+    assert.equal(ready.status, 503);
+    assert.equal(ready.json<{ checks: { jwks: string } }>().checks.jwks, 'down');
   });
 });

@@ -50,6 +50,21 @@ describe('maintenance context', () => {
     }
   });
 
+  describe('the ICAO table (REGULATORY.md §2) in the context', () => {
+    for (const [reg, rule] of [
+      ['D-ZABC', 'REG-ICAO-2'],
+      ['G-ABC', 'REG-ICAO-2'],
+      ['N0123', 'REG-N-1'],
+      ['N-12345', 'REG-N-1'],
+      ['JA-8089', 'REG-ICAO-2'],
+    ]) {
+      it(`rejects ${reg} (${rule})`, () =>
+        assert.equal(ruleOf({ ...good, aircraft_registration: reg }), rule));
+    }
+    it('lets an unknown nationality mark through (rule set OTHER, flagged for review later)', () =>
+      assert.equal(ruleOf({ ...good, aircraft_registration: 'ZZ-ABC' }), undefined));
+  });
+
   it('rejects unknown and prototype-polluting fields', () => {
     assert.equal(ruleOf({ ...good, extra: 1 }), 'CTX');
     assert.equal(ruleOf(JSON.parse(`{"__proto__":{"x":1},${JSON.stringify(good).slice(1)}`)), 'CTX');
