@@ -50,7 +50,7 @@ await runStage({
       : createLocalStore();
     if (store.kind === 'local') {
       logger.warn(
-        'no AIRLOCK_REDIS_URL: revocation and idempotency are kept in this process (single instance only)',
+        'no AIRLOCK_REDIS_URL: revocation, idempotency keys and rate limits are kept in this process (in-process policy: single instance only)',
       );
     }
     // Redis down at start-up is not fatal: requests are refused (503) and /health/ready says so
