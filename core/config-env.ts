@@ -33,6 +33,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_INGRESS_MAX_BODY_BYTES: { path: ['ingress', 'maxBodyBytes'], kind: 'int' },
   AIRLOCK_INGRESS_PUBLISH_TIMEOUT_MS: { path: ['ingress', 'publishTimeoutMs'], kind: 'int' },
   AIRLOCK_INGRESS_HEADERS_TIMEOUT_MS: { path: ['ingress', 'headersTimeoutMs'], kind: 'int' },
+  AIRLOCK_INGRESS_IDLE_TIMEOUT_MS: { path: ['ingress', 'idleTimeoutMs'], kind: 'int' },
   AIRLOCK_INGRESS_REQUEST_TIMEOUT_MS: { path: ['ingress', 'requestTimeoutMs'], kind: 'int' },
   AIRLOCK_INGRESS_ACCESS_LOG: { path: ['ingress', 'accessLog'], kind: 'bool' },
   AIRLOCK_INGRESS_MAX_BATCH_ITEMS: { path: ['ingress', 'maxBatchItems'], kind: 'int' },

@@ -75,6 +75,8 @@ export const configSchema = z
       maxBatchItems: z.number().int().min(1).max(10000).default(500),
       // Slow clients: all headers within headersTimeoutMs, the whole request within requestTimeoutMs.
       headersTimeoutMs: ms.default(10_000),
+      // A kept-alive connection with no request for this long is closed.
+      idleTimeoutMs: ms.default(60_000),
       requestTimeoutMs: ms.default(30_000),
       // One log line per request (fastify's request/response logs) at info level.
       accessLog: z.boolean().default(true),

@@ -86,6 +86,8 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     bodyLimit: config.ingress.maxBodyBytes,
     return503OnClosing: true,
     requestTimeout: config.ingress.requestTimeoutMs,
+    connectionTimeout: config.ingress.idleTimeoutMs,
+    keepAliveTimeout: Math.min(5000, config.ingress.idleTimeoutMs),
   }) as unknown as FastifyInstance;
   // Only application/json is a body we take; fastify's default text/plain parser would let a
   // string through to the schema check as something other than a 415.

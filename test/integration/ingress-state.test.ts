@@ -91,11 +91,17 @@ describe('ingress rate limit in the real Redis', () => {
     const statuses = [];
     for (let i = 0; i < 6; i++)
       statuses.push((await postWith(p, await tokenFor(p.pki, 'certifying_staff'))).status);
+    const admin = testKafka(await services()).admin();
+    await admin.connect();
     assert.deepEqual(statuses, [202, 202, 202, 202, 202, 429]);
+    const written = await endOffset(admin, p.topics.ingress);
     const again = await postWith(p, await tokenFor(p.pki, 'certifying_staff'));
     assert.equal(again.status, 429);
     assert.ok(Number(again.headers['retry-after']) > 0);
     assert.equal(again.headers['ratelimit-limit'], '5');
+    assert.equal(written, 5, 'the refused requests published nothing');
+    assert.equal(await endOffset(admin, p.topics.ingress), 5);
+    await admin.disconnect();
   });
 });
 

@@ -11,7 +11,7 @@ import { decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 import { httpsCall } from '../support/https.ts';
-import { readTopic, testKafka } from '../support/kafka.ts';
+import { endOffset, readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { services } from '../support/services.ts';
 
@@ -160,6 +160,10 @@ describe('JWKS endpoint unreachable', () => {
     assert.equal(res.status, 503, res.text);
     assert.equal(res.json<{ code: string }>().code, 'IDP_UNAVAILABLE');
     assert.ok(res.headers['retry-after']);
+    const admin = testKafka(await services()).admin();
+    await admin.connect();
+    assert.equal(await endOffset(admin, p.topics.ingress), 0, 'nothing published');
+    await admin.disconnect();
     const ready = await httpsCall(p.pki, `${p.url}/health/ready`);
     assert.equal(ready.status, 503);
     assert.equal(ready.json<{ checks: { jwks: string } }>().checks.jwks, 'down');
