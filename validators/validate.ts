@@ -5,14 +5,23 @@
 import type { RouteContract, RouteName } from '../core/contract.ts';
 import { isRouteName } from '../core/contract.ts';
 import type { Rejection } from '../core/dlq.ts';
+import type { PartsTraceRecord } from '../core/generated/avro-types.ts';
 import { Header, type HeaderMap, LineageError, readLineage } from '../core/headers.ts';
 import { checkContext } from '../core/maintenance-context.ts';
 import { judge, RULES_VERSION } from '../core/rules/catalogue.ts';
 import type { RuleParams } from '../core/rules/types.ts';
 import { checkAgainst } from '../core/schema-check.ts';
 
+/** The envelope's lineage fields, typed from avro/envelope.avsc (core/generated). */
+export type EnvelopeFields = Omit<PartsTraceRecord, 'payload'>;
+
 export type Verdict =
-  | { kind: 'valid'; route: RouteName; key: string; envelope: Record<string, unknown> }
+  | {
+      kind: 'valid';
+      route: RouteName;
+      key: string;
+      envelope: EnvelopeFields & { payload: Record<string, unknown> };
+    }
   | ({ kind: 'rejected' } & Rejection);
 
 const reject = (code: Rejection['code'], rule: string, path: string, message: string): Verdict => ({
@@ -77,7 +86,7 @@ export function validateRecord(
     };
   }
 
-  const envelope = {
+  const envelope: EnvelopeFields & { payload: Record<string, unknown> } = {
     trace_id: lineage.traceId,
     received_at: receivedAt,
     source: lineage.source,
