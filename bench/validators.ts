@@ -1,0 +1,111 @@
+/**
+ * `npm run bench:validators`: records/s of one validators process over a pre-filled ingress topic,
+ * against a baseline in the same run: a bare consume→produce loop over the same records with the
+ * same transaction settings (core/transform-loop.ts, one transactional producer per partition,
+ * one transaction per batch), copying each record unchanged. The difference is the validators' own
+ * work: JSON parsing, the Avro schema check, the regulatory rules, Avro encoding through the
+ * registry. Prints numbers; it is not a test. Needs the local stack (npm run stack:up).
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import { pino } from 'pino';
+import { createTransformLoop } from '../core/transform-loop.ts';
+import { sampleRecord } from '../scripts/lib/sample.ts';
+import { edgeMessage } from '../test/support/kafka.ts';
+import { startPipeline } from '../test/support/pipeline.ts';
+import { services } from '../test/support/services.ts';
+
+const TOTAL = Number(process.env.BENCH_RECORDS ?? 60000);
+const PARTITIONS = 3;
+const REGISTRATIONS = ['D-AIBL', 'N123AZ', 'G-EUPT', 'F-GKXA', 'HB-JCA', 'EI-DVM'];
+
+const s = await services();
+const p = await startPipeline(s, [], { AIRLOCK_TOPIC_PARTITIONS: String(PARTITIONS) });
+const kafka = new Kafka({ clientId: 'bench-validators', brokers: s.brokers, logLevel: logLevel.NOTHING });
+const admin = kafka.admin();
+await admin.connect();
+const baselineOut = `${p.topics.ingress}.baseline-out`;
+await admin.createTopics({
+  topics: [p.topics.ingress, p.topics.validated, p.topics.dlq, p.topics.partsTrace, baselineOut].map(
+    (topic) => ({
+      topic,
+      numPartitions: PARTITIONS,
+      replicationFactor: -1,
+    }),
+  ),
+  waitForLeaders: true,
+});
+
+// Pre-fill: the same records for both runs, as edge stations would write them.
+const producer = kafka.producer({ idempotent: true });
+await producer.connect();
+for (let start = 0; start < TOTAL; start += 1000) {
+  const messages = [];
+  for (let i = start; i < Math.min(TOTAL, start + 1000); i++) {
+    const registration = REGISTRATIONS[i % REGISTRATIONS.length] ?? 'D-AIBL';
+    messages.push(edgeMessage({ ...sampleRecord(), aircraft_registration: registration }, registration));
+  }
+  await producer.send({ topic: p.topics.ingress, acks: -1, messages });
+}
+await producer.disconnect();
+
+const committed = async (groupId: string) => {
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [p.topics.ingress] });
+  return (offsets?.partitions ?? []).reduce((n, x) => n + Math.max(0, Number(x.offset)), 0);
+};
+const until = async (groupId: string): Promise<number> => {
+  const started = performance.now();
+  while ((await committed(groupId)) < TOTAL) await new Promise((r) => setTimeout(r, 100));
+  return (performance.now() - started) / 1000;
+};
+
+// Baseline: the same transactional loop, copying records unchanged.
+const baselineGroup = `${p.env.AIRLOCK_VALIDATORS_GROUP_ID}-baseline`;
+const loop = createTransformLoop({
+  kafka,
+  sessionTimeoutMs: 30000,
+  logger: pino({ level: 'silent' }),
+  groupId: baselineGroup,
+  inputTopic: p.topics.ingress,
+  transactionalIdPrefix: `${p.env.AIRLOCK_TRANSACTIONAL_ID_PREFIX}-baseline`,
+  transform: async ({ message }) => [
+    { topic: baselineOut, message: { key: message.key, value: message.value, headers: message.headers } },
+  ],
+  deadLetter: () => {
+    throw new Error('the baseline never dead-letters');
+  },
+  onFatal: (err) => {
+    throw err;
+  },
+});
+const baselineStart = performance.now();
+await loop.start();
+const baselineSeconds = await until(baselineGroup);
+await loop.stop();
+const baselineWall = (performance.now() - baselineStart) / 1000;
+
+// The validators stage, as a process, from its start to the last committed offset.
+const validatorsStart = performance.now();
+await p.restart('validators');
+const validatorsSeconds = await until(p.env.AIRLOCK_VALIDATORS_GROUP_ID ?? '');
+const validatorsWall = (performance.now() - validatorsStart) / 1000;
+await admin.disconnect();
+await p.stop();
+
+const fmt = (n: number) => n.toFixed(1);
+// Rates are measured from the moment each side is consuming (group joined, producers ready) to its
+// last committed offset: start-up (JVM-free as it is) is not what the target is about.
+const baselineRate = TOTAL / baselineSeconds;
+const validatorsRate = TOTAL / validatorsSeconds;
+console.log(
+  `bench/validators — ${TOTAL} records, ${PARTITIONS} partitions, one transaction per fetched batch`,
+);
+console.log(
+  `  baseline consume→produce (same transactions): ${fmt(baselineRate)} records/s (${fmt(baselineSeconds)} s; start-up ${fmt(baselineWall - baselineSeconds)} s)`,
+);
+console.log(
+  `  validators process:                           ${fmt(validatorsRate)} records/s (${fmt(validatorsSeconds)} s; start-up ${fmt(validatorsWall - validatorsSeconds)} s)`,
+);
+console.log(
+  `  ratio validators / baseline:                  ${fmt((100 * validatorsRate) / baselineRate)} %  (target ≥ 50 %)`,
+);
+process.exit(0);
