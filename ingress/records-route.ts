@@ -95,49 +95,46 @@ async function idempotent(
   rawBody: string,
   work: () => Promise<{ status: number; body: unknown; durable: boolean }>,
 ) {
+  const key = s.idemKey;
+  if (key === undefined) {
+    const answer = await work();
+    return reply.code(answer.status).send(answer.body);
+  }
   const ttl = deps.config.ingress.idempotencyTtlMs;
   const bodyHash = sha(rawBody);
-  const key = s.idemKey;
-  if (key !== undefined) {
-    const prior = await deps.store.beginIdempotent(s.identity.subject, key, bodyHash, ttl);
-    if (prior.state === 'done') {
-      const stored = prior.answer.body as { trace_id?: string };
-      if (req.airlock && stored.trace_id) req.airlock.traceId = stored.trace_id;
-      return reply.code(prior.answer.status).send(prior.answer.body);
-    }
-    if (prior.state === 'in-flight') {
-      throw new AirlockError(
-        'IDEMPOTENCY_IN_FLIGHT',
-        'a request with this Idempotency-Key is still in flight',
-      );
-    }
-    if (prior.state === 'mismatch') {
-      throw new AirlockError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another body');
-    }
+  const prior = await deps.store.beginIdempotent(s.identity.subject, key, bodyHash, ttl);
+  if (prior.state === 'done') {
+    const stored = prior.answer.body as { trace_id?: string };
+    if (req.airlock && stored.trace_id) req.airlock.traceId = stored.trace_id;
+    return reply.code(prior.answer.status).send(prior.answer.body);
+  }
+  if (prior.state === 'in-flight') {
+    throw new AirlockError('IDEMPOTENCY_IN_FLIGHT', 'a request with this Idempotency-Key is still in flight');
+  }
+  if (prior.state === 'mismatch') {
+    throw new AirlockError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another body');
   }
   let answer: Awaited<ReturnType<typeof work>>;
   try {
     answer = await work();
   } catch (err) {
-    if (key !== undefined) await deps.store.abandonIdempotent(s.identity.subject, key).catch(() => undefined);
+    await deps.store.abandonIdempotent(s.identity.subject, key).catch(() => undefined);
     throw err;
   }
-  if (key !== undefined) {
-    if (!answer.durable) {
-      await deps.store.abandonIdempotent(s.identity.subject, key).catch(() => undefined);
-    } else {
-      // What was accepted is durable already: failing to store the answer must not become a 5xx,
-      // which would invite a retry; the key stays "in flight" (409) until its TTL instead.
-      await deps.store
-        .completeIdempotent(
-          s.identity.subject,
-          key,
-          bodyHash,
-          { status: answer.status, body: answer.body },
-          ttl,
-        )
-        .catch((err: unknown) => req.log.warn({ err }, 'could not store the idempotent answer'));
-    }
+  if (!answer.durable) {
+    await deps.store.abandonIdempotent(s.identity.subject, key).catch(() => undefined);
+  } else {
+    // What was accepted is durable already: failing to store the answer must not become a 5xx,
+    // which would invite a retry; the key stays "in flight" (409) until its TTL instead.
+    await deps.store
+      .completeIdempotent(
+        s.identity.subject,
+        key,
+        bodyHash,
+        { status: answer.status, body: answer.body },
+        ttl,
+      )
+      .catch((err: unknown) => req.log.warn({ err }, 'could not store the idempotent answer'));
   }
   return reply.code(answer.status).send(answer.body);
 }

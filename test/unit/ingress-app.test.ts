@@ -5,49 +5,20 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
-import { loadConfig } from '../../core/config.ts';
-import { loadContract } from '../../core/contract.ts';
 import { AirlockError } from '../../core/errors.ts';
 import { Header } from '../../core/headers.ts';
 import { createLocalStore } from '../../core/state/local.ts';
-import { buildIngress } from '../../ingress/app.ts';
-import { createAuthenticator } from '../../ingress/identity.ts';
+import type { StateStore } from '../../core/state/store.ts';
 import { jsonTooDeep } from '../../ingress/json-depth.ts';
-import type { OutgoingRecord, Publisher } from '../../ingress/publisher.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
+import { testIngress } from '../support/ingress-app.ts';
 
-const config = loadConfig(
-  {
-    AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
-    AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
-    AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
-    AIRLOCK_INGRESS_MAX_BODY_BYTES: '4096',
-  },
-  'ingress',
-);
-
-function setup(fail?: AirlockError, store = createLocalStore()) {
-  const published: OutgoingRecord[] = [];
-  const publisher: Publisher = {
-    connect: async () => undefined,
-    disconnect: async () => undefined,
-    publish: async (r) => {
-      if (fail) throw fail;
-      published.push(r);
-    },
-  };
-  const app = buildIngress({
-    config,
-    logger: pino({ level: 'silent' }),
-    contract: loadContract(),
-    publisher,
-    authenticate: createAuthenticator(config, store),
-    store,
-    readiness: [{ name: 'kafka', check: async () => true }],
+const setup = (fail?: AirlockError, store?: StateStore) =>
+  testIngress({
+    env: { AIRLOCK_INGRESS_MAX_BODY_BYTES: '4096' },
+    ...(fail ? { fail } : {}),
+    ...(store ? { store } : {}),
   });
-  return { app, published };
-}
 
 const ctx = contextHeader(sampleContext());
 const body = JSON.stringify(sampleRecord());
@@ -230,27 +201,13 @@ describe('ingress: Idempotency-Key (local store)', () => {
   });
 
   it('same key still in flight → 409', async () => {
-    const published: OutgoingRecord[] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    const store = createLocalStore();
-    const app = buildIngress({
-      config,
-      logger: pino({ level: 'silent' }),
-      contract: loadContract(),
-      publisher: {
-        connect: async () => undefined,
-        disconnect: async () => undefined,
-        publish: async (r) => {
-          await gate;
-          published.push(r);
-        },
-      },
-      authenticate: createAuthenticator(config, store),
-      store,
-      readiness: [],
+    const { app, published } = testIngress({
+      env: { AIRLOCK_INGRESS_MAX_BODY_BYTES: '4096' },
+      beforePublish: () => gate,
     });
     const first = app.inject(withKey('k-3'));
     await new Promise((r) => setTimeout(r, 50));
@@ -357,33 +314,7 @@ describe('ingress: batches (207, one result per record)', () => {
 });
 
 describe('ingress: rate limits (sliding window, local store)', () => {
-  function limited(limits: string) {
-    const cfg = loadConfig(
-      {
-        AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
-        AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
-        AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
-        AIRLOCK_INGRESS_RATE_LIMITS: limits,
-      },
-      'ingress',
-    );
-    const store = createLocalStore();
-    const published: OutgoingRecord[] = [];
-    const app = buildIngress({
-      config: cfg,
-      logger: pino({ level: 'silent' }),
-      contract: loadContract(),
-      publisher: {
-        connect: async () => undefined,
-        disconnect: async () => undefined,
-        publish: async (r) => void published.push(r),
-      },
-      authenticate: createAuthenticator(cfg, store),
-      store,
-      readiness: [],
-    });
-    return { app, published };
-  }
+  const limited = (limits: string) => testIngress({ env: { AIRLOCK_INGRESS_RATE_LIMITS: limits } });
 
   it('the request over the limit gets 429 with Retry-After and RateLimit-* headers, and publishes nothing', async () => {
     const { app, published } = limited('{"*":{"limit":3,"windowMs":60000}}');

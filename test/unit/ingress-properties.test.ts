@@ -6,39 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { pino } from 'pino';
-import { loadConfig } from '../../core/config.ts';
 import { loadContract } from '../../core/contract.ts';
 import { decodeContextHeader } from '../../core/maintenance-context.ts';
 import { checkAgainst } from '../../core/schema-check.ts';
-import { createLocalStore } from '../../core/state/local.ts';
-import { buildIngress } from '../../ingress/app.ts';
-import { createAuthenticator } from '../../ingress/identity.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
+import { testIngress } from '../support/ingress-app.ts';
 
-const config = loadConfig(
-  {
-    AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
-    AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081',
-    AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
-    AIRLOCK_INGRESS_MAX_BODY_BYTES: '65536',
-  },
-  'ingress',
-);
-const store = createLocalStore();
-const app = buildIngress({
-  config,
-  logger: pino({ level: 'silent' }),
-  contract: loadContract(),
-  publisher: {
-    connect: async () => undefined,
-    disconnect: async () => undefined,
-    publish: async () => undefined,
-  },
-  authenticate: createAuthenticator(config, store),
-  store,
-  readiness: [],
-});
+const { app } = testIngress({ env: { AIRLOCK_INGRESS_MAX_BODY_BYTES: '65536' } });
 const payloads = loadContract().get('parts-trace')?.payloadType;
 
 // JSON values that look like records: the sample with fields replaced, dropped or added.

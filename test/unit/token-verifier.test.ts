@@ -55,6 +55,21 @@ async function token(
     .sign(opts.key ?? trusted);
 }
 
+/** The base64url claims segment of a valid token, for tokens built by hand. */
+function validClaimsSegment(): string {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: ISS,
+    aud: AUD,
+    sub: 'x',
+    jti: 'j',
+    iat: now,
+    exp: now + 60,
+    role: 'certifying_staff',
+  };
+  return Buffer.from(JSON.stringify(claims)).toString('base64url');
+}
+
 async function rejects(v: Verifier, t: string, cert: Buffer | null = certA, code = 'UNAUTHENTICATED') {
   await assert.rejects(
     v(t, cert ?? undefined),
@@ -86,18 +101,7 @@ describe('token verifier', () => {
 
   it('rejects algorithm confusion: HS256 signed with the public key as the secret', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'HS256', kid: 'k1', typ: 'JWT' })).toString('base64url');
-    const now = Math.floor(Date.now() / 1000);
-    const body = Buffer.from(
-      JSON.stringify({
-        iss: ISS,
-        aud: AUD,
-        sub: 'x',
-        jti: 'j',
-        iat: now,
-        exp: now + 60,
-        role: 'certifying_staff',
-      }),
-    ).toString('base64url');
+    const body = validClaimsSegment();
     const sig = createHmac('sha256', JSON.stringify(publicJwk))
       .update(`${header}.${body}`)
       .digest('base64url');
@@ -143,21 +147,10 @@ describe('token verifier', () => {
 
   it('rejects an unknown crit header', async () => {
     // jose refuses to sign it, so the token is signed by hand (ES256, IEEE P1363 signature).
-    const now = Math.floor(Date.now() / 1000);
     const header = Buffer.from(
       JSON.stringify({ alg: 'ES256', kid: 'k1', crit: ['x-unknown'], 'x-unknown': 1 }),
     ).toString('base64url');
-    const body = Buffer.from(
-      JSON.stringify({
-        iss: ISS,
-        aud: AUD,
-        sub: 'x',
-        jti: 'j',
-        iat: now,
-        exp: now + 60,
-        role: 'certifying_staff',
-      }),
-    ).toString('base64url');
+    const body = validClaimsSegment();
     const key = KeyObject.from(trusted as Parameters<typeof KeyObject.from>[0]);
     const sig = sign('sha256', Buffer.from(`${header}.${body}`), { key, dsaEncoding: 'ieee-p1363' }).toString(
       'base64url',
