@@ -151,8 +151,16 @@ export const configSchema = z
       // SN-CHK-1: our MOD 37,36 convention; OEM serials carry no check character (REGULATORY.md §7.2).
       serialChecksum: z.enum(['error', 'warn', 'off']).default('warn'),
     }),
-    validators: z.strictObject({ groupId: z.string().min(1).default('airlock-validators') }),
-    router: z.strictObject({ groupId: z.string().min(1).default('airlock-router') }),
+    validators: z.strictObject({
+      groupId: z.string().min(1).default('airlock-validators'),
+      // 0 disables the consumer's health endpoints.
+      healthPort: z.number().int().min(0).max(65535).default(9101),
+    }),
+    router: z.strictObject({
+      groupId: z.string().min(1).default('airlock-router'),
+      healthPort: z.number().int().min(0).max(65535).default(9102),
+    }),
+    healthHost: z.string().min(1).default('127.0.0.1'),
     transactionalIdPrefix: z.string().min(1).default('airlock'),
     log: z.strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

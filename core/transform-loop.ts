@@ -56,6 +56,8 @@ export interface TransformLoop {
   stop(): Promise<void>;
   /** Records committed since start (outputs are counted per input). */
   readonly committed: number;
+  /** False once the consumer stopped for good (crash without restart) or was stopped. */
+  readonly running: boolean;
 }
 
 export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
@@ -70,6 +72,7 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
   const admin = kafka.admin();
   const producers = new Map<number, Promise<Producer>>();
   let committed = 0;
+  let running = false;
 
   /**
    * First use of a partition's transactional id in this process: initialising it fences a zombie
@@ -169,9 +172,15 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     get committed() {
       return committed;
     },
+    get running() {
+      return running;
+    },
     async start() {
       consumer.on(consumer.events.CRASH, ({ payload }) => {
-        if (!payload.restart) opts.onFatal(payload.error);
+        if (!payload.restart) {
+          running = false;
+          opts.onFatal(payload.error);
+        }
       });
       // Producers of partitions this process no longer owns are closed: the new owner fences them
       // anyway, and a fenced producer must never be reused if the partition comes back.
@@ -187,8 +196,10 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
       await consumer.connect();
       await consumer.subscribe({ topic: inputTopic, fromBeginning: true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+      running = true;
     },
     async stop() {
+      running = false;
       await consumer.disconnect();
       await admin.disconnect();
       const all = await Promise.allSettled(producers.values());

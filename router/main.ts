@@ -4,6 +4,7 @@ import { isRouteName, type RouteName } from '../core/contract.ts';
 import { dlqForError, toDlq } from '../core/dlq.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
+import { serveConsumerHealth } from '../core/health-server.ts';
 import { exitOnFatal, runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { preparePipelineStage } from '../core/pipeline-stage.ts';
@@ -18,7 +19,7 @@ const logger = createLogger(config, 'router');
 await runStage({
   logger,
   graceMs: config.shutdownGraceMs,
-  async start() {
+  async start(lifecycle) {
     const { kafka, contracts, registry } = await preparePipelineStage(config, logger, 'router');
     const table = defaultRoutingTable(config);
     // Each destination topic carries one record type, registered under <topic>-value
@@ -77,6 +78,17 @@ await runStage({
     });
     await loop.start();
     logger.info({ input: config.topics.validated }, 'router consuming');
-    return { drain: () => loop.stop() };
+    const closeHealth = await serveConsumerHealth(
+      config.healthHost,
+      config.router.healthPort,
+      lifecycle,
+      loop,
+    );
+    return {
+      async drain() {
+        await loop.stop();
+        closeHealth();
+      },
+    };
   },
 });

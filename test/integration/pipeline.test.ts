@@ -345,6 +345,15 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     assert.deepEqual(res.json(), { status: 'ready', checks: { kafka: 'up', registry: 'up', redis: 'up' } });
   });
 
+  it('the consumers answer /health/ready with their consumer up', async () => {
+    for (const url of [p.health.validators, p.health.router]) {
+      const res = await fetch(`${url}/health/ready`);
+      assert.equal(res.status, 200, url);
+      assert.deepEqual(await res.json(), { status: 'ready', checks: { consumer: 'up' } });
+      assert.equal((await fetch(`${url}/health/live`)).status, 200);
+    }
+  });
+
   it('every stage drains and exits 0 on SIGTERM', async () => {
     const codes = await p.stop();
     assert.deepEqual(codes, { ingress: 0, validators: 0, router: 0 }, JSON.stringify(codes));

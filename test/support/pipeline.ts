@@ -13,6 +13,8 @@ export type StageName = 'ingress' | 'validators' | 'router';
 
 export interface Pipeline {
   env: Record<string, string>;
+  /** Base URLs of the consumers' health endpoints. */
+  health: { validators: string; router: string };
   /** The development PKI folder (certificates, keys, token key). */
   pki: string;
   topics: { ingress: string; validated: string; dlq: string; partsTrace: string };
@@ -58,6 +60,7 @@ export async function startPipeline(
   const prefix = `test-${uid()}`;
   const pki = ensureDevPki();
   const port = await freePort();
+  const healthPorts = { validators: await freePort(), router: await freePort() };
   const topics = {
     ingress: `${prefix}.ingress`,
     validated: `${prefix}.validated`,
@@ -82,6 +85,8 @@ export async function startPipeline(
     AIRLOCK_TRANSACTIONAL_ID_PREFIX: prefix,
     AIRLOCK_REDIS_KEY_PREFIX: prefix,
     AIRLOCK_SHUTDOWN_GRACE_MS: '20000',
+    AIRLOCK_VALIDATORS_HEALTH_PORT: String(healthPorts.validators),
+    AIRLOCK_ROUTER_HEALTH_PORT: String(healthPorts.router),
     ...extraEnv,
   };
   // An empty value in extraEnv removes the setting (e.g. the JWKS file, to use a JWKS URL).
@@ -175,5 +180,20 @@ export async function startPipeline(
   const signal = (stage: StageName, sig: NodeJS.Signals) => {
     children.get(stage)?.kill(sig);
   };
-  return { env, pki, topics, url: `https://127.0.0.1:${port}`, output, stop, kill, signal, restart: launch };
+  const health = {
+    validators: `http://127.0.0.1:${healthPorts.validators}`,
+    router: `http://127.0.0.1:${healthPorts.router}`,
+  };
+  return {
+    env,
+    pki,
+    topics,
+    health,
+    url: `https://127.0.0.1:${port}`,
+    output,
+    stop,
+    kill,
+    signal,
+    restart: launch,
+  };
 }

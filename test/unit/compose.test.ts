@@ -34,8 +34,15 @@ describe('compose.yaml', () => {
       'router',
       'validators',
     ]);
-    for (const [name, svc] of Object.entries(compose.services))
+    for (const [name, svc] of Object.entries(compose.services)) {
       assert.ok(svc.healthcheck?.test, `${name} has no healthcheck`);
+      // A check that cannot fail (e.g. only asking whether PID 1 exists) is not a health check.
+      assert.doesNotMatch(
+        svc.healthcheck.test.join(' '),
+        /process\.kill\(1/,
+        `${name}'s healthcheck cannot fail`,
+      );
+    }
     assert.match(compose.services.kafka?.image ?? '', /^apache\/kafka:3\.9\./);
     assert.match(compose.services.registry?.image ?? '', /^apicurio\/apicurio-registry:3\.0\.9$/);
   });

@@ -1,0 +1,56 @@
+/**
+ * The consumers' health endpoints (the validators and the router have no other HTTP surface):
+ * GET /health/live while the process runs, GET /health/ready 200 only while the stage is `ready`
+ * and its checks pass (503 while starting, draining or when its consumer stopped). Plain HTTP on
+ * loopback by default: for the supervisor and compose health checks, not for clients.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Lifecycle } from './lifecycle.ts';
+
+export interface HealthCheck {
+  name: string;
+  check(): boolean;
+}
+
+export function startHealthServer(opts: {
+  host: string;
+  port: number;
+  lifecycle: Lifecycle;
+  checks: readonly HealthCheck[];
+}): Promise<Server> {
+  const server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET') return send(405, { status: 'method not allowed' });
+    if (req.url === '/health/live') return send(200, { status: 'live', state: opts.lifecycle.state });
+    if (req.url === '/health/ready') {
+      const checks = Object.fromEntries(opts.checks.map((c) => [c.name, c.check() ? 'up' : 'down']));
+      const ready = opts.lifecycle.state === 'ready' && Object.values(checks).every((v) => v === 'up');
+      return send(ready ? 200 : 503, { status: ready ? 'ready' : opts.lifecycle.state, checks });
+    }
+    return send(404, { status: 'not found' });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve(server));
+  });
+}
+
+/** The consumer stages' health endpoints; port 0 serves none. Returns how to close them. */
+export async function serveConsumerHealth(
+  host: string,
+  port: number,
+  lifecycle: Lifecycle,
+  loop: { readonly running: boolean },
+): Promise<() => void> {
+  if (port === 0) return () => undefined;
+  const server = await startHealthServer({
+    host,
+    port,
+    lifecycle,
+    checks: [{ name: 'consumer', check: () => loop.running }],
+  });
+  return () => server.close();
+}
