@@ -44,6 +44,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_INGRESS_DEV_INSECURE_ALLOW_NETWORK: { path: ['ingress', 'devInsecureAllowNetwork'], kind: 'bool' },
   AIRLOCK_RULES_CLOCK_SKEW_MS: { path: ['rules', 'clockSkewMs'], kind: 'int' },
   AIRLOCK_RULES_SERIAL_CHECKSUM: { path: ['rules', 'serialChecksum'], kind: 'string' },
+  AIRLOCK_RULES_FILE: { path: ['rules', 'file'], kind: 'string' },
   AIRLOCK_INGRESS_RATE_LIMITS: { path: ['ingress', 'rateLimits'], kind: 'json' },
   AIRLOCK_INGRESS_ROLE_ROUTES: { path: ['ingress', 'roleRoutes'], kind: 'json' },
   AIRLOCK_TLS_CERT_FILE: { path: ['tls', 'certFile'], kind: 'string' },

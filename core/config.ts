@@ -150,6 +150,9 @@ export const configSchema = z
       clockSkewMs: z.number().int().min(0).max(3_600_000).default(300_000),
       // SN-CHK-1: our MOD 37,36 convention; OEM serials carry no check character (REGULATORY.md §7.2).
       serialChecksum: z.enum(['error', 'warn', 'off']).default('warn'),
+      // A versioned rule-set file (docs/rules.md) that overrides the two above and is reloaded
+      // without a restart when it changes or on SIGHUP.
+      file: z.string().min(1).optional(),
     }),
     validators: z.strictObject({
       groupId: z.string().min(1).default('airlock-validators'),

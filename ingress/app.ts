@@ -12,6 +12,7 @@ import type { RouteContract, RouteName } from '../core/contract.ts';
 import { AirlockError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { MaintenanceContext } from '../core/maintenance-context.ts';
+import { type RuleSettings, ruleSettings } from '../core/rules/settings.ts';
 import type { StateStore } from '../core/state/store.ts';
 import type { Authenticator, Identity } from './identity.ts';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
@@ -34,6 +35,8 @@ export interface IngressDeps {
   authenticate: Authenticator;
   store: StateStore;
   metrics?: IngressMetrics | undefined;
+  /** The rule-set configuration (core/rules/settings.ts); from `config` when absent. */
+  rules?: RuleSettings | undefined;
   readiness: readonly ReadinessCheck[];
   isDraining?: () => boolean;
   /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
@@ -70,8 +73,15 @@ const FASTIFY_ERRORS: Record<
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'the body is not valid JSON' },
 };
 
+/** The dependencies with their defaults filled in. */
+export type ResolvedDeps = IngressDeps & { metrics: IngressMetrics; rules: RuleSettings };
+
 export function buildIngress(input: IngressDeps): FastifyInstance {
-  const deps = { ...input, metrics: input.metrics ?? createIngressMetrics() };
+  const deps: ResolvedDeps = {
+    ...input,
+    metrics: input.metrics ?? createIngressMetrics(),
+    rules: input.rules ?? ruleSettings(input.config, input.logger),
+  };
   const { config, logger, metrics } = deps;
   const problem: typeof sendProblem = (reply, code, opts) => {
     metrics.rejections.inc({ code });

@@ -9,6 +9,7 @@ import { createKafka } from '../core/kafka.ts';
 import { runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { registryReachable } from '../core/registry.ts';
+import { ruleSettings } from '../core/rules/settings.ts';
 import { createLocalStore } from '../core/state/local.ts';
 import { createRedisStore } from '../core/state/redis.ts';
 import { provisionTopics } from '../core/topics.ts';
@@ -70,6 +71,7 @@ await runStage({
     });
     await publisher.connect();
     const tls = tlsOptions(config);
+    const rules = ruleSettings(config, logger);
     const app = buildIngress({
       config,
       https: tls && {
@@ -83,6 +85,7 @@ await runStage({
       contract: loadContract(),
       publisher,
       authenticate: createAuthenticator(config, store),
+      rules,
       store,
       isDraining: () => lifecycle.state === 'draining',
       readiness: [
@@ -122,6 +125,7 @@ await runStage({
     return {
       async drain() {
         stopWatching();
+        rules.close();
         await app.close();
         await publisher.disconnect();
         await admin.disconnect();

@@ -13,7 +13,7 @@ import { judge } from '../core/rules/catalogue.ts';
 import { checkAgainst } from '../core/schema-check.ts';
 import { sha } from '../core/state/store.ts';
 import { childTraceparent } from '../core/trace.ts';
-import type { IngressDeps } from './app.ts';
+import type { ResolvedDeps } from './app.ts';
 import { type Identity, roleAllowed } from './identity.ts';
 
 /** A record of a request: its parsed value and the exact text it will be published as. */
@@ -36,7 +36,7 @@ interface Sender {
 function check(
   contract: RouteContract,
   route: RouteName,
-  deps: IngressDeps,
+  deps: ResolvedDeps,
   item: Item,
   context: MaintenanceContext,
 ) {
@@ -48,7 +48,7 @@ function check(
     });
   }
   // The same rules the validators apply (core/rules): a client learns of a fixable error at once.
-  const { errors } = judge(route, checked.value, context, deps.config.rules, new Date());
+  const { errors } = judge(route, checked.value, context, deps.rules.current(), new Date());
   if (errors.length === 0) return undefined;
   const reasons = errors.map(({ rule, path, message }) => ({
     code: 'RULE_VIOLATION' as const,
@@ -62,8 +62,8 @@ function check(
 }
 
 /** Step 11: publish with acks=all; resolves once the broker acknowledged. */
-async function publish(deps: IngressDeps, s: Sender, traceId: string, raw: string): Promise<void> {
-  const end = deps.metrics?.publishSeconds.startTimer();
+async function publish(deps: ResolvedDeps, s: Sender, traceId: string, raw: string): Promise<void> {
+  const end = deps.metrics.publishSeconds.startTimer();
   await deps.publisher.publish({
     key: s.context.aircraft_registration,
     value: raw,
@@ -88,7 +88,7 @@ async function publish(deps: IngressDeps, s: Sender, traceId: string, raw: strin
  * 409. A failure before anything was durable frees the key; a stored answer is kept for the TTL.
  */
 async function idempotent(
-  deps: IngressDeps,
+  deps: ResolvedDeps,
   req: FastifyRequest,
   reply: FastifyReply,
   s: Sender,
@@ -140,7 +140,7 @@ async function idempotent(
 }
 
 /** Step 6: the sender's sliding window for its role on this route; RateLimit-* headers always. */
-async function rateLimit(deps: IngressDeps, reply: FastifyReply, identity: Identity, route: RouteName) {
+async function rateLimit(deps: ResolvedDeps, reply: FastifyReply, identity: Identity, route: RouteName) {
   const limits = deps.config.ingress.rateLimits;
   const rule = limits[identity.role] ?? limits['*'];
   const applied = rule?.routes[route] ?? rule;
@@ -158,8 +158,8 @@ async function rateLimit(deps: IngressDeps, reply: FastifyReply, identity: Ident
   }
 }
 
-function problemEntry(deps: IngressDeps, index: number, err: AirlockError) {
-  deps.metrics?.rejections.inc({ code: err.code });
+function problemEntry(deps: ResolvedDeps, index: number, err: AirlockError) {
+  deps.metrics.rejections.inc({ code: err.code });
   return {
     index,
     status: ERROR_CODES[err.code].status ?? 500,
@@ -173,7 +173,7 @@ function problemEntry(deps: IngressDeps, index: number, err: AirlockError) {
 
 export function registerRecordRoute(
   app: FastifyInstance,
-  deps: IngressDeps,
+  deps: ResolvedDeps,
   route: RouteName,
   contract: RouteContract,
 ): void {
@@ -230,7 +230,7 @@ export function registerRecordRoute(
     if (items.length === 0) throw new AirlockError('MALFORMED_JSON', 'the batch is empty');
     if (items.length > max)
       throw new AirlockError('PAYLOAD_TOO_LARGE', `a batch holds at most ${max} records`);
-    deps.metrics?.batchRecords.observe(items.length);
+    deps.metrics.batchRecords.observe(items.length);
     return idempotent(deps, req, reply, sender, rawBody, async () => {
       const results = await Promise.all(
         items.map(async (item, index) => {

@@ -9,6 +9,7 @@ import { exitOnFatal, runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { preparePipelineStage } from '../core/pipeline-stage.ts';
 import { encodeRecord, registerSchema } from '../core/registry.ts';
+import { ruleSettings } from '../core/rules/settings.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop } from '../core/transform-loop.ts';
 import { validateRecord } from './validate.ts';
@@ -21,6 +22,7 @@ await runStage({
   graceMs: config.shutdownGraceMs,
   async start(lifecycle) {
     const { kafka, contracts, registry } = await preparePipelineStage(config, logger, 'validators');
+    const rules = ruleSettings(config, logger);
     // The validated topic carries one record type per route, so its subjects follow Confluent's
     // TopicRecordNameStrategy: <topic>-<fully qualified record name>.
     const schemaIds = new Map<RouteName, number>();
@@ -40,7 +42,7 @@ await runStage({
       onFatal: exitOnFatal(logger),
       async transform(input) {
         const headers = headersToMap(input.message.headers);
-        const verdict = validateRecord(input.message.value, headers, contracts, config.rules, new Date());
+        const verdict = validateRecord(input.message.value, headers, contracts, rules.current(), new Date());
         if (verdict.kind === 'rejected') {
           logger.info(
             {
@@ -79,6 +81,7 @@ await runStage({
       async drain() {
         await loop.stop();
         closeHealth();
+        rules.close();
       },
     };
   },

@@ -8,7 +8,7 @@ import type { Rejection } from '../core/dlq.ts';
 import type { PartsTraceRecord } from '../core/generated/avro-types.ts';
 import { Header, type HeaderMap, LineageError, readLineage } from '../core/headers.ts';
 import { checkContext } from '../core/maintenance-context.ts';
-import { judge, RULES_VERSION } from '../core/rules/catalogue.ts';
+import { judge } from '../core/rules/catalogue.ts';
 import type { RuleParams } from '../core/rules/types.ts';
 import { checkAgainst } from '../core/schema-check.ts';
 
@@ -99,7 +99,7 @@ export function validateRecord(
       client_cert_sha256: lineage.clientCertSha256 ?? null,
     },
     rule_set: judgement.ruleSet,
-    rule_set_version: RULES_VERSION,
+    rule_set_version: judgement.version,
     warnings: judgement.warnings.map(({ rule, path, message }) => ({ rule, path, message })),
     payload: checked.value,
   };

@@ -60,6 +60,8 @@ export const RULES: readonly Rule[] = [
 
 export interface Judgement {
   ruleSet: RuleSet;
+  /** The code's rules and the configuration's version, e.g. airlock-rules/1+2026-11-21.1. */
+  version: string;
   errors: Finding[];
   warnings: Finding[];
 }
@@ -82,6 +84,7 @@ export function judge(
     if (rule.routes !== 'all' && !rule.routes.includes(route)) continue;
     if (!rule.ruleSets.includes(ruleSet)) continue;
     if (ruleSet === 'OTHER' && !rule.structural) continue;
+    if (params.disabled.includes(rule.id)) continue;
     findings.push(...rule.check(record, ctx));
   }
   if (ruleSet === 'OTHER') {
@@ -96,6 +99,7 @@ export function judge(
   }
   return {
     ruleSet,
+    version: `${RULES_VERSION}+${params.version}`,
     errors: findings.filter((f) => f.severity === 'ERROR'),
     warnings: findings.filter((f) => f.severity === 'WARN'),
   };

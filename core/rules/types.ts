@@ -19,11 +19,17 @@ export interface RuleParams {
   clockSkewMs: number;
   /** SN-CHK-1: ERROR for issuer-controlled serials, WARN otherwise, or off. */
   serialChecksum: 'error' | 'warn' | 'off';
+  /** Rule ids switched off by the rule-set configuration (conventions an operator does not use). */
+  disabled: readonly string[];
+  /** Version of the rule-set configuration, recorded in every envelope. */
+  version: string;
 }
 
 export const DEFAULT_RULE_PARAMS: RuleParams = Object.freeze({
   clockSkewMs: 5 * 60_000,
   serialChecksum: 'warn',
+  disabled: [],
+  version: 'default',
 });
 
 export interface RuleContext {

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { judge } from '../../../core/rules/catalogue.ts';
+import { parseRuleFile } from '../../../core/rules/settings.ts';
+import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
+import { base, NOW } from './harness.ts';
+
+const ctx = {
+  work_order_id: '3f2b8c1e-9d4a-4f6b-8a2c-1e5d7f9a0b3c',
+  aircraft_registration: 'D-AIBL',
+  technician_badge_hash: '19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2',
+};
+
+describe('rule-set configuration file', () => {
+  it('overrides parameters, switches rules off, and carries its version into the judgement', () => {
+    const params = parseRuleFile(
+      JSON.stringify({ version: '2026-11-21.1', serialChecksum: 'error', disabled: ['TRACE-CERT-EASA'] }),
+      DEFAULT_RULE_PARAMS,
+    );
+    assert.equal(params.serialChecksum, 'error');
+    assert.equal(params.clockSkewMs, DEFAULT_RULE_PARAMS.clockSkewMs);
+    const j = judge('parts-trace', { ...base, airworthiness_certificate_ref: null }, ctx, params, NOW);
+    assert.deepEqual(j.errors, [], 'TRACE-CERT-EASA is off');
+    assert.equal(j.version, 'airlock-rules/1+2026-11-21.1');
+    const on = judge(
+      'parts-trace',
+      { ...base, airworthiness_certificate_ref: null },
+      ctx,
+      DEFAULT_RULE_PARAMS,
+      NOW,
+    );
+    assert.deepEqual(
+      on.errors.map((e) => e.rule),
+      ['TRACE-CERT-EASA'],
+    );
+  });
+
+  it('refuses a file without a version, with an unknown rule id, or with an unknown key', () => {
+    assert.throws(() => parseRuleFile('{}', DEFAULT_RULE_PARAMS), /version/);
+    assert.throws(
+      () => parseRuleFile('{"version":"1","disabled":["NO-SUCH-RULE"]}', DEFAULT_RULE_PARAMS),
+      /not a rule id/,
+    );
+    assert.throws(() => parseRuleFile('{"version":"1","colour":"red"}', DEFAULT_RULE_PARAMS));
+    assert.throws(() => parseRuleFile('not json', DEFAULT_RULE_PARAMS));
+  });
+});
