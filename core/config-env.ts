@@ -46,6 +46,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_RULES_SERIAL_CHECKSUM: { path: ['rules', 'serialChecksum'], kind: 'string' },
   AIRLOCK_RULES_FILE: { path: ['rules', 'file'], kind: 'string' },
   AIRLOCK_INGRESS_RATE_LIMITS: { path: ['ingress', 'rateLimits'], kind: 'json' },
+  AIRLOCK_INGRESS_STATUS_READERS: { path: ['ingress', 'statusReaders'], kind: 'list' },
   AIRLOCK_INGRESS_ROLE_ROUTES: { path: ['ingress', 'roleRoutes'], kind: 'json' },
   AIRLOCK_TLS_CERT_FILE: { path: ['tls', 'certFile'], kind: 'string' },
   AIRLOCK_TLS_KEY_FILE: { path: ['tls', 'keyFile'], kind: 'string' },
@@ -70,6 +71,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_HEALTH_HOST: { path: ['healthHost'], kind: 'string' },
   AIRLOCK_TRANSACTIONAL_ID_PREFIX: { path: ['transactionalIdPrefix'], kind: 'string' },
   AIRLOCK_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
+  AIRLOCK_STATUS_RETENTION_MS: { path: ['statusRetentionMs'], kind: 'int' },
   AIRLOCK_SHUTDOWN_GRACE_MS: { path: ['shutdownGraceMs'], kind: 'int' },
 };
 

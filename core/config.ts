@@ -103,6 +103,9 @@ export const configSchema = z
           }),
         )
         .default({ '*': { limit: 1200, windowMs: 60_000, routes: {} } }),
+      // Roles that may read the status of every record (GET /v1/records/{trace_id}); a sender may
+      // always read its own records.
+      statusReaders: z.array(z.string().min(1)).default(['compliance_auditor', 'fleet_ops']),
       // Which role may call which route (DESIGN.md); docs/configuration.md has the default matrix.
       roleRoutes: z
         .record(z.string().min(1), z.array(z.enum(['logbook', 'parts-trace', 'compliance-audit'])))
@@ -169,6 +172,8 @@ export const configSchema = z
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     }),
     shutdownGraceMs: ms.default(15000),
+    // How long a record's status timeline (GET /v1/records/{trace_id}) is kept.
+    statusRetentionMs: ms.default(7 * 24 * 3600 * 1000),
   })
   .superRefine((c, ctx) => {
     if (

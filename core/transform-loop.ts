@@ -46,6 +46,8 @@ export interface TransformLoopOptions {
   transform: Transform;
   /** The DLQ output for a record whose transform failed with a permanent (non-retriable) error. */
   deadLetter: (input: InputRecord, error: AirlockError) => OutputRecord;
+  /** Called with a batch's outputs once its transaction committed (status events, metrics). */
+  afterCommit?: (outputs: readonly OutputRecord[]) => void;
   /** The consumer stopped for good (kafkajs will not restart it): the stage must not look healthy. */
   onFatal: (error: Error) => void;
 }
@@ -164,6 +166,7 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     }
     resolveOffset(batch.lastOffset());
     committed += batch.messages.length;
+    opts.afterCommit?.(outputs);
     log.debug({ records: batch.messages.length, outputs: outputs.length }, 'batch committed');
     await heartbeat();
   };

@@ -14,6 +14,8 @@ import type { Logger } from '../core/logger.ts';
 import type { MaintenanceContext } from '../core/maintenance-context.ts';
 import { type RuleSettings, ruleSettings } from '../core/rules/settings.ts';
 import type { StateStore } from '../core/state/store.ts';
+import { createLocalStatusStore } from '../core/status/redis.ts';
+import type { StatusStore } from '../core/status/status.ts';
 import type { Authenticator, Identity } from './identity.ts';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
 import { createIngressMetrics, type IngressMetrics } from './metrics.ts';
@@ -21,6 +23,7 @@ import { sendProblem } from './problem.ts';
 import type { Publisher } from './publisher.ts';
 import type { Item } from './records-route.ts';
 import { registerRecordRoute } from './records-route.ts';
+import { registerStatusRoute } from './status-route.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -35,6 +38,8 @@ export interface IngressDeps {
   authenticate: Authenticator;
   store: StateStore;
   metrics?: IngressMetrics | undefined;
+  /** Record status (core/status); in-process when absent. */
+  status?: StatusStore | undefined;
   /** The rule-set configuration (core/rules/settings.ts); from `config` when absent. */
   rules?: RuleSettings | undefined;
   readiness: readonly ReadinessCheck[];
@@ -74,13 +79,18 @@ const FASTIFY_ERRORS: Record<
 };
 
 /** The dependencies with their defaults filled in. */
-export type ResolvedDeps = IngressDeps & { metrics: IngressMetrics; rules: RuleSettings };
+export type ResolvedDeps = IngressDeps & {
+  metrics: IngressMetrics;
+  rules: RuleSettings;
+  status: StatusStore;
+};
 
 export function buildIngress(input: IngressDeps): FastifyInstance {
   const deps: ResolvedDeps = {
     ...input,
     metrics: input.metrics ?? createIngressMetrics(),
     rules: input.rules ?? ruleSettings(input.config, input.logger),
+    status: input.status ?? createLocalStatusStore(input.config.statusRetentionMs),
   };
   const { config, logger, metrics } = deps;
   const problem: typeof sendProblem = (reply, code, opts) => {
@@ -207,5 +217,6 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
   });
 
   for (const [route, contract] of deps.contract) registerRecordRoute(app, deps, route, contract);
+  registerStatusRoute(app, deps);
   return app;
 }

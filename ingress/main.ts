@@ -12,6 +12,7 @@ import { registryReachable } from '../core/registry.ts';
 import { ruleSettings } from '../core/rules/settings.ts';
 import { createLocalStore } from '../core/state/local.ts';
 import { createRedisStore } from '../core/state/redis.ts';
+import { statusStoreFor } from '../core/status/redis.ts';
 import { provisionTopics } from '../core/topics.ts';
 import { buildIngress } from './app.ts';
 import { createAuthenticator } from './identity.ts';
@@ -72,6 +73,7 @@ await runStage({
     await publisher.connect();
     const tls = tlsOptions(config);
     const rules = ruleSettings(config, logger);
+    const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
     const app = buildIngress({
       config,
       https: tls && {
@@ -86,6 +88,7 @@ await runStage({
       publisher,
       authenticate: createAuthenticator(config, store),
       rules,
+      status,
       store,
       isDraining: () => lifecycle.state === 'draining',
       readiness: [
@@ -126,6 +129,7 @@ await runStage({
       async drain() {
         stopWatching();
         rules.close();
+        await status.close();
         await app.close();
         await publisher.disconnect();
         await admin.disconnect();

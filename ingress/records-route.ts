@@ -81,6 +81,11 @@ async function publish(deps: ResolvedDeps, s: Sender, traceId: string, raw: stri
     }),
   });
   end?.();
+  deps.status.record(
+    traceId,
+    { stage: 'ingress', state: 'accepted', at: new Date().toISOString() },
+    s.identity.subject,
+  );
 }
 
 /**

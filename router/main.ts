@@ -9,6 +9,8 @@ import { exitOnFatal, runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { preparePipelineStage } from '../core/pipeline-stage.ts';
 import { decodeRecord, encodeRecord, registerSchema } from '../core/registry.ts';
+import { statusStoreFor } from '../core/status/redis.ts';
+import { eventsFromOutputs } from '../core/status/status.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop, type OutputRecord } from '../core/transform-loop.ts';
 import { defaultRoutingTable, routeRecord } from './routing.ts';
@@ -33,6 +35,7 @@ await runStage({
       }
     }
 
+    const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
     const loop = createTransformLoop({
       kafka,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
@@ -42,6 +45,10 @@ await runStage({
       transactionalIdPrefix: config.transactionalIdPrefix,
       deadLetter: (input, err) => dlqForError(config.topics.dlq, 'router', input, err),
       onFatal: exitOnFatal(logger),
+      afterCommit: (outputs) => {
+        for (const [traceId, event] of eventsFromOutputs('router', outputs, config.topics.dlq))
+          status.record(traceId, event);
+      },
       async transform(input) {
         const headers = headersToMap(input.message.headers);
         let envelope: Record<string, unknown>;
@@ -88,6 +95,7 @@ await runStage({
       async drain() {
         await loop.stop();
         closeHealth();
+        await status.close();
       },
     };
   },

@@ -10,6 +10,8 @@ import { createLogger } from '../core/logger.ts';
 import { preparePipelineStage } from '../core/pipeline-stage.ts';
 import { encodeRecord, registerSchema } from '../core/registry.ts';
 import { ruleSettings } from '../core/rules/settings.ts';
+import { statusStoreFor } from '../core/status/redis.ts';
+import { eventsFromOutputs } from '../core/status/status.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop } from '../core/transform-loop.ts';
 import { validateRecord } from './validate.ts';
@@ -31,6 +33,7 @@ await runStage({
       schemaIds.set(route, await registerSchema(registry, subject, c.recordSchema));
     }
 
+    const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
     const loop = createTransformLoop({
       kafka,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
@@ -40,6 +43,10 @@ await runStage({
       transactionalIdPrefix: config.transactionalIdPrefix,
       deadLetter: (input, err) => dlqForError(config.topics.dlq, 'validators', input, err),
       onFatal: exitOnFatal(logger),
+      afterCommit: (outputs) => {
+        for (const [traceId, event] of eventsFromOutputs('validators', outputs, config.topics.dlq))
+          status.record(traceId, event);
+      },
       async transform(input) {
         const headers = headersToMap(input.message.headers);
         const verdict = validateRecord(input.message.value, headers, contracts, rules.current(), new Date());
@@ -81,6 +88,7 @@ await runStage({
       async drain() {
         await loop.stop();
         closeHealth();
+        await status.close();
         rules.close();
       },
     };

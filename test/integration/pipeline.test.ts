@@ -110,7 +110,7 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     assert.equal(decoded.headers[Header.clientCertSha256], fingerprint);
     assert.deepEqual(v.warnings, []);
     assert.equal(v.rule_set, 'EASA');
-    assert.equal(v.rule_set_version, 'airlock-rules/1');
+    assert.equal(v.rule_set_version, 'airlock-rules/1+env');
     const receivedAt = (v.received_at as { $datetime: string }).$datetime;
     assert.equal(Date.parse(receivedAt), Date.parse(decoded.headers[Header.receivedAt] ?? ''));
     // Field by field: every field sent arrives unchanged; every field not sent has its schema default.
@@ -127,6 +127,43 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     }
     for (const field of ['standard_part', 'life_limited', 'temporary_same_product'])
       assert.equal(v.payload[field], false, field);
+  });
+
+  it('where is my record: the sender and the auditing roles see accepted → validated → routed; others get 404', async () => {
+    const res = await post(sampleRecord());
+    assert.equal(res.status, 202, res.text);
+    const { trace_id } = res.json<{ trace_id: string }>();
+    const statusAs = async (role: string) =>
+      httpsCall(p.pki, `${p.url}/v1/records/${trace_id}`, {
+        certRole: role,
+        headers: { authorization: `Bearer ${await tokenFor(p.pki, role)}` },
+      });
+    let events: { stage: string; state: string; topics?: string[] }[] = [];
+    for (let i = 0; i < 100 && !events.some((e) => e.state === 'routed'); i++) {
+      const answer = await statusAs('certifying_staff');
+      if (answer.status === 200) events = answer.json<{ events: typeof events }>().events;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(
+      events.map((e) => [e.stage, e.state]),
+      [
+        ['ingress', 'accepted'],
+        ['validators', 'validated'],
+        ['router', 'routed'],
+      ],
+    );
+    assert.deepEqual(events[2]?.topics, [p.topics.partsTrace]);
+    assert.equal((await statusAs('fleet_ops')).status, 200);
+    assert.equal((await statusAs('compliance_auditor')).status, 200);
+    const stranger = await statusAs('parts_traceability');
+    assert.equal(stranger.status, 404, 'another sender may not learn that the record exists');
+    const unknown = await httpsCall(p.pki, `${p.url}/v1/records/${crypto.randomUUID()}`, {
+      headers: { authorization: `Bearer ${await tokenFor(p.pki, 'fleet_ops')}` },
+      certRole: 'fleet_ops',
+    });
+    assert.equal(unknown.status, 404);
+    assert.equal(stranger.json<{ code: string }>().code, 'NOT_FOUND');
+    assert.equal(unknown.json<{ code: string }>().code, 'NOT_FOUND');
   });
 
   it('an invalid record on the ingress topic lands in the DLQ with its reasons, and nowhere else', async () => {
@@ -164,12 +201,15 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     assert.match(rec?.headers[ErrorHeader.originalOffset] ?? '', /^\d+$/);
     assert.match(rec?.headers[ErrorHeader.firstFailedAt] ?? '', /^\d{4}-\d\d-\d\dT/);
 
-    // It reached neither the validated nor the destination topic: each still holds only the record
-    // of the first test.
+    // It reached neither the validated nor the destination topic: each still holds only the two
+    // records the earlier tests posted.
     for (const topic of [p.topics.validated, p.topics.partsTrace]) {
-      const records = await readTopic(kafka, topic, { expect: 1, settleMs: 2000 });
-      assert.equal(records.length, 1, topic);
-      assert.notEqual(records[0]?.headers[Header.traceId], traceId, topic);
+      const records = await readTopic(kafka, topic, { expect: 2, settleMs: 2000 });
+      assert.equal(records.length, 2, topic);
+      assert.ok(
+        records.every((r) => r.headers[Header.traceId] !== traceId),
+        topic,
+      );
     }
   });
 
