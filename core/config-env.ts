@@ -67,6 +67,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_VALIDATORS_GROUP_ID: { path: ['validators', 'groupId'], kind: 'string' },
   AIRLOCK_ROUTER_GROUP_ID: { path: ['router', 'groupId'], kind: 'string' },
   AIRLOCK_VALIDATORS_HEALTH_PORT: { path: ['validators', 'healthPort'], kind: 'int' },
+  AIRLOCK_ROUTER_TABLE_FILE: { path: ['router', 'tableFile'], kind: 'string' },
   AIRLOCK_ROUTER_HEALTH_PORT: { path: ['router', 'healthPort'], kind: 'int' },
   AIRLOCK_HEALTH_HOST: { path: ['healthHost'], kind: 'string' },
   AIRLOCK_TRANSACTIONAL_ID_PREFIX: { path: ['transactionalIdPrefix'], kind: 'string' },

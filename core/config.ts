@@ -165,6 +165,8 @@ export const configSchema = z
     router: z.strictObject({
       groupId: z.string().min(1).default('airlock-router'),
       healthPort: z.number().int().min(0).max(65535).default(9102),
+      // The declarative routing table (docs/routing.md); the default sends each route to its topic.
+      tableFile: z.string().min(1).optional(),
     }),
     healthHost: z.string().min(1).default('127.0.0.1'),
     transactionalIdPrefix: z.string().min(1).default('airlock'),

@@ -13,7 +13,8 @@ import { statusStoreFor } from '../core/status/redis.ts';
 import { eventsFromOutputs } from '../core/status/status.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop, type OutputRecord } from '../core/transform-loop.ts';
-import { defaultRoutingTable, routeRecord } from './routing.ts';
+import { routeRecord } from './routing.ts';
+import { loadTable, schemaKey, watchTable } from './table-source.ts';
 
 const config = loadConfig(process.env, 'router');
 const logger = createLogger(config, 'router');
@@ -23,18 +24,12 @@ await runStage({
   graceMs: config.shutdownGraceMs,
   async start(lifecycle) {
     const { kafka, contracts, registry } = await preparePipelineStage(config, logger, 'router');
-    const table = defaultRoutingTable(config);
-    // Each destination topic carries one record type, registered under <topic>-value
-    // (TopicNameStrategy), which is what a downstream Confluent deserializer looks up by default.
-    const destinationIds = new Map<string, number>();
-    for (const rule of table) {
-      const contract = contracts.get(rule.route);
-      if (!contract) throw new Error(`routing table names route ${rule.route}, which has no schema`);
-      for (const topic of rule.destinations) {
-        destinationIds.set(topic, await registerSchema(registry, `${topic}-value`, contract.recordSchema));
-      }
-    }
-
+    // Validated (unknown topic, unreachable or duplicate rule → start-up stops with the reason) and
+    // every schema it needs registered before the first record is routed.
+    let table = await loadTable(config, contracts, registry);
+    const stopWatching = watchTable(config, contracts, registry, logger, (next) => {
+      table = next;
+    });
     const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
     const loop = createTransformLoop({
       kafka,
@@ -62,9 +57,9 @@ await runStage({
           throw err;
         }
         const route = String(envelope.route);
-        const destinations = isRouteName(route) ? routeRecord(table, { route }) : [];
+        const destinations = isRouteName(route) ? routeRecord(table.rules, envelope) : [];
         if (destinations.length === 0) {
-          const message = `no routing rule matches route "${route}"`;
+          const message = `no routing rule matches this ${route} record`;
           const reasons = [{ code: 'NO_ROUTE_MATCH' as const, rule: 'ROUTING', path: '/route', message }];
           return [toDlq(config.topics.dlq, 'router', input, headers, { code: 'NO_ROUTE_MATCH', reasons })];
         }
@@ -74,7 +69,7 @@ await runStage({
         };
         const outputs: OutputRecord[] = [];
         for (const topic of destinations) {
-          const id = destinationIds.get(topic);
+          const id = isRouteName(route) ? table.schemaIds.get(schemaKey(topic, route)) : undefined;
           if (id === undefined) throw new AirlockError('INTERNAL', `no schema id for ${topic}`);
           const value = await encodeRecord(registry, id, envelope);
           outputs.push({ topic, message: { key: input.message.key, value, headers: outHeaders } });
@@ -93,6 +88,7 @@ await runStage({
     );
     return {
       async drain() {
+        stopWatching();
         await loop.stop();
         closeHealth();
         await status.close();

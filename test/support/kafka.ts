@@ -67,7 +67,7 @@ export async function deleteTopics(admin: Admin, prefix: string): Promise<void> 
  * An ingress-topic message as an edge station (or a replay) would write it, bypassing the HTTP
  * ingress: the body as JSON and the lineage headers of the header contract.
  */
-export function edgeMessage(body: unknown, registration: string, traceId = crypto.randomUUID()) {
+export function edgeMessage(body: unknown, registration: string, traceId: string = crypto.randomUUID()) {
   return {
     key: registration,
     value: JSON.stringify(body),

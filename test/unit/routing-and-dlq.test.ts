@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../core/config.ts';
+import { loadContract } from '../../core/contract.ts';
 import { toDlq } from '../../core/dlq.ts';
 import { ErrorHeader } from '../../core/headers.ts';
 import { childTraceparent, newTraceparent } from '../../core/trace.ts';
-import { defaultRoutingTable, routeRecord } from '../../router/routing.ts';
+import {
+  defaultRoutingSpec,
+  parseRoutingTable,
+  RoutingTableError,
+  routeRecord,
+} from '../../router/routing.ts';
 
 const config = loadConfig(
   {
@@ -16,13 +22,86 @@ const config = loadConfig(
   'ingress',
 );
 
-describe('router: default routing table', () => {
-  it('sends parts-trace to the configured parts-trace topic', () => {
-    assert.deepEqual(routeRecord(defaultRoutingTable(config), { route: 'parts-trace' }), ['x.parts']);
+describe('router: routing table', () => {
+  const contracts = loadContract();
+  const table = (spec: unknown) => parseRoutingTable(spec, config, contracts);
+  const envelope = (payload: Record<string, unknown>, ruleSet = 'EASA') => ({
+    route: 'parts-trace',
+    rule_set: ruleSet,
+    payload: { installation_status: 'installed', life_limited: false, ...payload },
   });
-  it('matches nothing for an unknown route', () => {
-    assert.deepEqual(routeRecord(defaultRoutingTable(config), { route: 'cargo' }), []);
+  const llpRemovals = {
+    name: 'llp-removals-to-audit',
+    match: {
+      route: 'parts-trace',
+      ruleSet: ['FAA', 'EASA'],
+      fields: { '/payload/installation_status': ['removed'], '/payload/life_limited': [true] },
+    },
+    to: ['complianceAudit'],
+  };
+
+  it('the default sends parts-trace to the configured parts-trace topic', () => {
+    assert.deepEqual(routeRecord(table(defaultRoutingSpec()), envelope({})), ['x.parts']);
   });
+
+  it('fans out: a removed life-limited part also goes to the compliance store, by rule set and fields', () => {
+    const t = table([...defaultRoutingSpec(), llpRemovals]);
+    assert.deepEqual(routeRecord(t, envelope({ installation_status: 'removed', life_limited: true })), [
+      'x.parts',
+      'airlock.compliance-audit.v1',
+    ]);
+    assert.deepEqual(routeRecord(t, envelope({ installation_status: 'removed', life_limited: false })), [
+      'x.parts',
+    ]);
+    assert.deepEqual(
+      routeRecord(t, envelope({ installation_status: 'removed', life_limited: true }, 'UK_CAA')),
+      ['x.parts'],
+    );
+  });
+
+  it('matches nothing for an unknown route (→ DLQ)', () => {
+    assert.deepEqual(routeRecord(table(defaultRoutingSpec()), { route: 'cargo' }), []);
+  });
+
+  const refused: [string, unknown, RegExp][] = [
+    ['an unknown destination', [{ name: 'a', match: { route: 'parts-trace' }, to: ['warehouse'] }], /to\.0/],
+    ['an unknown route', [{ name: 'a', match: { route: 'cargo' }, to: ['partsTrace'] }], /match\.route/],
+    [
+      'an unknown key',
+      [{ name: 'a', match: { route: 'parts-trace' }, to: ['partsTrace'], when: 1 }],
+      /Unrecognized key/,
+    ],
+    [
+      'a field the envelope does not have',
+      [{ ...llpRemovals, match: { route: 'parts-trace', fields: { '/payload/colour': ['red'] } } }],
+      /unreachable, \/payload\/colour/,
+    ],
+    [
+      'a value the field can never take',
+      [
+        {
+          ...llpRemovals,
+          match: { route: 'parts-trace', fields: { '/payload/installation_status': ['overhauled'] } },
+        },
+      ],
+      /can never be "overhauled"/,
+    ],
+    ['a duplicate rule', [llpRemovals, { ...llpRemovals, name: 'again' }], /duplicate rule/],
+    [
+      'a duplicate name',
+      [defaultRoutingSpec()[0], { ...llpRemovals, name: 'parts-trace-default' }],
+      /duplicate rule name/,
+    ],
+    ['an empty table', [], /\(table\)/],
+  ];
+  for (const [what, spec, message] of refused) {
+    it(`refuses ${what}, with the reason`, () => {
+      assert.throws(
+        () => table(spec),
+        (err: unknown) => err instanceof RoutingTableError && message.test(err.message),
+      );
+    });
+  }
 });
 
 describe('DLQ records', () => {
