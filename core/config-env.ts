@@ -13,6 +13,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_KAFKA_CLIENT_ID: { path: ['kafka', 'clientId'], kind: 'string' },
   AIRLOCK_KAFKA_CONNECTION_TIMEOUT_MS: { path: ['kafka', 'connectionTimeoutMs'], kind: 'int' },
   AIRLOCK_KAFKA_REQUEST_TIMEOUT_MS: { path: ['kafka', 'requestTimeoutMs'], kind: 'int' },
+  AIRLOCK_KAFKA_PARTITIONS_CONCURRENTLY: { path: ['kafka', 'partitionsConcurrently'], kind: 'int' },
   AIRLOCK_KAFKA_SESSION_TIMEOUT_MS: { path: ['kafka', 'sessionTimeoutMs'], kind: 'int' },
   AIRLOCK_REGISTRY_URL: { path: ['registry', 'url'], kind: 'string' },
   AIRLOCK_REDIS_URL: { path: ['redis', 'url'], kind: 'string' },

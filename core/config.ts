@@ -21,6 +21,8 @@ export const configSchema = z
       requestTimeoutMs: ms.default(30000),
       // How soon the group notices a consumer that died without leaving (broker minimum 6000).
       sessionTimeoutMs: z.number().int().min(6000).max(300000).default(30000),
+      // Partitions a consumer stage works on at once (each in its own transaction).
+      partitionsConcurrently: z.number().int().min(1).max(64).default(3),
     }),
     registry: z.strictObject({
       url: z.url({ protocol: /^https?$/ }),

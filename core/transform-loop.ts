@@ -39,6 +39,8 @@ export type Transform = (input: InputRecord) => Promise<OutputRecord[]>;
 export interface TransformLoopOptions {
   kafka: Kafka;
   sessionTimeoutMs: number;
+  /** How many partitions' batches are processed at once (each in its own transaction). */
+  partitionsConcurrently?: number;
   logger: Logger;
   groupId: string;
   inputTopic: string;
@@ -198,7 +200,14 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
       await admin.connect();
       await consumer.connect();
       await consumer.subscribe({ topic: inputTopic, fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+      // Partitions are processed concurrently: each has its own transactional producer, so their
+      // transactions are independent, and order within a partition is kept.
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 1,
+        eachBatch,
+      });
       running = true;
     },
     async stop() {

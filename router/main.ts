@@ -34,6 +34,7 @@ await runStage({
     const loop = createTransformLoop({
       kafka,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      partitionsConcurrently: config.kafka.partitionsConcurrently,
       logger,
       groupId: config.router.groupId,
       inputTopic: config.topics.validated,

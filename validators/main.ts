@@ -37,6 +37,7 @@ await runStage({
     const loop = createTransformLoop({
       kafka,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      partitionsConcurrently: config.kafka.partitionsConcurrently,
       logger,
       groupId: config.validators.groupId,
       inputTopic: config.topics.ingress,
