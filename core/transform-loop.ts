@@ -113,6 +113,8 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
         idempotent: true,
         maxInFlightRequests: 1,
         createPartitioner: Partitioners.DefaultPartitioner,
+        // A destination that does not exist is an outage to wait out, never a topic to create.
+        allowAutoTopicCreation: false,
       });
       p = producer.connect().then(() => producer);
       p.catch(() => producers.delete(partition));

@@ -1,6 +1,6 @@
 /** Record status in Redis: a list of events and an owner per trace id, expiring after retention. */
 import { Redis } from 'ioredis';
-import type { StatusEvent, StatusStore, StatusTimeline } from './status.ts';
+import { inStageOrder, type StatusEvent, type StatusStore, type StatusTimeline } from './status.ts';
 
 export function createRedisStatusStore(opts: {
   url: string;
@@ -50,7 +50,11 @@ export function createRedisStatusStore(opts: {
         redis.get(`status-owner:${traceId}`),
       ]);
       if (events.length === 0) return undefined;
-      return { traceId, owner: owner ?? undefined, events: events.map((e) => JSON.parse(e) as StatusEvent) };
+      return {
+        traceId,
+        owner: owner ?? undefined,
+        events: inStageOrder(events.map((e) => JSON.parse(e) as StatusEvent)),
+      };
     },
     flush: async () => flush(),
     async close() {
@@ -75,7 +79,7 @@ export function createLocalStatusStore(retentionMs: number): StatusStore {
     async read(traceId) {
       const t = timelines.get(traceId);
       if (!t || t.expiresAt < Date.now()) return undefined;
-      return { traceId: t.traceId, owner: t.owner, events: [...t.events] };
+      return { traceId: t.traceId, owner: t.owner, events: inStageOrder(t.events) };
     },
     flush: async () => undefined,
     close: async () => undefined,

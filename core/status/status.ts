@@ -69,3 +69,18 @@ export function eventsFromOutputs(
   }
   return events;
 }
+
+const STAGE_ORDER: Record<StatusEvent['stage'], number> = {
+  ingress: 0,
+  validators: 1,
+  router: 2,
+  'dlq-replayer': 3,
+};
+
+/**
+ * A record passes the stages in one order; their events reach the store in batches from separate
+ * processes, so they are put back in stage order (then time) when read.
+ */
+export function inStageOrder(events: readonly StatusEvent[]): StatusEvent[] {
+  return [...events].sort((a, b) => STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] || a.at.localeCompare(b.at));
+}

@@ -139,7 +139,8 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
         headers: { authorization: `Bearer ${await tokenFor(p.pki, role)}` },
       });
     let events: { stage: string; state: string; topics?: string[] }[] = [];
-    for (let i = 0; i < 100 && !events.some((e) => e.state === 'routed'); i++) {
+    // Each stage writes its events in batches of its own: wait until all three are in.
+    for (let i = 0; i < 100 && events.length < 3; i++) {
       const answer = await statusAs('certifying_staff');
       if (answer.status === 200) events = answer.json<{ events: typeof events }>().events;
       await new Promise((r) => setTimeout(r, 100));

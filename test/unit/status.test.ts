@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventsFromOutputs } from '../../core/status/status.ts';
+import { eventsFromOutputs, inStageOrder } from '../../core/status/status.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 import { testIngress } from '../support/ingress-app.ts';
 
@@ -34,6 +34,19 @@ describe('record status', () => {
       code: 'NO_ROUTE_MATCH',
       rules: ['ROUTING'],
     });
+  });
+
+  it('puts events back in stage order, whatever order the stages wrote them in', () => {
+    const e = (stage: 'ingress' | 'validators' | 'router', at: string) => ({
+      stage,
+      state: 'accepted' as const,
+      at,
+    });
+    const ordered = inStageOrder([e('router', '2'), e('ingress', '3'), e('validators', '1')]);
+    assert.deepEqual(
+      ordered.map((x) => x.stage),
+      ['ingress', 'validators', 'router'],
+    );
   });
 
   it('GET /v1/records/{trace_id}: the sender sees "accepted"; an unknown or malformed id is 404', async () => {
