@@ -7,16 +7,13 @@
  * registry. Prints numbers; it is not a test. Needs the local stack (npm run stack:up).
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
-import { createTransformLoop } from '../core/transform-loop.ts';
-import { sampleRecord } from '../scripts/lib/sample.ts';
-import { edgeMessage } from '../test/support/kafka.ts';
+import { committed, prefill } from '../test/support/crash.ts';
 import { startPipeline } from '../test/support/pipeline.ts';
 import { services } from '../test/support/services.ts';
+import { copyLoop, fmt } from './lib.ts';
 
 const TOTAL = Number(process.env.BENCH_RECORDS ?? 60000);
 const PARTITIONS = 3;
-const REGISTRATIONS = ['D-AIBL', 'N123AZ', 'G-EUPT', 'F-GKXA', 'HB-JCA', 'EI-DVM'];
 
 const s = await services();
 const p = await startPipeline(s, [], { AIRLOCK_TOPIC_PARTITIONS: String(PARTITIONS) });
@@ -36,46 +33,22 @@ await admin.createTopics({
 });
 
 // Pre-fill: the same records for both runs, as edge stations would write them.
-const producer = kafka.producer({ idempotent: true });
-await producer.connect();
-for (let start = 0; start < TOTAL; start += 1000) {
-  const messages = [];
-  for (let i = start; i < Math.min(TOTAL, start + 1000); i++) {
-    const registration = REGISTRATIONS[i % REGISTRATIONS.length] ?? 'D-AIBL';
-    messages.push(edgeMessage({ ...sampleRecord(), aircraft_registration: registration }, registration));
-  }
-  await producer.send({ topic: p.topics.ingress, acks: -1, messages });
-}
-await producer.disconnect();
+await prefill(kafka, p.topics.ingress, TOTAL);
 
-const committed = async (groupId: string) => {
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [p.topics.ingress] });
-  return (offsets?.partitions ?? []).reduce((n, x) => n + Math.max(0, Number(x.offset)), 0);
-};
 const until = async (groupId: string): Promise<number> => {
   const started = performance.now();
-  while ((await committed(groupId)) < TOTAL) await new Promise((r) => setTimeout(r, 100));
+  while ((await committed(admin, groupId, p.topics.ingress)) < TOTAL)
+    await new Promise((r) => setTimeout(r, 100));
   return (performance.now() - started) / 1000;
 };
 
 // Baseline: the same transactional loop, copying records unchanged.
 const baselineGroup = `${p.env.AIRLOCK_VALIDATORS_GROUP_ID}-baseline`;
-const loop = createTransformLoop({
-  kafka,
-  sessionTimeoutMs: 30000,
-  logger: pino({ level: 'silent' }),
+const loop = copyLoop(kafka, {
   groupId: baselineGroup,
   inputTopic: p.topics.ingress,
-  transactionalIdPrefix: `${p.env.AIRLOCK_TRANSACTIONAL_ID_PREFIX}-baseline`,
-  transform: async ({ message }) => [
-    { topic: baselineOut, message: { key: message.key, value: message.value, headers: message.headers } },
-  ],
-  deadLetter: () => {
-    throw new Error('the baseline never dead-letters');
-  },
-  onFatal: (err) => {
-    throw err;
-  },
+  outputTopic: baselineOut,
+  prefix: `${p.env.AIRLOCK_TRANSACTIONAL_ID_PREFIX}-baseline`,
 });
 const baselineStart = performance.now();
 await loop.start();
@@ -91,7 +64,6 @@ const validatorsWall = (performance.now() - validatorsStart) / 1000;
 await admin.disconnect();
 await p.stop();
 
-const fmt = (n: number) => n.toFixed(1);
 // Rates are measured from the moment each side is consuming (group joined, producers ready) to its
 // last committed offset: start-up (JVM-free as it is) is not what the target is about.
 const baselineRate = TOTAL / baselineSeconds;

@@ -8,7 +8,7 @@ import { serveConsumerHealth } from '../core/health-server.ts';
 import { exitOnFatal, runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { preparePipelineStage } from '../core/pipeline-stage.ts';
-import { decodeRecord, encodeRecord, registerSchema } from '../core/registry.ts';
+import { decodeRecord, encodeRecord } from '../core/registry.ts';
 import { statusStoreFor } from '../core/status/redis.ts';
 import { eventsFromOutputs } from '../core/status/status.ts';
 import { childTraceparent } from '../core/trace.ts';

@@ -1,4 +1,4 @@
-/** Record status in Redis: a list of events and an owner per trace id, expiring after retention. */
+/** Record status in Redis: a list of events per trace id (the sender inside the ingress's event), expiring after retention. */
 import { Redis } from 'ioredis';
 import { inStageOrder, type StatusEvent, type StatusStore, type StatusTimeline } from './status.ts';
 
@@ -15,21 +15,42 @@ export function createRedisStatusStore(opts: {
     lazyConnect: false,
   });
   redis.on('error', () => undefined);
-  let pending: { traceId: string; event: StatusEvent; owner: string | undefined }[] = [];
+  // One script call per flush appends every event and refreshes each key's expiry: one round trip
+  // and one command to parse for a whole batch, where RPUSH + PEXPIRE (+ SET owner) per record cost
+  // a quarter of the ingress's batched throughput (measured with bench/ingress).
+  redis.defineCommand('airlockStatusAppend', {
+    lua: `local ttl = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  redis.call('RPUSH', key, ARGV[i + 1])
+  redis.call('PEXPIRE', key, ttl)
+end
+return #KEYS`,
+  });
+  const append = redis as unknown as {
+    airlockStatusAppend(n: number, ...args: (string | number)[]): Promise<number>;
+  };
+  const CHUNK = 1000;
+  let pending: { traceId: string; event: StatusEvent & { owner?: string } }[] = [];
   let writing: Promise<void> = Promise.resolve();
   const flush = () => {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return writing;
-    const multi = redis.pipeline();
-    for (const { traceId, event, owner } of batch) {
-      multi.rpush(`status:${traceId}`, JSON.stringify(event));
-      multi.pexpire(`status:${traceId}`, opts.retentionMs);
-      if (owner !== undefined) multi.set(`status-owner:${traceId}`, owner, 'PX', opts.retentionMs);
+    const calls: Promise<unknown>[] = [];
+    for (let k = 0; k < batch.length; k += CHUNK) {
+      const part = batch.slice(k, k + CHUNK);
+      calls.push(
+        append.airlockStatusAppend(
+          part.length,
+          ...part.map((b) => `status:${b.traceId}`),
+          opts.retentionMs,
+          ...part.map((b) => JSON.stringify(b.event)),
+        ),
+      );
     }
     // Status is advisory: a failed write is logged, never retried on the hot path.
     writing = writing.then(() =>
-      multi.exec().then(
+      Promise.all(calls).then(
         () => undefined,
         (err: unknown) => opts.onError?.(err),
       ),
@@ -40,21 +61,18 @@ export function createRedisStatusStore(opts: {
   timer.unref();
   return {
     record(traceId, event, owner) {
-      pending.push({ traceId, event, owner });
+      // The sender travels inside its own (ingress) event: no extra key per record.
+      pending.push({ traceId, event: owner === undefined ? event : { ...event, owner } });
       if (pending.length >= 500) void flush();
     },
     async read(traceId): Promise<StatusTimeline | undefined> {
       await flush();
-      const [events, owner] = await Promise.all([
-        redis.lrange(`status:${traceId}`, 0, -1),
-        redis.get(`status-owner:${traceId}`),
-      ]);
-      if (events.length === 0) return undefined;
-      return {
-        traceId,
-        owner: owner ?? undefined,
-        events: inStageOrder(events.map((e) => JSON.parse(e) as StatusEvent)),
-      };
+      const raw = await redis.lrange(`status:${traceId}`, 0, -1);
+      if (raw.length === 0) return undefined;
+      const parsed = raw.map((e) => JSON.parse(e) as StatusEvent & { owner?: string });
+      const owner = parsed.find((e) => e.owner !== undefined)?.owner;
+      const events = parsed.map(({ owner: _, ...e }) => e);
+      return { traceId, owner, events: inStageOrder(events) };
     },
     flush: async () => flush(),
     async close() {

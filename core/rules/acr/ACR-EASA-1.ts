@@ -1,22 +1,11 @@
-import { ALL_RULE_SETS, finding, type Rule, str } from '../types.ts';
+import { formatRule } from '../format-rule.ts';
 import { ACR_EASA } from './formats.ts';
 
 /** ACR-EASA-1: EASA-<state>-<scheme>-<number>-<tracking> (block 14c approval with hyphens + block 3). */
-export const ACR_EASA_1: Rule = {
+export const ACR_EASA_1 = formatRule({
   id: 'ACR-EASA-1',
-  routes: ['parts-trace'],
-  ruleSets: ALL_RULE_SETS,
-  structural: true,
-  check(record) {
-    const ref = str(record.airworthiness_certificate_ref);
-    if (ref === undefined || !ref.startsWith('EASA-') || ACR_EASA.test(ref)) return [];
-    return [
-      finding(
-        'ACR-EASA-1',
-        'ERROR',
-        '/airworthiness_certificate_ref',
-        'must be EASA-<state>-<145|21G|CAO|MF>-<number>-<tracking number>',
-      ),
-    ];
-  },
-};
+  field: 'airworthiness_certificate_ref',
+  appliesTo: (ref) => ref.startsWith('EASA-'),
+  ok: (ref) => ACR_EASA.test(ref),
+  message: 'must be EASA-<state>-<145|21G|CAO|MF>-<number>-<tracking number>',
+});
