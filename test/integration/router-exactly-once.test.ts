@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { countByTrace, crashThrough, prefill, waitCommitted } from '../support/crash.ts';
+import { countByTrace, crashThrough, feeder, waitCommitted } from '../support/crash.ts';
 import { readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
@@ -24,21 +24,33 @@ describe('router: exactly once across SIGKILL and restart (real Kafka)', () => {
     await p?.stop();
   });
 
-  it(`${TOTAL} records, 3 router crashes: each appears once in airlock.parts-trace.v1`, async () => {
+  it(`${TOTAL} records, 3 router crashes: each appears once in airlock.parts-trace.v1`, async (t) => {
     const kafka = testKafka(s);
     const admin = kafka.admin();
     await admin.connect();
-    const expected = await prefill(kafka, p.topics.ingress, TOTAL);
-    // Let the validators get ahead, so the router crashes in the middle of a full stream.
-    await waitCommitted(
+    // The input arrives in four parts, one before each router crash and the last after them; each
+    // part is validated whole before the router runs, so the router's input grows by a part a time.
+    const expected = feeder(kafka, p.topics.ingress, TOTAL, 4);
+    const feed = async () => {
+      const fed = await expected.next();
+      await waitCommitted(
+        admin,
+        p,
+        'validators',
+        p.env.AIRLOCK_VALIDATORS_GROUP_ID ?? '',
+        p.topics.ingress,
+        fed,
+      );
+    };
+    const killedAt = await crashThrough({
       admin,
       p,
-      'validators',
-      p.env.AIRLOCK_VALIDATORS_GROUP_ID ?? '',
-      p.topics.ingress,
-      TOTAL / 2,
-    );
-    await crashThrough(admin, p, 'router', p.env.AIRLOCK_ROUTER_GROUP_ID ?? '', p.topics.validated, TOTAL);
+      stage: 'router',
+      groupId: p.env.AIRLOCK_ROUTER_GROUP_ID ?? '',
+      topic: p.topics.validated,
+      feed,
+    });
+    t.diagnostic(`input committed at each crash: ${killedAt.join(', ')}`);
     await admin.disconnect();
 
     const routed = await readTopic(kafka, p.topics.partsTrace, { expect: TOTAL, settleMs: 3000 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { countByTrace, crashThrough, prefill } from '../support/crash.ts';
+import { countByTrace, crashThrough, feeder } from '../support/crash.ts';
 import { readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
@@ -25,21 +25,24 @@ describe('validators: exactly once across SIGKILL and restart (real Kafka)', () 
     await p?.stop();
   });
 
-  it(`${TOTAL} records, 3 crashes: each appears once in validated or DLQ`, async () => {
+  it(`${TOTAL} records, 3 crashes: each appears once in validated or DLQ`, async (t) => {
     const kafka = testKafka(s);
     const admin = kafka.admin();
     await admin.connect();
     // One in ten breaks the schema: the DLQ's share.
-    const expected = await prefill(kafka, p.topics.ingress, TOTAL, 10);
-    await crashThrough(
+    // The input arrives in four parts, one before each crash and the last after them.
+    const expected = feeder(kafka, p.topics.ingress, TOTAL, 4, 10);
+    const killedAt = await crashThrough({
       admin,
       p,
-      'validators',
-      p.env.AIRLOCK_VALIDATORS_GROUP_ID ?? '',
-      p.topics.ingress,
-      TOTAL,
-    );
+      stage: 'validators',
+      groupId: p.env.AIRLOCK_VALIDATORS_GROUP_ID ?? '',
+      topic: p.topics.ingress,
+      feed: expected.next,
+    });
+    t.diagnostic(`input committed at each crash: ${killedAt.join(', ')}`);
     await admin.disconnect();
+    assert.equal(expected.valid.size + expected.invalid.size, TOTAL);
 
     const validated = await readTopic(kafka, p.topics.validated, {
       expect: expected.valid.size,
