@@ -170,6 +170,14 @@ export const configSchema = z
       // The declarative routing table (docs/routing.md); the default sends each route to its topic.
       tableFile: z.string().min(1).optional(),
     }),
+    dlq: z.strictObject({
+      // The loop guard: how many times one record may be replayed in all (docs/dlq.md).
+      maxReplays: z.number().int().min(1).max(100).default(3),
+      // The replay rate cap, records per second; --rate may go lower, never higher.
+      maxRatePerSecond: z.number().int().min(1).max(10000).default(100),
+      // How long `replay --execute` waits for the pipeline's verdict on its replays (0: not at all).
+      outcomeWaitMs: z.number().int().min(0).max(600_000).default(30_000),
+    }),
     healthHost: z.string().min(1).default('127.0.0.1'),
     transactionalIdPrefix: z.string().min(1).default('airlock'),
     log: z.strictObject({
@@ -262,6 +270,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, st
   raw.jwt = {};
   raw.validators = {};
   raw.router = {};
+  raw.dlq = {};
   raw.log = {};
   const problems: string[] = [];
   for (const [name, value] of Object.entries(env)) {

@@ -32,6 +32,22 @@ export const ErrorHeader = {
   originalOffset: 'airlock-error-original-offset',
 } as const;
 
+/**
+ * On replayed records (dlq-replayer): which DLQ record was replayed, by whom, why, how many times
+ * this record has cycled, and the trace id it was first accepted under.
+ */
+export const ReplayHeader = {
+  dlqTopic: 'airlock-replay-dlq-topic',
+  dlqPartition: 'airlock-replay-dlq-partition',
+  dlqOffset: 'airlock-replay-dlq-offset',
+  by: 'airlock-replay-by',
+  reason: 'airlock-replay-reason',
+  count: 'airlock-replay-count',
+  originalTraceId: 'airlock-replay-original-trace-id',
+  auditId: 'airlock-replay-audit-id',
+  patched: 'airlock-replay-patched',
+} as const;
+
 export const SOURCES = ['http', 'edge', 'replay'] as const;
 export type Source = (typeof SOURCES)[number];
 

@@ -19,11 +19,15 @@ export const REDACT_PATHS = [
   '*.token',
 ];
 
-export function createLogger(config: Pick<Config, 'log'>, stage: string): Logger {
-  return pino({
-    level: config.log.level,
-    base: { stage },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+/** JSON lines on stdout (fd 1) for the stages; a command-line tool logs on stderr (fd 2). */
+export function createLogger(config: Pick<Config, 'log'>, stage: string, fd: 1 | 2 = 1): Logger {
+  return pino(
+    {
+      level: config.log.level,
+      base: { stage },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    pino.destination({ fd, sync: true }),
+  );
 }

@@ -18,6 +18,10 @@ export interface StatusEvent {
   topics?: string[];
   code?: string;
   rules?: string[];
+  /** On a rejected record's `replayed` event: the trace id its replay was accepted under. */
+  replayedAs?: string;
+  /** On a replay's `accepted` event: the trace id of the rejected record it replays. */
+  replayOf?: string;
 }
 
 export interface StatusTimeline {
@@ -77,10 +81,13 @@ const STAGE_ORDER: Record<StatusEvent['stage'], number> = {
   'dlq-replayer': 3,
 };
 
+/** A record is accepted first (by the ingress, or by the DLQ replayer for a replay). */
+const rank = (e: StatusEvent) => (e.state === 'accepted' ? -1 : STAGE_ORDER[e.stage]);
+
 /**
  * A record passes the stages in one order; their events reach the store in batches from separate
  * processes, so they are put back in stage order (then time) when read.
  */
 export function inStageOrder(events: readonly StatusEvent[]): StatusEvent[] {
-  return [...events].sort((a, b) => STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] || a.at.localeCompare(b.at));
+  return [...events].sort((a, b) => rank(a) - rank(b) || a.at.localeCompare(b.at));
 }

@@ -1,0 +1,193 @@
+/**
+ * Executing a replay: each chunk of records goes to the ingress topic in one Kafka transaction
+ * together with its `replayed` audit records, so a record is replayed if and only if its audit
+ * record exists — an interrupted run leaves no half-replayed record, and running it again resumes
+ * (what is already in the audit topic is refused as ALREADY_REPLAYED). One transactional id for
+ * the tool: a second replayer fences the first. Paced to a rate cap; a cancel stops between chunks.
+ */
+import type { Kafka, Producer } from 'kafkajs';
+import type { Config } from '../core/config.ts';
+import { encodeRecord, type SchemaRegistry } from '../core/registry.ts';
+import type { StatusEvent, StatusStore } from '../core/status/status.ts';
+import type { ReplayAudit } from './kafka-io.ts';
+import type { Operator, Plan } from './plan.ts';
+import { rejectionOf } from './plan.ts';
+
+export type ReadyPlan = Extract<Plan, { kind: 'ready' }>;
+
+export interface Replayer {
+  /** Publishes the plans, chunk by chunk; resolves to those published (all, unless cancelled). */
+  replay(
+    plans: readonly ReadyPlan[],
+    opts: {
+      operator: Operator;
+      reason: string;
+      forceReason?: string | undefined;
+      ratePerSecond: number;
+      signal: AbortSignal;
+      onProgress?: (done: number, total: number) => void;
+    },
+  ): Promise<ReadyPlan[]>;
+  /** Writes one `outcome` audit record per replay, in one transaction. */
+  recordOutcomes(
+    outcomes: readonly { plan: ReadyPlan; audit: ReplayAudit['outcome'] }[],
+    operator: Operator,
+    reason: string,
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+export function auditRecord(
+  plan: ReadyPlan,
+  event: ReplayAudit['event'],
+  operator: Operator,
+  reason: string,
+  forceReason: string | undefined,
+  outcome: ReplayAudit['outcome'],
+  at = Date.now(),
+): ReplayAudit {
+  const e = plan.entry;
+  return {
+    audit_id: plan.auditId,
+    event,
+    at,
+    operator: {
+      subject: operator.subject,
+      role: operator.role,
+      issuer: operator.issuer,
+      token_id: operator.jti,
+    },
+    reason,
+    force_reason: forceReason ?? null,
+    dlq: { topic: e.topic, partition: e.partition, offset: Number(e.offset) },
+    rejection: rejectionOf(e),
+    rejected_trace_id: e.traceId,
+    original_trace_id: plan.originalTraceId,
+    replay_trace_id: plan.traceId,
+    replay_count: plan.replayCount,
+    patch: plan.patch,
+    body_sha256: plan.bodySha256,
+    outcome,
+  };
+}
+
+/**
+ * Connecting initialises the transactional id, fencing any other replayer: read the audit index
+ * only after this, so no replay can commit between the read and this run's own commits.
+ */
+export async function connectReplayer(deps: {
+  kafka: Kafka;
+  registry: SchemaRegistry;
+  config: Config;
+  status: StatusStore;
+  auditSchemaId: number;
+  chunkSize?: number;
+}): Promise<Replayer> {
+  const { config, registry, status, auditSchemaId } = deps;
+  const producer: Producer = deps.kafka.producer({
+    transactionalId: `${config.transactionalIdPrefix}-dlq-replayer`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+
+  const auditMessage = async (a: ReplayAudit) => ({
+    key: `${a.dlq.topic}:${a.dlq.partition}:${a.dlq.offset}`,
+    value: await encodeRecord(registry, auditSchemaId, a),
+  });
+
+  return {
+    async replay(plans, opts) {
+      const done: ReadyPlan[] = [];
+      const chunkSize = Math.max(1, Math.min(deps.chunkSize ?? 50, Math.ceil(opts.ratePerSecond)));
+      const started = Date.now();
+      for (let i = 0; i < plans.length && !opts.signal.aborted; i += chunkSize) {
+        const chunk = plans.slice(i, i + chunkSize);
+        const at = Date.now();
+        const audits = await Promise.all(
+          chunk.map((p) =>
+            auditMessage(auditRecord(p, 'replayed', opts.operator, opts.reason, opts.forceReason, null, at)),
+          ),
+        );
+        const tx = await producer.transaction();
+        try {
+          await tx.send({
+            topic: config.topics.ingress,
+            acks: -1,
+            messages: chunk.map((p) => ({ key: p.entry.key, value: p.value, headers: p.headers })),
+          });
+          await tx.send({ topic: config.topics.replayAudit, acks: -1, messages: audits });
+          await tx.commit();
+        } catch (err) {
+          await tx.abort().catch(() => undefined);
+          throw err;
+        }
+        const iso = new Date(at).toISOString();
+        for (const p of chunk) {
+          const replayed: StatusEvent = {
+            stage: 'dlq-replayer',
+            state: 'replayed',
+            at: iso,
+            replayedAs: p.traceId,
+          };
+          status.record(p.entry.traceId, replayed);
+          const accepted: StatusEvent = {
+            stage: 'dlq-replayer',
+            state: 'accepted',
+            at: iso,
+            replayOf: p.entry.traceId,
+          };
+          status.record(p.traceId, accepted, p.entry.sender.subject || undefined);
+        }
+        done.push(...chunk);
+        opts.onProgress?.(done.length, plans.length);
+        // The rate cap: never ahead of ratePerSecond since the start.
+        await sleep(started + (done.length / opts.ratePerSecond) * 1000 - Date.now(), opts.signal);
+      }
+      await status.flush();
+      return done;
+    },
+
+    async recordOutcomes(outcomes, operator, reason) {
+      if (outcomes.length === 0) return;
+      const messages = await Promise.all(
+        outcomes.map(({ plan, audit }) =>
+          auditMessage(auditRecord(plan, 'outcome', operator, reason, undefined, audit)),
+        ),
+      );
+      const tx = await producer.transaction();
+      try {
+        await tx.send({ topic: config.topics.replayAudit, acks: -1, messages });
+        await tx.commit();
+      } catch (err) {
+        await tx.abort().catch(() => undefined);
+        throw err;
+      }
+    },
+
+    async close() {
+      await producer.disconnect();
+    },
+  };
+}
+
+/** The pipeline's verdict on a replay, from its status timeline; undefined while still on its way. */
+export function outcomeOf(events: readonly StatusEvent[]): ReplayAudit['outcome'] | undefined {
+  const rejected = events.find((e) => e.state === 'rejected');
+  if (rejected)
+    return { state: 'rejected', topics: [], code: rejected.code ?? null, rule_ids: rejected.rules ?? [] };
+  const routed = events.find((e) => e.state === 'routed');
+  if (routed) return { state: 'routed', topics: routed.topics ?? [], code: null, rule_ids: [] };
+  return undefined;
+}
