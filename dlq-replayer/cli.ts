@@ -202,9 +202,12 @@ interface Context {
   kafka: Kafka;
   registry: SchemaRegistry;
   io: Io;
+  /** Creates Airlock's topics where missing (once), before the first read or write. */
+  ready: () => Promise<void>;
 }
 
 async function entriesFor(ctx: Context, filter: EntryFilter, label = 'reading DLQ'): Promise<DlqEntry[]> {
+  await ctx.ready();
   const all = await readDlq(ctx.kafka, ctx.config.topics.dlq, {
     ...(filter.since ? { sinceMs: filter.since.getTime() } : {}),
     onProgress: progressBar(ctx.io, label),
@@ -213,6 +216,7 @@ async function entriesFor(ctx: Context, filter: EntryFilter, label = 'reading DL
 }
 
 async function auditsFor(ctx: Context): Promise<ReplayAudit[]> {
+  await ctx.ready();
   return readAudits(ctx.kafka, ctx.registry, ctx.config.topics.replayAudit);
 }
 
@@ -492,6 +496,7 @@ async function replay(ctx: Context, args: string[]): Promise<number> {
   );
 
   const status = statusStoreFor(config, (err) => io.err(`status write failed: ${String(err)}\n`));
+  await ctx.ready();
   const replayer = values.execute
     ? await connectReplayer({
         kafka: ctx.kafka,
@@ -672,15 +677,21 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   );
   const kafka = createKafka(config, logger, 'dlq-replayer');
   const registry = createRegistry(config);
+  let provisioned: Promise<void> | undefined;
+  const ready = () => {
+    provisioned ??= (async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await provisionTopics(admin, config, logger);
+      } finally {
+        await admin.disconnect();
+      }
+    })();
+    return provisioned;
+  };
   try {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await provisionTopics(admin, config, logger);
-    } finally {
-      await admin.disconnect();
-    }
-    return await run({ config, logger, kafka, registry, io }, args);
+    return await run({ config, logger, kafka, registry, io, ready }, args);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(err as Error).message}\n(airlock-dlq ${command} --help)\n`);

@@ -37,15 +37,37 @@ describe('record status', () => {
   });
 
   it('puts events back in stage order, whatever order the stages wrote them in', () => {
-    const e = (stage: 'ingress' | 'validators' | 'router', at: string) => ({
-      stage,
-      state: 'accepted' as const,
-      at,
-    });
-    const ordered = inStageOrder([e('router', '2'), e('ingress', '3'), e('validators', '1')]);
+    const ordered = inStageOrder([
+      { stage: 'router', state: 'routed', at: '2' },
+      { stage: 'ingress', state: 'accepted', at: '3' },
+      { stage: 'validators', state: 'validated', at: '1' },
+    ]);
     assert.deepEqual(
       ordered.map((x) => x.stage),
       ['ingress', 'validators', 'router'],
+    );
+  });
+
+  it('a replay is accepted by the DLQ replayer: its timeline starts there; a rejected record ends replayed', () => {
+    const replay = inStageOrder([
+      { stage: 'validators', state: 'validated', at: '1' },
+      { stage: 'dlq-replayer', state: 'accepted', at: '2', replayOf: 'a' },
+    ]);
+    assert.deepEqual(
+      replay.map((x) => [x.stage, x.state]),
+      [
+        ['dlq-replayer', 'accepted'],
+        ['validators', 'validated'],
+      ],
+    );
+    const original = inStageOrder([
+      { stage: 'dlq-replayer', state: 'replayed', at: '1', replayedAs: 'b' },
+      { stage: 'validators', state: 'rejected', at: '2' },
+      { stage: 'ingress', state: 'accepted', at: '3' },
+    ]);
+    assert.deepEqual(
+      original.map((x) => x.state),
+      ['accepted', 'rejected', 'replayed'],
     );
   });
 

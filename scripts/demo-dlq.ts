@@ -1,0 +1,43 @@
+/**
+ * `npm run demo:dlq`: puts rejected records in the DLQ of a running Airlock (npm start), for the
+ * worked example of docs/dlq.md. Records from disconnected edge stations reach the ingress topic
+ * without the HTTP checks, so the validators are the first to judge them: two with an installation
+ * date in the future (TRACE-DATE-1) and one whose serial number is not a string (schema).
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import { lineageHeaders } from '../core/headers.ts';
+import { sampleContext, sampleRecord } from './lib/sample.ts';
+import { withStackEnv } from './lib/stack-env.ts';
+
+const env = withStackEnv(process.env);
+const brokers = (env.AIRLOCK_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const topic = env.AIRLOCK_TOPIC_INGRESS ?? 'airlock.ingress.v1';
+
+const edge = (body: Record<string, unknown>, registration: string) => ({
+  key: registration,
+  value: JSON.stringify({ ...body, aircraft_registration: registration }),
+  headers: lineageHeaders({
+    traceId: crypto.randomUUID(),
+    route: 'parts-trace',
+    idempotencyKey: crypto.randomUUID(),
+    receivedAt: new Date().toISOString(),
+    source: 'edge',
+    subject: 'edge-station-hangar-3',
+    role: 'certifying_staff',
+    maintenanceContext: JSON.stringify(sampleContext(registration)),
+    traceparent: `00-${crypto.randomUUID().replaceAll('-', '')}-${'1'.repeat(16)}-01`,
+  }),
+});
+
+const records = [
+  edge({ ...sampleRecord(), installation_date: '2062-11-19T10:00:00+01:00' }, 'D-AIBL'),
+  edge({ ...sampleRecord(), installation_date: '2062-11-20T09:30:00+01:00' }, 'D-AIBL'),
+  edge({ ...sampleRecord(), serial_number: 12345 }, 'G-EUPT'),
+];
+const kafka = new Kafka({ clientId: 'airlock-demo-edge', brokers, logLevel: logLevel.NOTHING });
+const producer = kafka.producer({ idempotent: true });
+await producer.connect();
+await producer.send({ topic, acks: -1, messages: records });
+await producer.disconnect();
+console.log(`${records.length} edge records sent to ${topic}; the validators reject them into the DLQ.`);
+console.log('Now: npm run dlq -- list   (docs/dlq.md)');
