@@ -5,7 +5,7 @@
  * (what is already in the audit topic is refused as ALREADY_REPLAYED). One transactional id for
  * the tool: a second replayer fences the first. Paced to a rate cap; a cancel stops between chunks.
  */
-import type { Kafka, Producer } from 'kafkajs';
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Config } from '../core/config.ts';
 import { encodeRecord, type SchemaRegistry } from '../core/registry.ts';
 import type { StatusEvent, StatusStore } from '../core/status/status.ts';
@@ -99,6 +99,8 @@ export async function connectReplayer(deps: {
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    // The ingress's partitioner (Java-compatible murmur2): a replay lands in its aircraft's partition.
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
 

@@ -1,5 +1,10 @@
-#!/usr/bin/env node
-/** Entry file of `airlock-dlq` (the package's bin): the only place the tool reads the environment. */
+#!/usr/bin/env -S node --disable-warning=TimeoutNegativeWarning
+/**
+ * Entry file of `airlock-dlq` (the package's bin): the only place the tool reads the environment.
+ * The shebang silences kafkajs 2.2.4's TimeoutNegativeWarning (its request queue schedules a check
+ * with a negative delay, which Node runs after 1 ms, as kafkajs intends): noise on an operator's
+ * terminal, not a fault.
+ */
 import { runCli } from './cli.ts';
 
 const controller = new AbortController();
