@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   LINEAGE_MISSING: { status: null, retriable: false, title: 'Lineage headers missing or invalid' },
   UNKNOWN_ROUTE: { status: null, retriable: false, title: 'Unknown route' },
   NO_ROUTE_MATCH: { status: null, retriable: false, title: 'No routing rule matched' },
+  DESTINATION_REJECTED: { status: null, retriable: false, title: 'Refused by its destination topic' },
   INTERNAL: { status: 500, retriable: false, title: 'Internal error' },
 } as const satisfies Record<string, { status: number | null; retriable: boolean; title: string }>;
 

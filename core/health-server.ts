@@ -17,6 +17,8 @@ export function startHealthServer(opts: {
   port: number;
   lifecycle: Lifecycle;
   checks: readonly HealthCheck[];
+  /** Reported on /health/ready without deciding it (e.g. the output circuit breaker). */
+  info?: () => Record<string, string>;
 }): Promise<Server> {
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
@@ -28,7 +30,11 @@ export function startHealthServer(opts: {
     if (req.url === '/health/ready') {
       const checks = Object.fromEntries(opts.checks.map((c) => [c.name, c.check() ? 'up' : 'down']));
       const ready = opts.lifecycle.state === 'ready' && Object.values(checks).every((v) => v === 'up');
-      return send(ready ? 200 : 503, { status: ready ? 'ready' : opts.lifecycle.state, checks });
+      return send(ready ? 200 : 503, {
+        status: ready ? 'ready' : opts.lifecycle.state,
+        checks,
+        ...(opts.info ? opts.info() : {}),
+      });
     }
     return send(404, { status: 'not found' });
   });
@@ -43,7 +49,7 @@ export async function serveConsumerHealth(
   host: string,
   port: number,
   lifecycle: Lifecycle,
-  loop: { readonly running: boolean },
+  loop: { readonly running: boolean; readonly outputs: string },
 ): Promise<() => void> {
   if (port === 0) return () => undefined;
   const server = await startHealthServer({
@@ -51,6 +57,8 @@ export async function serveConsumerHealth(
     port,
     lifecycle,
     checks: [{ name: 'consumer', check: () => loop.running }],
+    // A destination outage is waited out, not a reason to restart the stage: reported, not failed.
+    info: () => ({ outputs: loop.outputs }),
   });
   return () => server.close();
 }

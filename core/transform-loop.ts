@@ -16,6 +16,7 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
+import { type BreakerState, CircuitBreaker } from './circuit-breaker.ts';
 import { AirlockError, isRetriable } from './errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -62,6 +63,55 @@ export interface TransformLoop {
   readonly committed: number;
   /** False once the consumer stopped for good (crash without restart) or was stopped. */
   readonly running: boolean;
+  /** The output circuit breaker: open while the destinations cannot be written. */
+  readonly outputs: BreakerState;
+}
+
+/** Kafka error types that mean "this record will never be accepted there": DLQ, not retry. */
+export const PERMANENT_DESTINATION = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'POLICY_VIOLATION',
+  'INVALID_TOPIC_EXCEPTION',
+]);
+/** Another producer owns the transactional id now: this process must let go of the partition. */
+const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING']);
+
+/** The Kafka protocol error types in an error and everything it wraps (kafkajs nests them). */
+export function errorTypes(err: unknown, seen = new Set<unknown>()): string[] {
+  if (err === null || typeof err !== 'object' || seen.has(err)) return [];
+  seen.add(err);
+  const e = err as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+  const out = typeof e.type === 'string' ? [e.type] : [];
+  for (const inner of [e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])]) {
+    out.push(...errorTypes(inner, seen));
+  }
+  return [...new Set(out)];
+}
+
+/** Exponential backoff with full jitter: 200 ms doubling, capped at 30 s, at least half the base. */
+export function backoffMs(attempt: number, random = Math.random): number {
+  const ceiling = Math.min(30_000, 200 * 2 ** Math.min(attempt, 20));
+  return Math.max(100, Math.floor(random() * ceiling));
+}
+
+/**
+ * Waits `ms` while keeping the group membership alive (heartbeats); false as soon as the partition
+ * is no longer this consumer's (rebalance, stop): the batch is then left to its next owner.
+ */
+async function waitOut(ms: number, heartbeat: () => Promise<void>, owned: () => boolean): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (owned() && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
+    try {
+      await heartbeat();
+    } catch {
+      return false;
+    }
+  }
+  return owned();
 }
 
 export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
@@ -77,6 +127,9 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
   const producers = new Map<number, Promise<Producer>>();
   let committed = 0;
   let running = false;
+  // The output side of the stage: after 3 failed transactions in a row every partition waits for
+  // the breaker (1 s doubling with jitter, capped at 30 s) instead of hammering a broken destination.
+  const breaker = new CircuitBreaker({ threshold: 3, baseMs: 1000, maxMs: 30_000 });
 
   /**
    * First use of a partition's transactional id in this process: initialising it fences a zombie
@@ -123,24 +176,12 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     return p;
   };
 
-  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const log = logger.child({ topic: batch.topic, partition: batch.partition });
-    const fresh = !producers.has(batch.partition);
-    const producer = await producerFor(batch.partition);
-    if (fresh && !(await fenceAndCheck(producer, batch.partition, batch.firstOffset() ?? '0'))) return;
-    const outputs: OutputRecord[] = [];
-    for (const message of batch.messages) {
-      const input = { topic: batch.topic, partition: batch.partition, message };
-      try {
-        outputs.push(...(await opts.transform(input)));
-      } catch (err) {
-        // Retry or DLQ is decided by `retriable`: a permanent fault must not block the partition.
-        if (isRetriable(err) || !(err instanceof AirlockError)) throw err;
-        log.warn({ err, offset: message.offset }, 'permanent failure; record sent to the DLQ');
-        outputs.push(opts.deadLetter(input, err));
-      }
-    }
+  /**
+   * One transaction: the outputs and the input offset `next`. On failure it aborts, drops the
+   * partition's producer (the next attempt initialises the id afresh) and rethrows.
+   */
+  const commit = async (partition: number, outputs: readonly OutputRecord[], next: string) => {
+    const producer = await producerFor(partition);
     const tx = await producer.transaction();
     try {
       const byTopic = new Map<string, Message[]>();
@@ -151,22 +192,69 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
         });
       }
-      const next = (BigInt(batch.lastOffset()) + 1n).toString();
       await tx.sendOffsets({
         consumerGroupId: groupId,
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+        topics: [{ topic: inputTopic, partitions: [{ partition, offset: next }] }],
       });
       await tx.commit();
     } catch (err) {
-      log.warn(
-        { err, retriable: isRetriable(err) },
-        'transaction failed; aborting, the batch will be retried',
-      );
-      await tx.abort().catch((abortErr: unknown) => log.warn({ err: abortErr }, 'abort failed'));
-      // A fenced or broken producer is not reused: the next attempt initialises the id afresh.
-      producers.delete(batch.partition);
+      await tx.abort().catch(() => undefined);
+      producers.delete(partition);
       await producer.disconnect().catch(() => undefined);
       throw err;
+    }
+  };
+
+  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const { partition } = batch;
+    const log = logger.child({ topic: batch.topic, partition });
+    const firstOffset = batch.firstOffset() ?? '0';
+    /** A producer for the partition, fencing a zombie on first use; false: the batch is stale. */
+    const ready = async () => {
+      const fresh = !producers.has(partition);
+      const producer = await producerFor(partition);
+      return !fresh || (await fenceAndCheck(producer, partition, firstOffset));
+    };
+    if (!(await ready())) return;
+    const results: { input: InputRecord; outputs: OutputRecord[] }[] = [];
+    for (const message of batch.messages) {
+      const input = { topic: batch.topic, partition, message };
+      try {
+        results.push({ input, outputs: await opts.transform(input) });
+      } catch (err) {
+        // Retry or DLQ is decided by `retriable`: a permanent fault must not block the partition.
+        if (isRetriable(err) || !(err instanceof AirlockError)) throw err;
+        log.warn({ err, offset: message.offset }, 'permanent failure; record sent to the DLQ');
+        results.push({ input, outputs: [opts.deadLetter(input, err)] });
+      }
+    }
+    const owned = () => isRunning() && !isStale();
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    let outputs = results.flatMap((r) => r.outputs);
+    for (let attempt = 0; ; attempt++) {
+      if (!(await waitOut(breaker.waitMs, heartbeat, owned))) return;
+      try {
+        await breaker.run(() => commit(partition, outputs, next));
+        break;
+      } catch (err) {
+        const types = errorTypes(err);
+        if (types.some((t) => FENCED.has(t))) throw err;
+        if (types.some((t) => PERMANENT_DESTINATION.has(t))) {
+          // The destination refused something in this batch for good: commit record by record, and
+          // send a record it refuses to the DLQ with the reason, so the partition moves on.
+          log.warn({ err, types }, 'a destination refused the batch; committing record by record');
+          if (!(await ready())) return;
+          outputs = await oneByOne(results, resolveOffset);
+          break;
+        }
+        const delayMs = backoffMs(attempt);
+        log.warn(
+          { err, attempt: attempt + 1, delayMs, breaker: breaker.state },
+          'transaction failed; aborted, the partition waits and retries',
+        );
+        if (!(await waitOut(delayMs, heartbeat, owned)) || !(await ready())) return;
+      }
     }
     resolveOffset(batch.lastOffset());
     committed += batch.messages.length;
@@ -175,12 +263,56 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     await heartbeat();
   };
 
+  /**
+   * Each record in its own transaction; a record whose outputs a destination refuses for good goes
+   * to the DLQ instead (all its outputs or none: a fanned-out record is never half-delivered).
+   * Transient failures are thrown: kafkajs re-fetches, and fencing re-reads the committed offset.
+   */
+  const oneByOne = async (
+    results: readonly { input: InputRecord; outputs: OutputRecord[] }[],
+    resolveOffset: (offset: string) => void,
+  ): Promise<OutputRecord[]> => {
+    const all: OutputRecord[] = [];
+    for (const { input, outputs } of results) {
+      const next = (BigInt(input.message.offset) + 1n).toString();
+      let written = outputs;
+      try {
+        await commit(input.partition, outputs, next);
+      } catch (err) {
+        const types = errorTypes(err);
+        if (!types.some((t) => PERMANENT_DESTINATION.has(t))) throw err;
+        const topics = [...new Set(outputs.map((o) => o.topic))].join(', ');
+        const message = `the destination refused the record (${types.join(', ')}) on ${topics}`;
+        logger.warn(
+          { offset: input.message.offset, types, topics },
+          'record refused by its destination; sent to the DLQ',
+        );
+        written = [
+          opts.deadLetter(
+            input,
+            new AirlockError('DESTINATION_REJECTED', message, {
+              cause: err,
+              reasons: [{ code: 'DESTINATION_REJECTED', rule: 'DESTINATION', path: '', message }],
+            }),
+          ),
+        ];
+        await commit(input.partition, written, next);
+      }
+      resolveOffset(input.message.offset);
+      all.push(...written);
+    }
+    return all;
+  };
+
   return {
     get committed() {
       return committed;
     },
     get running() {
       return running;
+    },
+    get outputs() {
+      return breaker.state;
     },
     async start() {
       consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -3,10 +3,10 @@
  * `publish` resolves only once the broker has acknowledged the record: that is what a 202 promises.
  */
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { CircuitBreaker } from '../core/circuit-breaker.ts';
 import { AirlockError } from '../core/errors.ts';
 import type { HeaderMap } from '../core/headers.ts';
 import type { Logger } from '../core/logger.ts';
-import { CircuitBreaker } from './circuit-breaker.ts';
 import { createMicroBatcher } from './micro-batch.ts';
 
 export interface OutgoingRecord {

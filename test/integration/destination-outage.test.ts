@@ -1,7 +1,8 @@
 /**
  * A destination that cannot be written (its topic deleted under the router): the partition waits —
- * retried with kafkajs's exponential backoff with jitter, the transaction aborted each time — rather
- * than skipping or reordering; once the topic is back every record arrives exactly once, in order.
+ * each transaction aborted and retried with exponential backoff and jitter, behind a circuit breaker
+ * that opens after three failures in a row (reported on /health/ready) — rather than skipping or
+ * reordering; once the topic is back every record arrives exactly once, in order.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -49,6 +50,18 @@ describe('destination outage (real Kafka)', () => {
       0,
       'nothing committed past the outage',
     );
+    // The breaker opens after three failed transactions in a row, and the health endpoint says so.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const ready = (await (await fetch(`${p.health.router}/health/ready`)).json()) as { outputs?: string };
+      if (ready.outputs === 'open') break;
+      assert.ok(
+        Date.now() < deadline,
+        `the output breaker never opened (${ready.outputs})\n${p.output('router')}`,
+      );
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.match(p.output('router'), /the partition waits and retries/);
 
     await admin.createTopics({
       topics: [{ topic: p.topics.partsTrace, numPartitions: 3, replicationFactor: -1 }],

@@ -1,10 +1,11 @@
 /**
- * A circuit breaker for the broker (DESIGN.md step 12): after `threshold` consecutive failed
- * publishes it opens, and requests are answered 503 at once, with the time left as Retry-After,
- * instead of waiting for a broker that is down. It half-opens after an exponential backoff with
- * full jitter (capped), lets one publish through, and closes on its success.
+ * A circuit breaker (DESIGN.md step 12, reliability promise 3): after `threshold` consecutive
+ * failures it opens, and calls fail at once instead of waiting for a dependency that is down. It
+ * half-opens after an exponential backoff with full jitter (capped), lets one call through, and
+ * closes on its success. The ingress answers 503 with the time left as Retry-After while its broker
+ * breaker is open; the consumer stages wait that time before they try a destination again.
  */
-import { AirlockError } from '../core/errors.ts';
+import { AirlockError } from './errors.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -26,6 +27,15 @@ export class CircuitBreaker {
 
   constructor(options: BreakerOptions) {
     this.#o = { now: Date.now, random: Math.random, ...options };
+  }
+
+  /** Milliseconds until the breaker lets a call through again (0 when it would now). */
+  get waitMs(): number {
+    const state = this.state;
+    if (state === 'closed' || (state === 'half-open' && !this.#probe)) return 0;
+    // Half-open with its one probe in flight: look again shortly.
+    if (state === 'half-open') return 100;
+    return Math.max(1, this.#until - this.#o.now());
   }
 
   get state(): BreakerState {
