@@ -18,6 +18,7 @@ import {
 } from 'kafkajs';
 import { type BreakerState, CircuitBreaker } from './circuit-breaker.ts';
 import { AirlockError, isRetriable } from './errors.ts';
+import { TRANSACTIONAL_RETRY } from './kafka.ts';
 import type { Logger } from './logger.ts';
 
 export interface OutputRecord {
@@ -166,6 +167,7 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
         idempotent: true,
         maxInFlightRequests: 1,
         createPartitioner: Partitioners.DefaultPartitioner,
+        retry: TRANSACTIONAL_RETRY,
         // A destination that does not exist is an outage to wait out, never a topic to create.
         allowAutoTopicCreation: false,
       });

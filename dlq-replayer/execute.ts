@@ -7,6 +7,7 @@
  */
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Config } from '../core/config.ts';
+import { TRANSACTIONAL_RETRY } from '../core/kafka.ts';
 import { encodeRecord, type SchemaRegistry } from '../core/registry.ts';
 import type { StatusEvent, StatusStore } from '../core/status/status.ts';
 import type { ReplayAudit } from './kafka-io.ts';
@@ -101,6 +102,7 @@ export async function connectReplayer(deps: {
     allowAutoTopicCreation: false,
     // The ingress's partitioner (Java-compatible murmur2): a replay lands in its aircraft's partition.
     createPartitioner: Partitioners.DefaultPartitioner,
+    retry: TRANSACTIONAL_RETRY,
   });
   await producer.connect();
 
