@@ -12,6 +12,11 @@ export const AVRO_DIR = fileURLToPath(new URL('../avro/', import.meta.url));
 
 /** The ingress routes and what each one carries. Adding a route is one entry here and one .avsc. */
 export const ROUTES = {
+  logbook: {
+    httpPath: '/v1/logbook',
+    schemaFile: 'logbook-entry.avsc',
+    destination: (c: Config) => c.topics.logbook,
+  },
   'parts-trace': {
     httpPath: '/v1/parts/trace',
     schemaFile: 'parts-trace-event.avsc',

@@ -72,7 +72,15 @@ export function validateRecord(
   const checked = checkAgainst(contract.payloadType, body);
   if (!checked.ok) return { kind: 'rejected', code: 'SCHEMA_VIOLATION', reasons: checked.reasons };
 
-  const judgement = judge(route, checked.value, ctx.context, params, now);
+  // Judged as of when the record was received (never later than now): a replay or a record read
+  // after an outage gets the verdict it would have had on arrival, and a sender cannot post-date it.
+  const judgement = judge(
+    route,
+    checked.value,
+    ctx.context,
+    params,
+    new Date(Math.min(receivedAt, now.getTime())),
+  );
   if (judgement.errors.length > 0) {
     return {
       kind: 'rejected',

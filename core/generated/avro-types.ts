@@ -35,6 +35,150 @@ export interface Finding {
   message: string;
 }
 
+export type EntryType = 'MAINTENANCE' | 'INSPECTION';
+
+export type CertificateKind = 'MECHANIC_A' | 'MECHANIC_P' | 'MECHANIC_AP' | 'REPAIRMAN' | 'REPAIR_STATION' | 'AIR_CARRIER';
+
+/** The person approving the work for return to service (43.9(a)(4)). */
+export interface Approver {
+  /** Badge hash of the approver (64 lowercase hex, CTX-BADGE-1). */
+  badge_hash: string;
+  /** Approver's name. */
+  name: null | string;
+  /** FAA certificate number. */
+  certificate_number: null | string;
+  /** Kind of certificate held by the approver. */
+  certificate_kind: null | CertificateKind;
+  /** Reference to the approver's signature record (ESIG). */
+  signature_ref: null | string;
+}
+
+export type InspectionType = 'ANNUAL' | 'HUNDRED_HOUR' | 'PROGRESSIVE' | 'OTHER';
+
+export type WorkClass = 'MINOR' | 'MAJOR_REPAIR' | 'MAJOR_ALTERATION';
+
+/** EASA certificate of release to service (145.A.50, AMC 145.A.50). */
+export interface Crs {
+  /** When the CRS was issued: RFC 3339 date-time with offset. */
+  issued_at: string;
+  /** Maintenance organisation approval reference, e.g. DE.145.0123. */
+  organisation_approval_ref: null | string;
+  /** Badge hash of the certifying staff (CTX-BADGE-2). */
+  certifying_staff_badge_hash: null | string;
+  /** The certifying staff's certification authorisation reference (145.A.35). */
+  certifying_staff_authorisation_ref: null | string;
+  /** Part-66 licence reference. */
+  licence_ref: null | string;
+  /** The release statement. */
+  statement: null | string;
+  /** Limitations of the release, possibly empty; required on a CRS (EASA-CRS-CONTENT). */
+  limitations: null | Array<string>;
+}
+
+/** Total in-service life of the aircraft in its applicable parameters (M.A.305(b)(1)). */
+export interface TotalInService {
+  /** Flight hours. */
+  flight_hours: null | number;
+  /** Flight cycles. */
+  flight_cycles: null | number;
+  /** Landings. */
+  landings: null | number;
+}
+
+export type RecordEvent = 'AD_COMPLIANCE' | 'MODIFICATION' | 'REPAIR';
+
+/** A maintenance or inspection record entry (POST /v1/logbook): the FAA 14 CFR 43.9 / 43.11 fields and the EASA certificate of release to service (145.A.50, M.A.305) as proposed in REGULATORY.md §4–5. Which fields a rule requires depends on the aircraft's rule set (state of registry). */
+export interface LogbookEntry {
+  /** Registration mark, as in the maintenance context (CTX-REG-1). */
+  aircraft_registration: string;
+  /** Kind of entry. */
+  entry_type: EntryType;
+  /** Description of the work performed (43.9(a)(1); CRS basic details). */
+  work_description: null | string;
+  /** Reference to the maintenance data used, e.g. AMM 32-41-11 R45 (43.9(a)(1); 145.A.50(a)). */
+  maintenance_data_ref: null | string;
+  /** When the work was completed: RFC 3339 date-time with offset (43.9(a)(2), TIME-1). */
+  completion_date: string;
+  /** Badge hash of the person who performed the work, when not the approver (43.9(a)(3)). */
+  performed_by_badge_hash: null | string;
+  /** Name of the person who performed the work, when not the approver (43.9(a)(3)). */
+  performed_by_name: null | string;
+  /** Who approved the work. */
+  approver: null | Approver;
+  /** True when the work was performed satisfactorily and the aircraft is approved for return to service. */
+  return_to_service: boolean;
+  /** Type of inspection, on inspection entries. */
+  inspection_type: null | InspectionType;
+  /** Extent of the inspection (43.11(a)(1)). */
+  inspection_scope: null | string;
+  /** Aircraft total time in service, hours (43.11(a)(2)). */
+  aircraft_total_time_hours: null | number;
+  /** Minor, major repair or major alteration. */
+  work_class: null | WorkClass;
+  /** FAA Form 337 reference, for major repairs and alterations (43.9(d)). */
+  form_337_ref: null | string;
+  /** Reference to the signed, dated list of discrepancies when not returned to service (43.11(a)(5), (b)). */
+  discrepancy_list_ref: null | string;
+  /** Language of the record, ISO 639-1 (145.219(a)). */
+  language: null | string;
+  /** Owner or operator given a copy of the maintenance release (145.219(a)). */
+  release_copy_delivered_to: null | string;
+  /** The certificate of release to service, on EASA and UK CAA records. */
+  crs: null | Crs;
+  /** Unique reference to the CRS, entered in the continuing-airworthiness record (M.A.305(a)). */
+  crs_ref: null | string;
+  /** Ordered tasks not completed (145.A.50(e)); each must be cited in crs.limitations. */
+  incomplete_tasks: Array<string>;
+  /** Total time in service at this entry (EASA). */
+  total_in_service: null | TotalInService;
+  /** Airworthiness directive compliance, modification or repair, when the entry is one. */
+  event: null | RecordEvent;
+  /** Airworthiness directive number, on AD_COMPLIANCE. */
+  ad_number: null | string;
+  /** Revision or amendment of the AD. */
+  ad_revision: null | string;
+  /** How the AD was complied with, e.g. SB 32-1456. */
+  method_of_compliance: null | string;
+  /** Next due, for repetitive ADs. */
+  next_due: null | string;
+  /** Where a structural repair is, on REPAIR. */
+  repair_location: null | string;
+  /** Dimensions of a structural repair, on REPAIR. */
+  repair_dimensions: null | string;
+  /** Tasks done by subcontractors (145.A.55(a)). */
+  subcontracted_tasks: Array<string>;
+  /** The subcontractors' release documents (145.A.55(a)). */
+  subcontractor_release_refs: Array<string>;
+  /** Operator given a copy of the CRS (145.A.55(a)). */
+  crs_copy_delivered_to: null | string;
+}
+
+/** LogbookEntry with the Airlock envelope (trace id, received-at, source, maintenance context, actor, rule set, warnings). */
+export interface LogbookRecord {
+  /** The id the gateway returned to the sender; unique per accepted record. */
+  trace_id: string;
+  /** When the gateway accepted the record (UTC). */
+  received_at: number;
+  /** How the record entered Airlock. */
+  source: Source;
+  /** The ingress route: logbook, parts-trace or compliance-audit. */
+  route: string;
+  /** The sender's Idempotency-Key, when it sent one. */
+  idempotency_key: null | string;
+  /** Who worked on which aircraft under which work order. */
+  maintenance_context: MaintenanceContext;
+  /** Who sent the record. */
+  actor: Actor;
+  /** Rule set applied, from the state of registry (CTX-RS-1); null until rule sets are applied. */
+  rule_set: null | RuleSet;
+  /** Version of the rule-set configuration applied. */
+  rule_set_version: null | string;
+  /** WARN-level findings that travel with the valid record. */
+  warnings: Array<Finding>;
+  /** The record as the sender sent it. */
+  payload: LogbookEntry;
+}
+
 export type InstallationStatus = 'installed' | 'removed' | 'inspected';
 
 /** Accumulated life and limits of a life-limited part (14 CFR 43.10). */

@@ -5,11 +5,25 @@
  */
 import type { RouteName } from '../contract.ts';
 import type { MaintenanceContext } from '../maintenance-context.ts';
+import { ACR_APPR_1 } from './acr/ACR-APPR-1.ts';
 import { ACR_DATE_1 } from './acr/ACR-DATE-1.ts';
 import { ACR_EASA_1 } from './acr/ACR-EASA-1.ts';
 import { ACR_FAA_1 } from './acr/ACR-FAA-1.ts';
 import { ACR_SEED_1 } from './acr/ACR-SEED-1.ts';
 import { ACR_STATUS_1 } from './acr/ACR-STATUS-1.ts';
+import { EASA_145_A_50_E } from './log/EASA-145.A.50-e.ts';
+import { EASA_145_A_55_A } from './log/EASA-145.A.55-a.ts';
+import { EASA_CRS_CONTENT } from './log/EASA-CRS-CONTENT.ts';
+import { EASA_M_A_305_A } from './log/EASA-M.A.305-a.ts';
+import { EASA_M_A_305_B1 } from './log/EASA-M.A.305-b1.ts';
+import { EASA_M_A_305_C } from './log/EASA-M.A.305-c.ts';
+import { FAA_43_9_A1 } from './log/FAA-43.9-a1.ts';
+import { FAA_43_9_A2 } from './log/FAA-43.9-a2.ts';
+import { FAA_43_9_A3 } from './log/FAA-43.9-a3.ts';
+import { FAA_43_9_A4 } from './log/FAA-43.9-a4.ts';
+import { FAA_43_9_D } from './log/FAA-43.9-d.ts';
+import { FAA_43_11_A } from './log/FAA-43.11-a.ts';
+import { FAA_145_219_A } from './log/FAA-145.219-a.ts';
 import { LOT_FMT_1 } from './part/LOT-FMT-1.ts';
 import { PART_ID_1 } from './part/PART-ID-1.ts';
 import { PART_STAT_1 } from './part/PART-STAT-1.ts';
@@ -56,6 +70,20 @@ export const RULES: readonly Rule[] = [
   TRACE_CERT_FAA,
   TRACE_LLP_1,
   TRACE_LLP_2,
+  FAA_43_9_A1,
+  FAA_43_9_A2,
+  FAA_43_9_A3,
+  FAA_43_9_A4,
+  FAA_43_9_D,
+  FAA_43_11_A,
+  FAA_145_219_A,
+  EASA_CRS_CONTENT,
+  EASA_145_A_50_E,
+  EASA_M_A_305_A,
+  EASA_M_A_305_B1,
+  EASA_M_A_305_C,
+  EASA_145_A_55_A,
+  ACR_APPR_1,
 ];
 
 export interface Judgement {
@@ -78,7 +106,7 @@ export function judge(
   now: Date,
 ): Judgement {
   const ruleSet = ruleSetFor(context.aircraft_registration);
-  const ctx = { now, ruleSet, context, params };
+  const ctx = { route, now, ruleSet, context, params };
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (rule.routes !== 'all' && !rule.routes.includes(route)) continue;

@@ -33,6 +33,8 @@ export const DEFAULT_RULE_PARAMS: RuleParams = Object.freeze({
 });
 
 export interface RuleContext {
+  /** The ingress route of the record: which payload schema it has. */
+  route: RouteName;
   now: Date;
   ruleSet: RuleSet;
   context: MaintenanceContext;
@@ -61,3 +63,17 @@ export const finding = (rule: string, severity: Severity, path: string, message:
 });
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A non-blank string (after trimming), else undefined. */
+export const text = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim().length > 0 ? v : undefined;
+
+/** The value at a JSON pointer of a record (RFC 6901, no escapes needed for Airlock's field names). */
+export function at(record: Payload, pointer: string): unknown {
+  let node: unknown = record;
+  for (const key of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    node = Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return node;
+}

@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../core/config.ts';
 import { ErrorHeader, Header } from '../../core/headers.ts';
+import { createRegistry, decodeRecord } from '../../core/registry.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { type Answer, httpsCall, tokenFor } from '../support/https.ts';
@@ -129,6 +131,40 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
       assert.equal(v.payload[field], false, field);
   });
 
+  it('a logbook entry (EASA CRS) arrives once in the logbook topic, its rule set and warnings in the envelope', async () => {
+    const entry = JSON.parse(readFileSync(`${ROOT}avro/examples/logbook-entry/valid/crs-easa.json`, 'utf8'));
+    const res = await httpsCall(p.pki, `${p.url}/v1/logbook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-maintenance-context': contextHeader(sampleContext('D-AIBL')),
+        authorization: `Bearer ${await tokenFor(p.pki, 'certifying_staff')}`,
+      },
+      body: JSON.stringify(entry),
+    });
+    assert.equal(res.status, 202, res.text);
+    const { trace_id } = res.json<{ trace_id: string }>();
+    const topic = p.env.AIRLOCK_TOPIC_LOGBOOK ?? '';
+    const arrived = await readTopic(testKafka(s), topic, { expect: 1, settleMs: 2000 });
+    assert.equal(arrived.length, 1, p.output('router'));
+    assert.equal(arrived[0]?.headers[Header.traceId], trace_id);
+    const envelope = await decodeRecord(
+      createRegistry(loadConfig(p.env, 'tool')),
+      arrived[0]?.message.value ?? null,
+    );
+    assert.equal(envelope.route, 'logbook');
+    assert.equal(envelope.rule_set, 'EASA');
+    assert.equal(
+      (envelope.payload as { crs: { organisation_approval_ref: string } }).crs.organisation_approval_ref,
+      'DE.145.0123',
+    );
+    // Completed 2025-03-14, received today: entered more than 30 days later (M.A.305-a, WARN).
+    assert.deepEqual(
+      (envelope.warnings as { rule: string }[]).map((w) => w.rule),
+      ['EASA-M.A.305-a'],
+    );
+  });
+
   it('where is my record: the sender and the auditing roles see accepted → validated → routed; others get 404', async () => {
     const res = await post(sampleRecord());
     assert.equal(res.status, 202, res.text);
@@ -202,11 +238,14 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     assert.match(rec?.headers[ErrorHeader.originalOffset] ?? '', /^\d+$/);
     assert.match(rec?.headers[ErrorHeader.firstFailedAt] ?? '', /^\d{4}-\d\d-\d\dT/);
 
-    // It reached neither the validated nor the destination topic: each still holds only the two
-    // records the earlier tests posted.
-    for (const topic of [p.topics.validated, p.topics.partsTrace]) {
-      const records = await readTopic(kafka, topic, { expect: 2, settleMs: 2000 });
-      assert.equal(records.length, 2, topic);
+    // It reached neither the validated nor the destination topic: each still holds only the records
+    // the earlier tests posted (two parts-trace records, one logbook entry).
+    for (const [topic, before] of [
+      [p.topics.validated, 3],
+      [p.topics.partsTrace, 2],
+    ] as const) {
+      const records = await readTopic(kafka, topic, { expect: before, settleMs: 2000 });
+      assert.equal(records.length, before, topic);
       assert.ok(
         records.every((r) => r.headers[Header.traceId] !== traceId),
         topic,
@@ -390,7 +429,7 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     for (const url of [p.health.validators, p.health.router]) {
       const res = await fetch(`${url}/health/ready`);
       assert.equal(res.status, 200, url);
-      assert.deepEqual(await res.json(), { status: 'ready', checks: { consumer: 'up' } });
+      assert.deepEqual(await res.json(), { status: 'ready', checks: { consumer: 'up' }, outputs: 'closed' });
       assert.equal((await fetch(`${url}/health/live`)).status, 200);
     }
   });

@@ -4,6 +4,7 @@
  * for the Publisher interface only; the integration tests publish to the real broker.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { AirlockError } from '../../core/errors.ts';
 import { Header } from '../../core/headers.ts';
@@ -392,5 +393,65 @@ describe('ingress: health', () => {
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });
     assert.equal(ready.statusCode, 200);
     assert.deepEqual(ready.json(), { status: 'ready', checks: { kafka: 'up' } });
+  });
+});
+
+describe('ingress: POST /v1/logbook', () => {
+  const example = (name: string) =>
+    readFileSync(new URL(`../../avro/examples/logbook-entry/valid/${name}`, import.meta.url), 'utf8');
+  const log = (payload: string, registration: string) => ({
+    method: 'POST' as const,
+    url: '/v1/logbook',
+    headers: {
+      'content-type': 'application/json',
+      'x-maintenance-context': contextHeader(sampleContext(registration)),
+    },
+    payload,
+  });
+
+  it('an EASA CRS and an FAA inspection entry are accepted and published on the logbook route', async () => {
+    const { app, published } = setup();
+    for (const [file, registration] of [
+      ['crs-easa.json', 'D-AIBL'],
+      ['annual-inspection-faa.json', 'N123AZ'],
+    ] as const) {
+      const res = await app.inject(log(example(file), registration));
+      assert.equal(res.statusCode, 202, res.body);
+    }
+    assert.deepEqual(
+      published.map((r) => [r.key, r.headers[Header.route]]),
+      [
+        ['D-AIBL', 'logbook'],
+        ['N123AZ', 'logbook'],
+      ],
+    );
+  });
+
+  it('422 with the rule ids: a CRS without statement (EASA), a major repair without Form 337 (FAA)', async () => {
+    const { app, published } = setup();
+    const crs = JSON.parse(example('crs-easa.json'));
+    crs.crs.statement = null;
+    const easa = await app.inject(log(JSON.stringify(crs), 'D-AIBL'));
+    assert.equal(easa.statusCode, 422);
+    assert.deepEqual(
+      (easa.json() as { errors: { rule: string; path: string }[] }).errors.map((e) => [e.rule, e.path]),
+      [['EASA-CRS-CONTENT', '/crs/statement']],
+    );
+    const faa = JSON.parse(example('maintenance-faa.json'));
+    faa.work_class = 'MAJOR_REPAIR';
+    const res = await app.inject(log(JSON.stringify(faa), 'N123AZ'));
+    assert.equal(res.statusCode, 422);
+    assert.deepEqual(
+      (res.json() as { errors: { rule: string }[] }).errors.map((e) => e.rule),
+      ['FAA-43.9-d'],
+    );
+    assert.equal(published.length, 0);
+  });
+
+  it('422 when the entry names another aircraft than its maintenance context (TRACE-REG-1)', async () => {
+    const { app } = setup();
+    const res = await app.inject(log(example('crs-easa.json'), 'D-AIBA'));
+    assert.equal(res.statusCode, 422);
+    assert.ok((res.json() as { errors: { rule: string }[] }).errors.some((e) => e.rule === 'TRACE-REG-1'));
   });
 });

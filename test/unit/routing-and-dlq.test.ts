@@ -89,7 +89,7 @@ describe('router: routing table', () => {
     ['a duplicate rule', [llpRemovals, { ...llpRemovals, name: 'again' }], /duplicate rule/],
     [
       'a duplicate name',
-      [defaultRoutingSpec()[0], { ...llpRemovals, name: 'parts-trace-default' }],
+      [...defaultRoutingSpec(), { ...llpRemovals, name: 'parts-trace-default' }],
       /duplicate rule name/,
     ],
     ['an empty table', [], /\(table\)/],

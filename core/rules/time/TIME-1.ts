@@ -1,8 +1,19 @@
+import type { RouteName } from '../../contract.ts';
 import { dateTimeProblem } from '../time.ts';
-import { ALL_RULE_SETS, finding, type Rule, str } from '../types.ts';
+import { ALL_RULE_SETS, at, finding, type Payload, type Rule, str } from '../types.ts';
 
-/** Timestamp fields of each route that must be RFC 3339 date-times with an explicit offset. */
-export const DATE_TIME_FIELDS: Record<string, readonly string[]> = { 'parts-trace': ['installation_date'] };
+/** Timestamp fields of each route (JSON pointers) that must be RFC 3339 date-times with an offset. */
+export const DATE_TIME_FIELDS: Record<RouteName, readonly string[]> = {
+  'parts-trace': ['/installation_date'],
+  logbook: ['/completion_date', '/crs/issued_at'],
+};
+
+/** The present timestamp fields of a record of a route, with their values. */
+export function dateTimes(route: RouteName, record: Payload): [string, string][] {
+  return DATE_TIME_FIELDS[route]
+    .map((p): [string, string | undefined] => [p, str(at(record, p))])
+    .filter((e): e is [string, string] => e[1] !== undefined);
+}
 
 const WHY = {
   format: 'must be an RFC 3339 date-time with an explicit offset, e.g. 2025-03-14T09:26:53Z',
@@ -13,17 +24,15 @@ const WHY = {
 /** TIME-1: every timestamp is an RFC 3339 date-time with Z or ±hh:mm, on a real calendar day. */
 export const TIME_1: Rule = {
   id: 'TIME-1',
-  routes: ['parts-trace'],
+  routes: ['parts-trace', 'logbook'],
   ruleSets: ALL_RULE_SETS,
   structural: true,
-  check(record) {
+  check(record, { route }) {
     const out = [];
-    for (const field of DATE_TIME_FIELDS['parts-trace'] ?? []) {
-      const v = str(record[field]);
-      if (v === undefined) continue;
+    for (const [pointer, v] of dateTimes(route, record)) {
       const problem = dateTimeProblem(v);
       if (problem && problem !== 'unknown-offset')
-        out.push(finding('TIME-1', 'ERROR', `/${field}`, `${field} ${WHY[problem]}`));
+        out.push(finding('TIME-1', 'ERROR', pointer, `${pointer.slice(1)} ${WHY[problem]}`));
     }
     return out;
   },

@@ -1,4 +1,5 @@
 /** Runs one rule of core/rules on a vector; the catalogue's reference clock is 2025-06-01T00:00:00Z. */
+import type { RouteName } from '../../../core/contract.ts';
 import { RULES } from '../../../core/rules/catalogue.ts';
 import { ruleSetFor } from '../../../core/rules/registration.ts';
 import { DEFAULT_RULE_PARAMS, type Finding, type RuleParams } from '../../../core/rules/types.ts';
@@ -27,7 +28,13 @@ export const base = {
 export function run(
   id: string,
   patch: Record<string, unknown>,
-  opts: { registration?: string; params?: Partial<RuleParams> } = {},
+  opts: {
+    registration?: string;
+    params?: Partial<RuleParams>;
+    now?: Date;
+    route?: RouteName;
+    base?: Record<string, unknown>;
+  } = {},
 ): Finding[] {
   const rule = RULES.find((r) => r.id === id);
   if (!rule) throw new Error(`no rule ${id}`);
@@ -38,9 +45,10 @@ export function run(
     technician_badge_hash: '19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2',
   };
   return rule.check(
-    { ...base, aircraft_registration: registration, ...patch },
+    { ...(opts.base ?? base), aircraft_registration: registration, ...patch },
     {
-      now: NOW,
+      route: opts.route ?? (opts.base ? 'logbook' : 'parts-trace'),
+      now: opts.now ?? NOW,
       ruleSet: ruleSetFor(registration),
       context,
       params: { ...DEFAULT_RULE_PARAMS, ...opts.params },

@@ -1,0 +1,298 @@
+/**
+ * The logbook rules (REGULATORY.md §4 FAA-LOG, §5 EASA-LOG) and ACR-APPR-1, fed by the catalogue's
+ * vectors (reference clock 2025-06-01T00:00:00Z). FAA rules run on an N-registered aircraft, EASA
+ * rules on a D- one (UK_CAA shares them).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadContract } from '../../../core/contract.ts';
+import { judge } from '../../../core/rules/catalogue.ts';
+import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
+import { checkAgainst } from '../../../core/schema-check.ts';
+import { NOW, run, severities } from './harness.ts';
+
+const BADGE = '19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2';
+const OTHER_BADGE = 'a'.repeat(64);
+const approver = {
+  badge_hash: BADGE,
+  name: null,
+  certificate_number: '3456789',
+  certificate_kind: 'MECHANIC_AP',
+  signature_ref: 'sig-01',
+};
+const LOG = {
+  entry_type: 'MAINTENANCE',
+  work_description: 'Replaced LH main wheel tire IAW AMM 32-41-11',
+  maintenance_data_ref: null,
+  completion_date: '2025-03-14T16:00:00-05:00',
+  performed_by_badge_hash: null,
+  performed_by_name: null,
+  approver,
+  return_to_service: true,
+  inspection_type: null,
+  inspection_scope: null,
+  aircraft_total_time_hours: null,
+  work_class: 'MINOR',
+  form_337_ref: null,
+  discrepancy_list_ref: null,
+  language: null,
+  release_copy_delivered_to: null,
+  crs: null,
+  crs_ref: null,
+  incomplete_tasks: [],
+  total_in_service: null,
+  event: null,
+  subcontracted_tasks: [],
+  subcontractor_release_refs: [],
+  crs_copy_delivered_to: null,
+};
+const crs = {
+  issued_at: '2025-03-14T10:30:00+01:00',
+  organisation_approval_ref: 'DE.145.0123',
+  certifying_staff_badge_hash: BADGE,
+  certifying_staff_authorisation_ref: 'DE145-0123-CS-042',
+  licence_ref: null,
+  statement: 'Certifies that the work specified was carried out …',
+  limitations: [],
+};
+const faa = (id: string, patch: Record<string, unknown>) =>
+  run(id, patch, { base: LOG, registration: 'N123AZ' });
+const easa = (id: string, patch: Record<string, unknown>, now?: Date) =>
+  run(
+    id,
+    { crs, crs_ref: 'CRS-1', crs_copy_delivered_to: 'CAMO', ...patch },
+    { base: LOG, registration: 'D-AIBL', ...(now ? { now } : {}) },
+  );
+const ok = (f: unknown[]) => assert.deepEqual(f, []);
+const fails = (f: { severity: string }[], n = 1) => {
+  assert.equal(f.length, n, JSON.stringify(f));
+  assert.ok(f.every((x) => x.severity === 'ERROR'));
+};
+
+describe('FAA-43.9-a1', () => {
+  it('✔ work_description', () => ok(faa('FAA-43.9-a1', {})));
+  it('✔ maintenance_data_ref only', () =>
+    ok(faa('FAA-43.9-a1', { work_description: null, maintenance_data_ref: 'AMM 32-41-11 R45' })));
+  it('✘ work_description "  "', () => fails(faa('FAA-43.9-a1', { work_description: '  ' })));
+});
+
+describe('FAA-43.9-a2', () => {
+  it('✔ 2025-03-14T16:00:00-05:00', () => ok(faa('FAA-43.9-a2', {})));
+  it('✘ missing', () => fails(faa('FAA-43.9-a2', { completion_date: undefined })));
+  it('✘ 2025-07-01T00:00:00Z (future)', () =>
+    fails(faa('FAA-43.9-a2', { completion_date: '2025-07-01T00:00:00Z' })));
+  it('✔ within the clock-skew tolerance (TIME-4)', () =>
+    ok(faa('FAA-43.9-a2', { completion_date: '2025-06-01T00:04:00Z' })));
+});
+
+describe('FAA-43.9-a3', () => {
+  it('✔ performer = approver, no name needed', () =>
+    ok(faa('FAA-43.9-a3', { performed_by_badge_hash: BADGE })));
+  it('✔ different performer with name', () =>
+    ok(faa('FAA-43.9-a3', { performed_by_badge_hash: OTHER_BADGE, performed_by_name: 'K. Osei' })));
+  it('✘ different performer, no name', () =>
+    fails(faa('FAA-43.9-a3', { performed_by_badge_hash: OTHER_BADGE })));
+});
+
+describe('FAA-43.9-a4', () => {
+  it('✔ certificate number, kind and signature', () => ok(faa('FAA-43.9-a4', {})));
+  it('✘ no certificate_number', () =>
+    fails(faa('FAA-43.9-a4', { approver: { ...approver, certificate_number: null } })));
+  it('✘ no approver on a return to service', () => fails(faa('FAA-43.9-a4', { approver: null })));
+  it('✔ not returned to service: nothing required', () =>
+    ok(faa('FAA-43.9-a4', { return_to_service: false, approver: null })));
+  it('✘ certificate_kind "PILOT" (the schema: CertificateKind)', () => {
+    const c = loadContract().get('logbook');
+    assert.ok(c);
+    const { aircraft_registration: _, ...rest } = { aircraft_registration: 'N123AZ', ...LOG };
+    const r = checkAgainst(c.payloadType, {
+      ...rest,
+      aircraft_registration: 'N123AZ',
+      approver: { ...approver, certificate_kind: 'PILOT' },
+    });
+    assert.ok(!r.ok);
+    assert.deepEqual(
+      r.reasons.map((x) => x.path),
+      ['/approver/certificate_kind'],
+    );
+  });
+});
+
+describe('FAA-43.9-d', () => {
+  it('✔ MAJOR_REPAIR with form_337_ref', () =>
+    ok(faa('FAA-43.9-d', { work_class: 'MAJOR_REPAIR', form_337_ref: '337-2025-0009' })));
+  it('✘ MAJOR_ALTERATION without', () => fails(faa('FAA-43.9-d', { work_class: 'MAJOR_ALTERATION' })));
+  it('✔ MINOR', () => ok(faa('FAA-43.9-d', { work_class: 'MINOR' })));
+});
+
+describe('FAA-43.11-a', () => {
+  const annual = {
+    entry_type: 'INSPECTION',
+    inspection_type: 'ANNUAL',
+    inspection_scope: 'Appendix D',
+    aircraft_total_time_hours: 4211.3,
+    return_to_service: true,
+  };
+  it('✔ ANNUAL, 4211.3 h, returned to service', () => ok(faa('FAA-43.11-a', annual)));
+  it('✘ missing aircraft_total_time_hours', () =>
+    fails(faa('FAA-43.11-a', { ...annual, aircraft_total_time_hours: null })));
+  it('✘ not returned to service and no discrepancy list', () =>
+    fails(faa('FAA-43.11-a', { ...annual, return_to_service: false })));
+  it('✔ not returned to service with the discrepancy list', () =>
+    ok(faa('FAA-43.11-a', { ...annual, return_to_service: false, discrepancy_list_ref: 'DL-7' })));
+  it('✘ an inspection without type, extent or approver: each named', () =>
+    fails(
+      faa('FAA-43.11-a', { ...annual, inspection_type: null, inspection_scope: ' ', approver: null }),
+      3,
+    ));
+  it('✔ a maintenance entry is not an inspection', () => ok(faa('FAA-43.11-a', {})));
+});
+
+describe('FAA-145.219-a (WARN)', () => {
+  const rs = { approver: { ...approver, certificate_kind: 'REPAIR_STATION' } };
+  it('✔ language en on a repair-station release, copy delivered', () =>
+    ok(faa('FAA-145.219-a', { ...rs, language: 'en', release_copy_delivered_to: 'N123AZ owner' })));
+  it('✘ language de on an FAA repair-station release (WARN)', () =>
+    assert.deepEqual(
+      severities(faa('FAA-145.219-a', { ...rs, language: 'de', release_copy_delivered_to: 'owner' })),
+      ['WARN'],
+    ));
+  it('✔ a mechanic release is not a repair-station release', () =>
+    ok(faa('FAA-145.219-a', { language: 'de' })));
+});
+
+describe('EASA-CRS-CONTENT', () => {
+  it('✔ all present, organisation_approval_ref DE.145.0123', () => ok(easa('EASA-CRS-CONTENT', {})));
+  it('✘ no organisation_approval_ref', () =>
+    fails(easa('EASA-CRS-CONTENT', { crs: { ...crs, organisation_approval_ref: null } })));
+  it('✘ no certifying_staff_authorisation_ref', () =>
+    fails(easa('EASA-CRS-CONTENT', { crs: { ...crs, certifying_staff_authorisation_ref: null } })));
+  it('✘ no CRS at all', () => fails(easa('EASA-CRS-CONTENT', { crs: null })));
+  it('✘ limitations absent (an empty list is required)', () =>
+    fails(easa('EASA-CRS-CONTENT', { crs: { ...crs, limitations: null } })));
+  it('applies to UK CAA records too (G-)', () =>
+    assert.equal(run('EASA-CRS-CONTENT', { crs: null }, { base: LOG, registration: 'G-EUPT' }).length, 1));
+  it('does not apply to FAA records', () => {
+    const j = judge(
+      'logbook',
+      { ...LOG, aircraft_registration: 'N123AZ', crs: null },
+      {
+        work_order_id: '3f2b8c1e-9d4a-4f6b-8a2c-1e5d7f9a0b3c',
+        aircraft_registration: 'N123AZ',
+        technician_badge_hash: BADGE,
+      },
+      DEFAULT_RULE_PARAMS,
+      NOW,
+    );
+    assert.equal(j.ruleSet, 'FAA');
+    assert.deepEqual(j.errors, []);
+  });
+});
+
+describe('EASA-145.A.50-e', () => {
+  it('✔ 1 deferred task + 1 limitation citing it', () =>
+    ok(
+      easa('EASA-145.A.50-e', {
+        incomplete_tasks: ['TC 05-51-01'],
+        crs: { ...crs, limitations: ['TC 05-51-01 deferred under MEL 33-1'] },
+      }),
+    ));
+  it('✘ 1 deferred task, limitations []', () =>
+    fails(easa('EASA-145.A.50-e', { incomplete_tasks: ['TC 05-51-01'] })));
+});
+
+describe('EASA-M.A.305-a', () => {
+  const completed = { completion_date: '2025-03-14T12:00:00Z' };
+  it('✔ completed 2025-03-14, received 2025-04-10', () =>
+    ok(easa('EASA-M.A.305-a', completed, new Date('2025-04-10T00:00:00Z'))));
+  it('✘ (WARN LATE_CRS_ENTRY) received 2025-04-20', () => {
+    const f = easa('EASA-M.A.305-a', completed, new Date('2025-04-20T00:00:00Z'));
+    assert.deepEqual(severities(f), ['WARN']);
+    assert.match(f[0]?.message ?? '', /LATE_CRS_ENTRY/);
+  });
+  it('✘ a CRS without its unique reference', () =>
+    fails(easa('EASA-M.A.305-a', { ...completed, crs_ref: null }, new Date('2025-03-20T00:00:00Z'))));
+});
+
+describe('EASA-M.A.305-b1', () => {
+  it('✔ {flight_hours: 41230.4, flight_cycles: 18321}', () =>
+    ok(
+      easa('EASA-M.A.305-b1', {
+        total_in_service: { flight_hours: 41230.4, flight_cycles: 18321, landings: null },
+      }),
+    ));
+  it('✘ {}', () =>
+    fails(
+      easa('EASA-M.A.305-b1', {
+        total_in_service: { flight_hours: null, flight_cycles: null, landings: null },
+      }),
+    ));
+  it('✘ missing', () => fails(easa('EASA-M.A.305-b1', { total_in_service: null })));
+  it('✘ negative', () =>
+    fails(
+      easa('EASA-M.A.305-b1', {
+        total_in_service: { flight_hours: -1, flight_cycles: null, landings: null },
+      }),
+    ));
+});
+
+describe('EASA-M.A.305-c', () => {
+  const ad = {
+    event: 'AD_COMPLIANCE',
+    ad_number: '2023-0123',
+    ad_revision: 'R1',
+    method_of_compliance: 'SB 32-1456',
+  };
+  it('✔ AD 2023-0123 R1 by SB 32-1456', () => ok(easa('EASA-M.A.305-c', ad)));
+  it('✘ AD without revision', () => fails(easa('EASA-M.A.305-c', { ...ad, ad_revision: null })));
+  it('✘ blend repair without dimensions', () =>
+    fails(easa('EASA-M.A.305-c', { event: 'REPAIR', repair_location: 'LH wing, rib 12' })));
+  it('✔ a repair with description, location and dimensions', () =>
+    ok(
+      easa('EASA-M.A.305-c', {
+        event: 'REPAIR',
+        repair_location: 'LH wing, rib 12',
+        repair_dimensions: '40 x 12 mm',
+      }),
+    ));
+});
+
+describe('EASA-145.A.55-a', () => {
+  it('✔ subcontracted NDT with the release ref', () =>
+    ok(
+      easa('EASA-145.A.55-a', {
+        subcontracted_tasks: ['NDT eddy current'],
+        subcontractor_release_refs: ['EASA Form 1 NDT-77'],
+      }),
+    ));
+  it('✘ subcontracted task, no ref', () =>
+    fails(easa('EASA-145.A.55-a', { subcontracted_tasks: ['NDT eddy current'] })));
+  it('✘ CRS copy not delivered', () => fails(easa('EASA-145.A.55-a', { crs_copy_delivered_to: null })));
+});
+
+describe('ACR-APPR-1 (WARN)', () => {
+  const appr = (ref: string) => easa('ACR-APPR-1', { crs: { ...crs, organisation_approval_ref: ref } });
+  for (const v of ['EASA.145.0163', 'DE.145.0123', 'UK.145.00123', 'FR.CAMO.0042'])
+    it(`✔ ${v}`, () => ok(appr(v)));
+  for (const v of ['DE-145-0123', '145.0123', 'de.145.0123'])
+    it(`✘ ${v}`, () => assert.deepEqual(severities(appr(v)), ['WARN']));
+});
+
+describe('TIME-1 and TIME-2 on the logbook', () => {
+  it('✘ completion_date without offset, crs.issued_at with -00:00', () => {
+    assert.deepEqual(
+      run('TIME-1', { completion_date: '2025-03-14T09:26:53' }, { base: LOG, registration: 'D-AIBL' }).map(
+        (f) => f.path,
+      ),
+      ['/completion_date'],
+    );
+    assert.deepEqual(
+      run(
+        'TIME-2',
+        { crs: { ...crs, issued_at: '2025-03-14T09:26:53-00:00' } },
+        { base: LOG, registration: 'D-AIBL' },
+      ).map((f) => f.path),
+      ['/crs/issued_at'],
+    );
+  });
+});
