@@ -48,6 +48,10 @@ export const configSchema = z
       partsTrace: topicName.default('airlock.parts-trace.v1'),
       complianceAudit: topicName.default('airlock.compliance-audit.v1'),
       replayAudit: topicName.default('airlock.replay-audit.v1'),
+      // Reference data (compacted): the technician roster, the fleet master, release certificates.
+      refTechnicians: topicName.default('airlock.ref.technicians.v1'),
+      refFleet: topicName.default('airlock.ref.fleet.v1'),
+      refReleases: topicName.default('airlock.ref.releases.v1'),
       partitions: z.number().int().min(1).max(1000).default(3),
       // -1 asks the broker for its default.replication.factor (KIP-464), so one setting serves a
       // single-node development broker and a production cluster alike.
@@ -155,6 +159,8 @@ export const configSchema = z
       clockSkewMs: z.number().int().min(0).max(3_600_000).default(300_000),
       // SN-CHK-1: our MOD 37,36 convention; OEM serials carry no check character (REGULATORY.md §7.2).
       serialChecksum: z.enum(['error', 'warn', 'off']).default('warn'),
+      // Rules that need reference data (airlock.ref.*): enforced by the validators, or off.
+      referenceData: z.enum(['enforce', 'off']).default('enforce'),
       // A versioned rule-set file (docs/rules.md) that overrides the two above and is reloaded
       // without a restart when it changes or on SIGHUP.
       file: z.string().min(1).optional(),

@@ -11,6 +11,8 @@ import { loadContract } from '../core/contract.ts';
 import { AirlockError } from '../core/errors.ts';
 import { createKafka } from '../core/kafka.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
+import { followReferenceData } from '../core/refdata/follow.ts';
+import { refTopics } from '../core/refdata/kinds.ts';
 import { createRegistry, type SchemaRegistry } from '../core/registry.ts';
 import { ruleSettings } from '../core/rules/settings.ts';
 import { createLocalStore } from '../core/state/local.ts';
@@ -488,15 +490,22 @@ async function replay(ctx: Context, args: string[]): Promise<number> {
   const tableSpec: unknown = config.router.tableFile
     ? JSON.parse(readFileSync(config.router.tableFile, 'utf8'))
     : defaultRoutingSpec();
+  await ctx.ready();
+  // Today's reference data too, as the validators will judge the replays against it.
+  const reference =
+    rules.referenceData === 'enforce'
+      ? await followReferenceData(ctx.kafka, refTopics(config.topics), ctx.logger)
+      : undefined;
+  await reference?.caughtUp;
   const judge = judgeWith(
     contracts,
     () => rules,
     parseRoutingTable(tableSpec, config, contracts),
     () => new Date(),
+    reference?.data,
   );
 
   const status = statusStoreFor(config, (err) => io.err(`status write failed: ${String(err)}\n`));
-  await ctx.ready();
   const replayer = values.execute
     ? await connectReplayer({
         kafka: ctx.kafka,
@@ -564,6 +573,7 @@ async function replay(ctx: Context, args: string[]): Promise<number> {
     return published.length === plans.length ? EXIT.ok : EXIT.incomplete;
   } finally {
     await replayer?.close();
+    await reference?.stop();
     await status.close();
   }
 }

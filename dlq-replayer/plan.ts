@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { RouteContract, RouteName } from '../core/contract.ts';
 import type { Reason } from '../core/errors.ts';
 import { ErrorHeader, Header, type HeaderMap, ReplayHeader } from '../core/headers.ts';
+import type { ReferenceData } from '../core/refdata/kinds.ts';
 import type { RuleParams } from '../core/rules/types.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { type RoutingRule, routeRecord } from '../router/routing.ts';
@@ -138,9 +139,10 @@ export function judgeWith(
   rules: () => RuleParams,
   table: readonly RoutingRule[],
   now: () => Date,
+  reference?: ReferenceData,
 ): (value: Buffer, headers: HeaderMap) => Check {
   return (value, headers) => {
-    const verdict = validateRecord(value, headers, contracts, rules(), now());
+    const verdict = validateRecord(value, headers, contracts, rules(), now(), reference);
     if (verdict.kind === 'rejected')
       return { pass: false, code: verdict.code, reasons: [...verdict.reasons] };
     const destinations = routeRecord(table, verdict.envelope as unknown as Record<string, unknown>);

@@ -10,10 +10,21 @@ import { ROOT, withStackEnv } from './lib/stack-env.ts';
 
 const STAGES = ['ingress', 'validators', 'router'] as const;
 
-if (!process.env.AIRLOCK_KAFKA_BROKERS) {
+const localStack = !process.env.AIRLOCK_KAFKA_BROKERS;
+if (localStack) {
   console.log('airlock: no AIRLOCK_KAFKA_BROKERS configured; starting the local stack (npm run stack:up)');
   const up = spawnSync('bash', [`${ROOT}stack/stack.sh`, 'up'], { stdio: 'inherit' });
   if (up.status !== 0) process.exit(up.status ?? 1);
+  // The validators enforce the reference-data rules: the local stack gets the demo roster, fleet
+  // master and release certificates the sample records refer to (npm run ref:load -- --demo).
+  const load = spawnSync(
+    process.execPath,
+    ['--disable-warning=TimeoutNegativeWarning', `${ROOT}scripts/ref-load.ts`, '--demo'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (load.status !== 0) process.exit(load.status ?? 1);
 }
 
 // The quick start runs the real front door: mutual TLS and verified tokens, from the development

@@ -8,6 +8,8 @@ import { serveConsumerHealth } from '../core/health-server.ts';
 import { exitOnFatal, runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { preparePipelineStage } from '../core/pipeline-stage.ts';
+import { followReferenceData } from '../core/refdata/follow.ts';
+import { refTopics } from '../core/refdata/kinds.ts';
 import { encodeRecord, registerSchema } from '../core/registry.ts';
 import { ruleSettings } from '../core/rules/settings.ts';
 import { statusStoreFor } from '../core/status/redis.ts';
@@ -33,6 +35,9 @@ await runStage({
       schemaIds.set(route, await registerSchema(registry, subject, c.recordSchema));
     }
 
+    // Reference data first: the stage is ready (and consumes) only once it has caught up.
+    const reference = await followReferenceData(kafka, refTopics(config.topics), logger);
+    await reference.caughtUp;
     const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
     const loop = createTransformLoop({
       kafka,
@@ -50,7 +55,14 @@ await runStage({
       },
       async transform(input) {
         const headers = headersToMap(input.message.headers);
-        const verdict = validateRecord(input.message.value, headers, contracts, rules.current(), new Date());
+        const verdict = validateRecord(
+          input.message.value,
+          headers,
+          contracts,
+          rules.current(),
+          new Date(),
+          reference.data,
+        );
         if (verdict.kind === 'rejected') {
           logger.info(
             {
@@ -88,6 +100,7 @@ await runStage({
     return {
       async drain() {
         await loop.stop();
+        await reference.stop();
         closeHealth();
         await status.close();
         rules.close();

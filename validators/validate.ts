@@ -8,6 +8,7 @@ import type { Rejection } from '../core/dlq.ts';
 import type { PartsTraceRecord } from '../core/generated/avro-types.ts';
 import { Header, type HeaderMap, LineageError, readLineage } from '../core/headers.ts';
 import { checkContext } from '../core/maintenance-context.ts';
+import type { ReferenceData } from '../core/refdata/kinds.ts';
 import { judge } from '../core/rules/catalogue.ts';
 import type { RuleParams } from '../core/rules/types.ts';
 import { checkAgainst } from '../core/schema-check.ts';
@@ -36,6 +37,7 @@ export function validateRecord(
   contracts: ReadonlyMap<RouteName, RouteContract>,
   params: RuleParams,
   now: Date,
+  reference?: ReferenceData,
 ): Verdict {
   let lineage: ReturnType<typeof readLineage>;
   try {
@@ -80,6 +82,7 @@ export function validateRecord(
     ctx.context,
     params,
     new Date(Math.min(receivedAt, now.getTime())),
+    reference,
   );
   if (judgement.errors.length > 0) {
     return {

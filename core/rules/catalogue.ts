@@ -5,6 +5,7 @@
  */
 import type { RouteName } from '../contract.ts';
 import type { MaintenanceContext } from '../maintenance-context.ts';
+import type { ReferenceData } from '../refdata/kinds.ts';
 import { ACR_APPR_1 } from './acr/ACR-APPR-1.ts';
 import { ACR_DATE_1 } from './acr/ACR-DATE-1.ts';
 import { ACR_EASA_1 } from './acr/ACR-EASA-1.ts';
@@ -30,6 +31,10 @@ import { PART_STAT_1 } from './part/PART-STAT-1.ts';
 import { PN_FMT_1 } from './part/PN-FMT-1.ts';
 import { SN_CHK_1 } from './part/SN-CHK-1.ts';
 import { SN_FMT_1 } from './part/SN-FMT-1.ts';
+import { ACR_ITEM_1 } from './ref/ACR-ITEM-1.ts';
+import { CTX_BADGE_2 } from './ref/CTX-BADGE-2.ts';
+import { TRACE_DATE_2 } from './ref/TRACE-DATE-2.ts';
+import { TRACE_DATE_3 } from './ref/TRACE-DATE-3.ts';
 import { REG_ICAO_2 } from './reg/REG-ICAO-2.ts';
 import { REG_N_1 } from './reg/REG-N-1.ts';
 import { TRACE_REG_1 } from './reg/TRACE-REG-1.ts';
@@ -84,6 +89,10 @@ export const RULES: readonly Rule[] = [
   EASA_M_A_305_C,
   EASA_145_A_55_A,
   ACR_APPR_1,
+  CTX_BADGE_2,
+  TRACE_DATE_2,
+  TRACE_DATE_3,
+  ACR_ITEM_1,
 ];
 
 export interface Judgement {
@@ -104,15 +113,17 @@ export function judge(
   context: MaintenanceContext,
   params: RuleParams,
   now: Date,
+  reference?: ReferenceData,
 ): Judgement {
   const ruleSet = ruleSetFor(context.aircraft_registration);
-  const ctx = { route, now, ruleSet, context, params };
+  const ctx = { route, now, ruleSet, context, params, reference };
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (rule.routes !== 'all' && !rule.routes.includes(route)) continue;
     if (!rule.ruleSets.includes(ruleSet)) continue;
     if (ruleSet === 'OTHER' && !rule.structural) continue;
     if (params.disabled.includes(rule.id)) continue;
+    if (rule.reference && (params.referenceData === 'off' || reference === undefined)) continue;
     findings.push(...rule.check(record, ctx));
   }
   if (ruleSet === 'OTHER') {

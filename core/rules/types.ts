@@ -1,6 +1,7 @@
 /** What a rule of REGULATORY.md is: a pure function with an id, from (record, context) to findings. */
 import type { RouteName } from '../contract.ts';
 import type { MaintenanceContext } from '../maintenance-context.ts';
+import type { ReferenceData } from '../refdata/kinds.ts';
 
 export const RULE_SETS = ['FAA', 'EASA', 'UK_CAA', 'OTHER'] as const;
 export type RuleSet = (typeof RULE_SETS)[number];
@@ -19,6 +20,11 @@ export interface RuleParams {
   clockSkewMs: number;
   /** SN-CHK-1: ERROR for issuer-controlled serials, WARN otherwise, or off. */
   serialChecksum: 'error' | 'warn' | 'off';
+  /**
+   * Rules that need reference data (the roster, the fleet master, release certificates): `enforce`
+   * judges them in the validators against the materialised `airlock.ref.*` topics; `off` skips them.
+   */
+  referenceData: 'enforce' | 'off';
   /** Rule ids switched off by the rule-set configuration (conventions an operator does not use). */
   disabled: readonly string[];
   /** Version of the rule-set configuration, recorded in every envelope. */
@@ -28,6 +34,7 @@ export interface RuleParams {
 export const DEFAULT_RULE_PARAMS: RuleParams = Object.freeze({
   clockSkewMs: 5 * 60_000,
   serialChecksum: 'warn',
+  referenceData: 'enforce',
   disabled: [],
   version: 'default',
 });
@@ -39,6 +46,8 @@ export interface RuleContext {
   ruleSet: RuleSet;
   context: MaintenanceContext;
   params: RuleParams;
+  /** The reference data, where the process has it (the validators); absent at the ingress. */
+  reference?: ReferenceData | undefined;
 }
 
 export type Payload = Readonly<Record<string, unknown>>;
@@ -50,6 +59,8 @@ export interface Rule {
   readonly ruleSets: readonly RuleSet[];
   /** Format-only rules: the only ones applied under rule set OTHER (REGULATORY.md §0). */
   readonly structural: boolean;
+  /** Needs reference data: judged only where it is materialised, unless referenceData is off. */
+  readonly reference?: boolean;
   check(record: Payload, ctx: RuleContext): Finding[];
 }
 

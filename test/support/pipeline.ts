@@ -4,7 +4,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { loadConfig } from '../../core/config.ts';
+import { createLogger } from '../../core/logger.ts';
+import { refTopics } from '../../core/refdata/kinds.ts';
+import { provisionTopics } from '../../core/topics.ts';
 import { devIngressEnv, ensureDevPki } from '../../scripts/lib/dev-identity.ts';
+import { loadDemoReference } from '../../scripts/lib/ref-demo.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { deleteTopics, testKafka, uid } from './kafka.ts';
 import type { Services } from './services.ts';
@@ -80,6 +85,9 @@ export async function startPipeline(
     AIRLOCK_TOPIC_LOGBOOK: `${prefix}.logbook`,
     AIRLOCK_TOPIC_COMPLIANCE_AUDIT: `${prefix}.compliance-audit`,
     AIRLOCK_TOPIC_REPLAY_AUDIT: `${prefix}.replay-audit`,
+    AIRLOCK_TOPIC_REF_TECHNICIANS: `${prefix}.ref.technicians`,
+    AIRLOCK_TOPIC_REF_FLEET: `${prefix}.ref.fleet`,
+    AIRLOCK_TOPIC_REF_RELEASES: `${prefix}.ref.releases`,
     AIRLOCK_VALIDATORS_GROUP_ID: `${prefix}-validators`,
     AIRLOCK_ROUTER_GROUP_ID: `${prefix}-router`,
     AIRLOCK_TRANSACTIONAL_ID_PREFIX: prefix,
@@ -91,6 +99,17 @@ export async function startPipeline(
   };
   // An empty value in extraEnv removes the setting (e.g. the JWKS file, to use a JWKS URL).
   for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
+  // The validators enforce the reference-data rules: the test's own reference topics get the demo
+  // roster, fleet master and release certificates that the sample records refer to.
+  {
+    const config = loadConfig(env, 'tool');
+    const kafka = testKafka(s);
+    const admin = kafka.admin();
+    await admin.connect();
+    await provisionTopics(admin, config, createLogger({ log: { level: 'silent' } }, 'test'));
+    await admin.disconnect();
+    await loadDemoReference(kafka, refTopics(config.topics));
+  }
   const children = new Map<StageName, ChildProcess>();
   const logs = new Map<StageName, string[]>();
   const output = (stage: StageName) => (logs.get(stage) ?? []).slice(-40).join('\n');

@@ -1,5 +1,6 @@
 /** Runs one rule of core/rules on a vector; the catalogue's reference clock is 2025-06-01T00:00:00Z. */
 import type { RouteName } from '../../../core/contract.ts';
+import type { ReferenceData } from '../../../core/refdata/kinds.ts';
 import { RULES } from '../../../core/rules/catalogue.ts';
 import { ruleSetFor } from '../../../core/rules/registration.ts';
 import { DEFAULT_RULE_PARAMS, type Finding, type RuleParams } from '../../../core/rules/types.ts';
@@ -32,6 +33,7 @@ export function run(
     registration?: string;
     params?: Partial<RuleParams>;
     now?: Date;
+    reference?: ReferenceData;
     route?: RouteName;
     base?: Record<string, unknown>;
   } = {},
@@ -49,6 +51,7 @@ export function run(
     {
       route: opts.route ?? (opts.base ? 'logbook' : 'parts-trace'),
       now: opts.now ?? NOW,
+      reference: opts.reference,
       ruleSet: ruleSetFor(registration),
       context,
       params: { ...DEFAULT_RULE_PARAMS, ...opts.params },

@@ -1,0 +1,98 @@
+/**
+ * Reference data (DESIGN.md "Reference data"): facts beyond the record that some rules need — the
+ * technician roster, the fleet master, release certificates, organisation approvals. Each kind lives
+ * in a compacted Kafka topic keyed by its natural key, as JSON; a record with no value (tombstone)
+ * deletes the key. Upstream ERP sync agents (or `npm run ref:load`) publish to them; the validators
+ * materialise them in memory.
+ */
+import { z } from 'zod';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'an ISO 8601 date or date-time');
+
+export const REF_KINDS = {
+  technicians: {
+    key: 'badge_hash',
+    schema: z.strictObject({
+      badge_hash: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex characters (CTX-BADGE-1)'),
+      name: z.string().min(1),
+      // PERSON: one natural person. Shared or role badges (HANGAR-3) cannot sign (ESIG-ID-1).
+      kind: z.enum(['PERSON', 'SHARED']).default('PERSON'),
+      certificate_number: z.string().min(1).nullable().default(null),
+      certificate_kind: z.string().min(1).nullable().default(null),
+      active_from: isoDate,
+      deactivated_at: isoDate.nullable().default(null),
+    }),
+  },
+  fleet: {
+    key: 'registration',
+    schema: z.strictObject({
+      registration: z.string().min(2),
+      aircraft_type: z.string().min(1),
+      manufactured_on: isoDate,
+    }),
+  },
+  releases: {
+    key: 'certificate_ref',
+    schema: z.strictObject({
+      certificate_ref: z.string().min(1),
+      part_number: z.string().min(1),
+      // Block 10: "N/A" when the item has no serial number.
+      serial_number: z.string().min(1),
+      release_date: isoDate,
+    }),
+  },
+} as const;
+
+export type RefKind = keyof typeof REF_KINDS;
+export type RefValue<K extends RefKind> = z.infer<(typeof REF_KINDS)[K]['schema']>;
+
+export const REF_KIND_NAMES = Object.keys(REF_KINDS) as RefKind[];
+
+/** Validates one reference record; throws with every problem named. */
+export function parseRef<K extends RefKind>(kind: K, value: unknown): RefValue<K> {
+  const r = REF_KINDS[kind].schema.safeParse(value);
+  if (!r.success) {
+    throw new Error(r.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; '));
+  }
+  return r.data as RefValue<K>;
+}
+
+/** The in-memory copy of the reference data, as the rules read it. */
+export interface ReferenceData {
+  get<K extends RefKind>(kind: K, key: string): RefValue<K> | undefined;
+  /** How many entries of a kind are loaded. */
+  size(kind: RefKind): number;
+}
+
+export class ReferenceMaps implements ReferenceData {
+  readonly #maps = new Map<RefKind, Map<string, unknown>>(REF_KIND_NAMES.map((k) => [k, new Map()]));
+  get<K extends RefKind>(kind: K, key: string): RefValue<K> | undefined {
+    return this.#maps.get(kind)?.get(key) as RefValue<K> | undefined;
+  }
+  size(kind: RefKind): number {
+    return this.#maps.get(kind)?.size ?? 0;
+  }
+  /** Applies one record of a reference topic: a value sets the key, null (tombstone) deletes it. */
+  apply(kind: RefKind, key: string, value: unknown | null): void {
+    const map = this.#maps.get(kind);
+    if (!map) return;
+    if (value === null) {
+      map.delete(key);
+      return;
+    }
+    const parsed = parseRef(kind, value) as Record<string, unknown>;
+    const own = parsed[REF_KINDS[kind].key];
+    if (own !== key)
+      throw new Error(`the record's ${REF_KINDS[kind].key} (${String(own)}) is not its key (${key})`);
+    map.set(key, parsed);
+  }
+}
+
+/** The topic of each kind of reference data. */
+export function refTopics(topics: {
+  refTechnicians: string;
+  refFleet: string;
+  refReleases: string;
+}): Record<RefKind, string> {
+  return { technicians: topics.refTechnicians, fleet: topics.refFleet, releases: topics.refReleases };
+}
