@@ -219,25 +219,34 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
       return !fresh || (await fenceAndCheck(producer, partition, firstOffset));
     };
     if (!(await ready())) return;
-    const results: { input: InputRecord; outputs: OutputRecord[] }[] = [];
-    for (const message of batch.messages) {
-      const input = { topic: batch.topic, partition, message };
-      try {
-        results.push({ input, outputs: await opts.transform(input) });
-      } catch (err) {
-        // Retry or DLQ is decided by `retriable`: a permanent fault must not block the partition.
-        if (isRetriable(err) || !(err instanceof AirlockError)) throw err;
-        log.warn({ err, offset: message.offset }, 'permanent failure; record sent to the DLQ');
-        results.push({ input, outputs: [opts.deadLetter(input, err)] });
+    const transformAll = async () => {
+      const out: { input: InputRecord; outputs: OutputRecord[] }[] = [];
+      for (const message of batch.messages) {
+        const input = { topic: batch.topic, partition, message };
+        try {
+          out.push({ input, outputs: await opts.transform(input) });
+        } catch (err) {
+          // Retry or DLQ is decided by `retriable`: a permanent fault must not block the partition;
+          // a transient one (registry or Kafka unavailable, or unknown) is retried below, never DLQ'd.
+          if (isRetriable(err) || !(err instanceof AirlockError)) throw err;
+          log.warn({ err, offset: message.offset }, 'permanent failure; record sent to the DLQ');
+          out.push({ input, outputs: [opts.deadLetter(input, err)] });
+        }
       }
-    }
+      return out;
+    };
     const owned = () => isRunning() && !isStale();
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    let outputs = results.flatMap((r) => r.outputs);
+    let results: { input: InputRecord; outputs: OutputRecord[] }[] | undefined;
+    let outputs: OutputRecord[] = [];
     for (let attempt = 0; ; attempt++) {
       if (!(await waitOut(breaker.waitMs, heartbeat, owned))) return;
       try {
-        await breaker.run(() => commit(partition, outputs, next));
+        await breaker.run(async () => {
+          results ??= await transformAll();
+          outputs = results.flatMap((r) => r.outputs);
+          await commit(partition, outputs, next);
+        });
         break;
       } catch (err) {
         const types = errorTypes(err);
@@ -246,14 +255,14 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
           // The destination refused something in this batch for good: commit record by record, and
           // send a record it refuses to the DLQ with the reason, so the partition moves on.
           log.warn({ err, types }, 'a destination refused the batch; committing record by record');
-          if (!(await ready())) return;
+          if (!(await ready()) || !results) return;
           outputs = await oneByOne(results, resolveOffset);
           break;
         }
         const delayMs = backoffMs(attempt);
         log.warn(
           { err, attempt: attempt + 1, delayMs, breaker: breaker.state },
-          'transaction failed; aborted, the partition waits and retries',
+          'batch failed (transform or transaction); the partition waits and retries',
         );
         if (!(await waitOut(delayMs, heartbeat, owned)) || !(await ready())) return;
       }
