@@ -16,7 +16,11 @@ const TOTAL = Number(process.env.BENCH_RECORDS ?? 60000);
 const PARTITIONS = 3;
 
 const s = await services();
-const p = await startPipeline(s, [], { AIRLOCK_TOPIC_PARTITIONS: String(PARTITIONS) });
+const p = await startPipeline(s, [], {
+  AIRLOCK_TOPIC_PARTITIONS: String(PARTITIONS),
+  // BENCH_REFERENCE_DATA=off measures the validators without the reference-data rules.
+  AIRLOCK_RULES_REFERENCE_DATA: process.env.BENCH_REFERENCE_DATA ?? 'enforce',
+});
 const kafka = new Kafka({ clientId: 'bench-validators', brokers: s.brokers, logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();
