@@ -15,10 +15,12 @@ export class RefFileError extends Error {
 /** The rows of an export file, as objects. */
 export function readRows(text: string, format: 'json' | 'ndjson' | 'csv'): unknown[] {
   if (format === 'csv') {
-    const rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<
-      string,
-      string
-    >[];
+    let rows: Record<string, string>[];
+    try {
+      rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true });
+    } catch (err) {
+      throw new RefFileError(`the CSV file cannot be read: ${(err as Error).message}`);
+    }
     return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === '' ? null : v])));
   }
   if (format === 'ndjson') {
@@ -33,7 +35,14 @@ export function readRows(text: string, format: 'json' | 'ndjson' | 'csv'): unkno
         }
       });
   }
-  const parsed: unknown = JSON.parse(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new RefFileError(
+      `the file is not JSON (${(err as Error).message}); CSV files end in .csv, NDJSON in .ndjson`,
+    );
+  }
   if (!Array.isArray(parsed)) throw new RefFileError('a JSON export must be an array of records');
   return parsed;
 }

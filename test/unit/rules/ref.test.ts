@@ -152,6 +152,8 @@ describe('reference data: exports and the in-memory copy', () => {
     assert.deepEqual(readRows('[{"a":1}]', 'json'), [{ a: 1 }]);
     assert.deepEqual(readRows('{"a":1}\n\n{"a":2}\n', 'ndjson'), [{ a: 1 }, { a: 2 }]);
     assert.throws(() => readRows('{"a":1}', 'json'), RefFileError);
+    assert.throws(() => readRows('', 'json'), /not JSON/);
+    assert.throws(() => readRows('a,b\n1,2,3\n', 'csv'), /CSV file cannot be read/);
     assert.throws(() => readRows('{"a":1}\nnope', 'ndjson'), /line 2/);
   });
   it('refuses a whole file for any bad record, naming each, and duplicates', () => {
