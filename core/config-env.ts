@@ -49,6 +49,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_RULES_CLOCK_SKEW_MS: { path: ['rules', 'clockSkewMs'], kind: 'int' },
   AIRLOCK_RULES_SERIAL_CHECKSUM: { path: ['rules', 'serialChecksum'], kind: 'string' },
   AIRLOCK_RULES_REFERENCE_DATA: { path: ['rules', 'referenceData'], kind: 'string' },
+  AIRLOCK_RULES_SERIAL_CHECKSUM_BY_ISSUER: { path: ['rules', 'serialChecksumByIssuer'], kind: 'json' },
   AIRLOCK_RULES_FILE: { path: ['rules', 'file'], kind: 'string' },
   AIRLOCK_INGRESS_RATE_LIMITS: { path: ['ingress', 'rateLimits'], kind: 'json' },
   AIRLOCK_INGRESS_STATUS_READERS: { path: ['ingress', 'statusReaders'], kind: 'list' },

@@ -159,6 +159,8 @@ export const configSchema = z
       clockSkewMs: z.number().int().min(0).max(3_600_000).default(300_000),
       // SN-CHK-1: our MOD 37,36 convention; OEM serials carry no check character (REGULATORY.md §7.2).
       serialChecksum: z.enum(['error', 'warn', 'off']).default('warn'),
+      // SN-CHK-1 per issuer: airworthiness_certificate_ref prefix → level (longest prefix wins).
+      serialChecksumByIssuer: z.record(z.string().min(1), z.enum(['error', 'warn', 'off'])).default({}),
       // Rules that need reference data (airlock.ref.*): enforced by the validators, or off.
       referenceData: z.enum(['enforce', 'off']).default('enforce'),
       // A versioned rule-set file (docs/rules.md) that overrides the two above and is reloaded

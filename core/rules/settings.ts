@@ -17,6 +17,7 @@ const fileSchema = z.strictObject({
   version: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a version like 2026-11-21.1'),
   clockSkewMs: z.number().int().min(0).max(3_600_000).optional(),
   serialChecksum: z.enum(['error', 'warn', 'off']).optional(),
+  serialChecksumByIssuer: z.record(z.string().min(1), z.enum(['error', 'warn', 'off'])).optional(),
   referenceData: z.enum(['enforce', 'off']).optional(),
   disabled: z
     .array(
@@ -38,6 +39,7 @@ export function parseRuleFile(text: string, base: RuleParams): RuleParams {
   return Object.freeze({
     clockSkewMs: f.clockSkewMs ?? base.clockSkewMs,
     serialChecksum: f.serialChecksum ?? base.serialChecksum,
+    serialChecksumByIssuer: Object.freeze({ ...(f.serialChecksumByIssuer ?? base.serialChecksumByIssuer) }),
     referenceData: f.referenceData ?? base.referenceData,
     disabled: Object.freeze([...f.disabled]),
     version: f.version,
@@ -53,6 +55,7 @@ export function ruleSettings(config: Config, logger: Logger): RuleSettings {
   const base: RuleParams = Object.freeze({
     clockSkewMs: config.rules.clockSkewMs,
     serialChecksum: config.rules.serialChecksum,
+    serialChecksumByIssuer: Object.freeze({ ...config.rules.serialChecksumByIssuer }),
     referenceData: config.rules.referenceData,
     disabled: [],
     version: 'env',

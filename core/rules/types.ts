@@ -20,6 +20,8 @@ export interface RuleParams {
   clockSkewMs: number;
   /** SN-CHK-1: ERROR for issuer-controlled serials, WARN otherwise, or off. */
   serialChecksum: 'error' | 'warn' | 'off';
+  /** SN-CHK-1 per issuer: certificate-reference prefix → level (longest prefix wins). */
+  serialChecksumByIssuer: Readonly<Record<string, 'error' | 'warn' | 'off'>>;
   /**
    * Rules that need reference data (the roster, the fleet master, release certificates): `enforce`
    * judges them in the validators against the materialised `airlock.ref.*` topics; `off` skips them.
@@ -34,6 +36,7 @@ export interface RuleParams {
 export const DEFAULT_RULE_PARAMS: RuleParams = Object.freeze({
   clockSkewMs: 5 * 60_000,
   serialChecksum: 'warn',
+  serialChecksumByIssuer: {},
   referenceData: 'enforce',
   disabled: [],
   version: 'default',

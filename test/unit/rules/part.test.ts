@@ -53,6 +53,36 @@ describe('SN-CHK-1', () => {
   });
 });
 
+describe('SN-CHK-1 per issuer (longest certificate-ref prefix wins)', () => {
+  const byIssuer = {
+    'EASA-DE-145-0123-': 'error',
+    'EASA-DE-145-0123-F1-2025-': 'off',
+    'FAA-': 'warn',
+  } as const;
+  const at = (ref: string) =>
+    severities(
+      run(
+        'SN-CHK-1',
+        { serial_number: 'SN12345', airworthiness_certificate_ref: ref },
+        { params: { serialChecksumByIssuer: byIssuer } },
+      ),
+    );
+  it('ERROR for a serial released by the organisation that issues check characters', () =>
+    assert.deepEqual(at('EASA-DE-145-0123-F1-2024-000001'), ['ERROR']));
+  it('a longer prefix overrides (off)', () => assert.deepEqual(at('EASA-DE-145-0123-F1-2025-000481'), []));
+  it('an unmatched issuer falls back to the global level (WARN)', () =>
+    assert.deepEqual(at('EASA-FR-145-0042-F1-2025-1'), ['WARN']));
+  it('a valid check character passes whatever the issuer', () =>
+    assert.deepEqual(
+      run(
+        'SN-CHK-1',
+        { serial_number: 'SN12345K', airworthiness_certificate_ref: 'EASA-DE-145-0123-X' },
+        { params: { serialChecksumByIssuer: byIssuer } },
+      ),
+      [],
+    ));
+});
+
 describe('PN-FMT-1', () => {
   for (const v of ['2314567-3', 'MS20470AD4-6', 'S1234-5/A', '65-44961-7'])
     it(`✔ ${v}`, () => assert.deepEqual(run('PN-FMT-1', { part_number: v }), []));
