@@ -178,6 +178,28 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     return p;
   };
 
+  /** Producers whose first use fenced the partition's previous owner and re-read its offset. */
+  const fenced = new WeakSet<Producer>();
+  /**
+   * The partition's producer, fenced and checked before its first use (false: the offsets moved
+   * past `fromOffset`, the batch is stale). A producer whose check failed is never used: the next
+   * attempt starts with a new one and checks again.
+   */
+  const ensureFenced = async (partition: number, fromOffset: string): Promise<boolean> => {
+    const producer = await producerFor(partition);
+    if (fenced.has(producer)) return true;
+    let current: boolean;
+    try {
+      current = await fenceAndCheck(producer, partition, fromOffset);
+    } catch (err) {
+      producers.delete(partition);
+      await producer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    fenced.add(producer);
+    return current;
+  };
+
   /**
    * One transaction: the outputs and the input offset `next`. On failure it aborts, drops the
    * partition's producer (the next attempt initialises the id afresh) and rethrows.
@@ -213,11 +235,7 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     const log = logger.child({ topic: batch.topic, partition });
     const firstOffset = batch.firstOffset() ?? '0';
     /** A producer for the partition, fencing a zombie on first use; false: the batch is stale. */
-    const ready = async () => {
-      const fresh = !producers.has(partition);
-      const producer = await producerFor(partition);
-      return !fresh || (await fenceAndCheck(producer, partition, firstOffset));
-    };
+    const ready = () => ensureFenced(partition, firstOffset);
     if (!(await ready())) return;
     const transformAll = async () => {
       const out: { input: InputRecord; outputs: OutputRecord[] }[] = [];
@@ -256,7 +274,9 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
           // send a record it refuses to the DLQ with the reason, so the partition moves on.
           log.warn({ err, types }, 'a destination refused the batch; committing record by record');
           if (!(await ready()) || !results) return;
-          outputs = await oneByOne(results, resolveOffset);
+          const written = await oneByOne(results, resolveOffset);
+          if (!written) return;
+          outputs = written;
           break;
         }
         const delayMs = backoffMs(attempt);
@@ -282,11 +302,13 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
   const oneByOne = async (
     results: readonly { input: InputRecord; outputs: OutputRecord[] }[],
     resolveOffset: (offset: string) => void,
-  ): Promise<OutputRecord[]> => {
+  ): Promise<OutputRecord[] | undefined> => {
     const all: OutputRecord[] = [];
     for (const { input, outputs } of results) {
       const next = (BigInt(input.message.offset) + 1n).toString();
       let written = outputs;
+      // A failed commit dropped the producer: its successor is fenced and checked like any other.
+      if (!(await ensureFenced(input.partition, input.message.offset))) return undefined;
       try {
         await commit(input.partition, outputs, next);
       } catch (err) {
@@ -307,6 +329,7 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
             }),
           ),
         ];
+        if (!(await ensureFenced(input.partition, input.message.offset))) return undefined;
         await commit(input.partition, written, next);
       }
       resolveOffset(input.message.offset);

@@ -441,10 +441,12 @@ async function replay(ctx: Context, args: string[]): Promise<number> {
   const reason = values.reason?.trim();
   if (!reason) throw new UsageError('--reason is mandatory: say why these records are replayed');
   if (reason.length > 1000) throw new UsageError('--reason is limited to 1000 characters');
-  const forceReason = values['force-reason']?.trim();
-  if (values.force !== (forceReason !== undefined && forceReason.length > 0)) {
+  const givenForceReason = values['force-reason']?.trim();
+  if (values.force !== (givenForceReason !== undefined)) {
     throw new UsageError('--force and --force-reason go together');
   }
+  if (values.force && !givenForceReason) throw new UsageError('--force-reason must say why');
+  const forceReason = values.force ? givenForceReason : undefined;
   if (values.patch && values['patch-map']) throw new UsageError('--patch or --patch-map, not both');
   if ((values.cert === undefined) !== (values.key === undefined))
     throw new UsageError('--cert and --key go together');
@@ -467,6 +469,13 @@ async function replay(ctx: Context, args: string[]): Promise<number> {
     (typeof patchMap !== 'object' || patchMap === null || Array.isArray(patchMap))
   ) {
     throw new UsageError('--patch-map must hold a JSON object keyed by reference');
+  }
+  // Patch-map keys are references like any other (00:42 is 0:42); one that is not is an error.
+  const patchByRef = new Map<string, unknown>();
+  for (const [k, v] of Object.entries((patchMap ?? {}) as Record<string, unknown>)) {
+    const ref = parseRef(k);
+    if (!ref) throw new UsageError(`--patch-map: "${k}" is not a DLQ reference`);
+    patchByRef.set(`${ref.partition}:${ref.offset}`, v);
   }
 
   // The operator first: nothing is read or published for an operator who may not replay.
@@ -518,11 +527,19 @@ async function replay(ctx: Context, args: string[]): Promise<number> {
   try {
     // Read after connecting the replayer (which fences any other): the index is then complete.
     const entries = await entriesFor(ctx, positionals.length > 0 ? {} : filter, 'selecting');
-    const selected = positionals.length > 0 ? positionals.map((r) => findRef(entries, r)) : entries;
+    // Each DLQ record once, however often (or however spelt: 0:42, 00:42) it was named.
+    const selected = [
+      ...new Map(
+        (positionals.length > 0 ? positionals.map((r) => findRef(entries, r)) : entries).map((e) => [
+          coordinates(e),
+          e,
+        ]),
+      ).values(),
+    ];
     const index = replayIndex(await auditsFor(ctx));
     const plans: Plan[] = [];
     for (const e of selected) {
-      const patch = patchMap ? (patchMap as Record<string, unknown>)[e.ref] : patchAll;
+      const patch = patchMap ? patchByRef.get(e.ref) : patchAll;
       const body = await originalBody(e, ctx.registry).catch(() => undefined);
       plans.push(
         planReplay(

@@ -42,6 +42,12 @@ export interface DlqEntry {
 
 export const refOf = (partition: number, offset: string) => `${partition}:${offset}`;
 
+/** A Kafka timestamp (ms) as RFC 3339; '' when it is not a time a Date can hold. */
+function isoTime(ms: string): string {
+  const n = Number(ms);
+  return Number.isFinite(n) && Math.abs(n) <= 8.64e15 ? new Date(n).toISOString() : '';
+}
+
 /** Parses `<partition>:<offset>`; undefined when it is not one. */
 export function parseRef(ref: string): { partition: number; offset: string } | undefined {
   const m = /^(\d{1,9}):(\d{1,19})$/.exec(ref.trim());
@@ -103,7 +109,7 @@ export function toEntry(
     topic,
     partition,
     offset: message.offset,
-    rejectedAt: new Date(Number(message.timestamp)).toISOString(),
+    rejectedAt: isoTime(message.timestamp),
     key: message.key?.toString('utf8') ?? null,
     value: message.value,
     headers: h,
@@ -183,7 +189,17 @@ export interface Stats {
 }
 
 export function stats(entries: Iterable<DlqEntry>): Stats {
-  const s: Stats = { total: 0, byRule: {}, byCode: {}, byRoute: {}, byStage: {}, byDay: {}, bySender: {} };
+  // Prototype-less maps: a sender or rule named "constructor" is a key like any other.
+  const m = () => Object.create(null) as Record<string, number>;
+  const s: Stats = {
+    total: 0,
+    byRule: m(),
+    byCode: m(),
+    byRoute: m(),
+    byStage: m(),
+    byDay: m(),
+    bySender: m(),
+  };
   const bump = (m: Record<string, number>, k: string) => {
     m[k || '(none)'] = (m[k || '(none)'] ?? 0) + 1;
   };

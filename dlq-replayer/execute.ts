@@ -41,11 +41,15 @@ export interface Replayer {
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (ms <= 0 || signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(t);
       resolve();
-    });
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 export function auditRecord(
@@ -105,6 +109,10 @@ export async function connectReplayer(deps: {
     retry: TRANSACTIONAL_RETRY,
   });
   await producer.connect();
+  // kafkajs initialises the transactional id (fencing any other replayer) at the first transaction,
+  // not at connect: do it now, before the caller reads the audit index.
+  const init = await producer.transaction();
+  await init.abort();
 
   const auditMessage = async (a: ReplayAudit) => ({
     key: `${a.dlq.topic}:${a.dlq.partition}:${a.dlq.offset}`,

@@ -41,14 +41,18 @@ function heldCertificate(config: Config, certPem: string, keyPem: string, now: D
   if (now < new Date(cert.validFrom) || now > new Date(cert.validTo)) {
     throw unauthenticated('the operator certificate is expired or not yet valid');
   }
-  if (config.tls.clientCaFile) {
-    const ca = new X509Certificate(readFileSync(config.tls.clientCaFile));
-    if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) {
-      throw new AirlockError(
-        'CLIENT_CERT_NOT_ALLOWED',
-        'the operator certificate is not issued by the client CA',
-      );
-    }
+  // Fail closed: a certificate is only as good as the CA it chains to.
+  if (!config.tls.clientCaFile)
+    throw new AirlockError(
+      'CLIENT_CERT_NOT_ALLOWED',
+      'AIRLOCK_TLS_CLIENT_CA_FILE is needed to check the operator certificate',
+    );
+  const ca = new X509Certificate(readFileSync(config.tls.clientCaFile));
+  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) {
+    throw new AirlockError(
+      'CLIENT_CERT_NOT_ALLOWED',
+      'the operator certificate is not issued by the client CA',
+    );
   }
   return cert.raw;
 }
@@ -62,6 +66,12 @@ export async function verifyOperator(
 ): Promise<Operator> {
   const token = creds.token?.trim();
   if (!token) throw unauthenticated('a replay needs the operator access token (--token-file)');
+  // Fail closed: without the shared revocation list a revoked token could not be told apart.
+  if (store.kind !== 'redis')
+    throw new AirlockError(
+      'REDIS_UNAVAILABLE',
+      'replaying needs the shared revocation list: set AIRLOCK_REDIS_URL',
+    );
   const der =
     creds.certPem !== undefined && creds.keyPem !== undefined
       ? heldCertificate(config, creds.certPem, creds.keyPem, now)

@@ -74,14 +74,15 @@ export function planReplay(
   judge: (value: Buffer, headers: HeaderMap) => Check,
 ): Plan {
   const refuse = (code: RefusalCode, message: string): Plan => ({ kind: 'refused', entry, code, message });
-  const replayCount = (entry.replayOf?.count ?? 0) + 1;
+  const earlier = replays.get(coordinates(entry)) ?? [];
+  // Every replay counts: the record's own cycles (its headers) and earlier replays of this DLQ record.
+  const replayCount = (entry.replayOf?.count ?? 0) + earlier.length + 1;
   if (replayCount > opts.maxReplays) {
     return refuse(
       'LOOP_GUARD',
       `this record has already been replayed ${replayCount - 1} time(s); the limit is ${opts.maxReplays}`,
     );
   }
-  const earlier = replays.get(coordinates(entry)) ?? [];
   if (earlier.length > 0 && opts.forceReason === undefined) {
     const last = earlier.at(-1);
     return refuse(

@@ -36,11 +36,9 @@ await runStage({
     }
 
     // Reference data first: the stage is ready (and consumes) only once it has caught up.
-    const reference =
-      rules.current().referenceData === 'enforce'
-        ? await followReferenceData(kafka, refTopics(config.topics), logger)
-        : undefined;
-    await reference?.caughtUp;
+    // Followed whatever the setting: a rule-set reload may switch the reference rules on.
+    const reference = await followReferenceData(kafka, refTopics(config.topics), logger);
+    await reference.caughtUp;
     const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
     const loop = createTransformLoop({
       kafka,
@@ -64,7 +62,7 @@ await runStage({
           contracts,
           rules.current(),
           new Date(),
-          reference?.data,
+          reference.data,
         );
         if (verdict.kind === 'rejected') {
           logger.info(
@@ -103,7 +101,7 @@ await runStage({
     return {
       async drain() {
         await loop.stop();
-        await reference?.stop();
+        await reference.stop();
         closeHealth();
         await status.close();
         rules.close();

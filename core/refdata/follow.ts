@@ -37,8 +37,10 @@ export async function followReferenceData(
     await admin.disconnect();
   }
   let resolve: () => void = () => undefined;
-  const caughtUp = new Promise<void>((r) => {
-    resolve = r;
+  let reject: (err: Error) => void = () => undefined;
+  const caughtUp = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
   });
   const check = () => {
     if (pending.size === 0) {
@@ -63,6 +65,10 @@ export async function followReferenceData(
       pending.delete(key);
       check();
     }
+  });
+  // A consumer kafkajs will not restart never catches up: say so rather than wait forever.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) reject(payload.error);
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [...kindOf.keys()], fromBeginning: true });

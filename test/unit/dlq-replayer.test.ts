@@ -170,9 +170,16 @@ describe('DLQ entries', () => {
   it('stats count by rule, code, route, stage, day and sender', () => {
     const s = stats([rejectedEntry(), rejectedEntry()]);
     assert.equal(s.total, 2);
-    assert.deepEqual(s.byRule, { 'TRACE-DATE-1': 2 });
-    assert.deepEqual(s.byDay, { '2026-11-20': 2 });
-    assert.deepEqual(s.bySender, { 'edge-station-7': 2 });
+    assert.deepEqual({ ...s.byRule }, { 'TRACE-DATE-1': 2 });
+    assert.deepEqual({ ...s.byDay }, { '2026-11-20': 2 });
+    assert.deepEqual({ ...s.bySender }, { 'edge-station-7': 2 });
+  });
+
+  it('a sender named "constructor" is counted like any other; a timestamp out of range does not crash', () => {
+    const e = rejectedEntry(undefined, { [Header.subject]: 'constructor' });
+    assert.deepEqual({ ...stats([e]).bySender }, { constructor: 1 });
+    const odd = toEntry('dlq', 0, { offset: '0', timestamp: '9e15', key: null, value: null }, {});
+    assert.equal(odd.rejectedAt, '');
   });
 });
 
@@ -273,6 +280,32 @@ describe('replay plans', () => {
     assert.equal(planReplay(e, body(e), index, opts({ forceReason: 'ledger lost it' }), judge).kind, 'ready');
   });
 
+  it('the loop guard also counts earlier replays of the same DLQ record, forced or not', () => {
+    const e = rejectedEntry();
+    const twice = [
+      { auditId: 'a', at: '2026-11-21T10:00:00.000Z', replayTraceId: 't1' },
+      { auditId: 'b', at: '2026-11-21T11:00:00.000Z', replayTraceId: 't2' },
+    ];
+    const third = planReplay(
+      e,
+      body(e),
+      new Map([[coordinates(e), twice]]),
+      opts({ forceReason: 'again' }),
+      judge,
+    );
+    assert.equal(third.kind === 'ready' && third.headers[ReplayHeader.count], '3');
+    const fourth = planReplay(
+      e,
+      body(e),
+      new Map([
+        [coordinates(e), [...twice, { auditId: 'c', at: '2026-11-21T12:00:00.000Z', replayTraceId: 't3' }]],
+      ]),
+      opts({ forceReason: 'again' }),
+      judge,
+    );
+    assert.deepEqual([fourth.kind, fourth.kind === 'refused' ? fourth.code : ''], ['refused', 'LOOP_GUARD']);
+  });
+
   it('the loop guard counts replays across cycles, and --force does not lift it', () => {
     const replayOfReplay = rejectedEntry(undefined, {
       [ReplayHeader.count]: '3',
@@ -367,6 +400,8 @@ describe('airlock-dlq command line', () => {
       [['replay', '--reason', 'x'], /give references .* or at least one filter/],
       [['replay', '0:1', '--rule', 'SN-1', '--reason', 'x'], /references or filters, not both/],
       [['replay', '0:1', '--reason', 'x', '--force'], /--force and --force-reason go together/],
+      [['replay', '0:1', '--reason', 'x', '--force-reason', 'why'], /--force and --force-reason go together/],
+      [['replay', '0:1', '--reason', 'x', '--force', '--force-reason', '  '], /--force-reason must say why/],
       [['replay', '0:1', '--reason', 'x', '--rate', '100000'], /above the cap AIRLOCK_DLQ_MAX_RATE/],
       [['replay', 'zero', '--reason', 'x'], /not a DLQ reference/],
       [['list', '--since', 'yesterday'], /not a time/],
