@@ -17,6 +17,11 @@ export const ROUTES = {
     schemaFile: 'logbook-entry.avsc',
     destination: (c: Config) => c.topics.logbook,
   },
+  'compliance-audit': {
+    httpPath: '/v1/compliance/audit',
+    schemaFile: 'compliance-audit-event.avsc',
+    destination: (c: Config) => c.topics.complianceAudit,
+  },
   'parts-trace': {
     httpPath: '/v1/parts/trace',
     schemaFile: 'parts-trace-event.avsc',

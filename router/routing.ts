@@ -44,7 +44,11 @@ export class RoutingTableError extends Error {
 
 /** The default: each route to its own destination topic. */
 export function defaultRoutingSpec(): RoutingRuleSpec[] {
-  const to: Record<RouteName, DestinationKey> = { logbook: 'logbook', 'parts-trace': 'partsTrace' };
+  const to: Record<RouteName, DestinationKey> = {
+    logbook: 'logbook',
+    'parts-trace': 'partsTrace',
+    'compliance-audit': 'complianceAudit',
+  };
   return (Object.keys(ROUTES) as RouteName[]).map((route) => ({
     name: `${route}-default`,
     match: { route },

@@ -179,6 +179,86 @@ export interface LogbookRecord {
   payload: LogbookEntry;
 }
 
+export type AuditAction = 'CREATE' | 'SIGN' | 'AMEND' | 'VOID' | 'PURGE';
+
+export type SignatureMeaning = 'PERFORMED' | 'INSPECTED' | 'APPROVED_RTS' | 'CRS_ISSUED' | 'REVIEWED';
+
+export type RecordClass = 'MAINTENANCE' | 'STATUS' | 'REPAIR_STATION' | 'AMO' | 'TECH_LOG';
+
+/** What a PURGE must show to be allowed (REGULATORY.md §10). */
+export interface Retention {
+  /** Every class the record belongs to; the longest period wins (RET-MAX). */
+  record_classes: Array<RecordClass>;
+  /** When the work was performed (RET-FAA-91.417-b1). */
+  work_date: null | string;
+  /** When the work was repeated or superseded (RET-FAA-91.417-b1). */
+  superseded_at: null | string;
+  /** Approval for return to service (RET-FAA-145.219-c). */
+  rts_date: null | string;
+  /** Date of the CRS (RET-EASA-145.A.55). */
+  crs_date: null | string;
+  /** Last technical-log entry (RET-EASA-TECHLOG). */
+  last_entry_date: null | string;
+  /** Status records transferred with the aircraft on its sale (RET-FAA-91.417-b2). */
+  transferred_out: boolean;
+  /** A legal hold: no purge at all (RET-MAX). */
+  legal_hold: boolean;
+}
+
+/** One event of an electronic maintenance record's audit trail (POST /v1/compliance/audit): creation, signature, amendment, voiding or purge of a record version, with its content hash and its place in the record's hash chain (REGULATORY.md §9 ESIG, §10 RET). The server sets received_at (in the envelope); a client cannot send one. */
+export interface ComplianceAuditEvent {
+  /** Unique id of this audit event (UUID v4). */
+  event_id: string;
+  /** The record the event is about. */
+  record_id: string;
+  /** The record version, from 1 (ESIG-AMEND-1). */
+  record_version: number;
+  /** The action. */
+  action: AuditAction;
+  /** Badge hash of the individual who acted (ESIG-ID-1, CTX-BADGE-1 format). */
+  actor_badge_hash: string;
+  /** Required on SIGN. */
+  signature_meaning: null | SignatureMeaning;
+  /** When the action happened, as claimed by the client: RFC 3339 date-time with offset (ESIG-TIME-1/2). */
+  occurred_at: string;
+  /** SHA-256 (64 lowercase hex) of the canonical (RFC 8785) record version (ESIG-INT-1). */
+  content_sha256: string;
+  /** The canonical record version itself, when sent: its hash must equal content_sha256. */
+  content: null | string;
+  /** SHA-256 of the previous audit event of the same record; 64 zeros for the first (ESIG-INT-2). */
+  prev_event_sha256: string;
+  /** On AMEND: the version replaced, as record_id@version (ESIG-AMEND-1). */
+  supersedes: null | string;
+  /** Required on PURGE. */
+  retention: null | Retention;
+}
+
+/** ComplianceAuditEvent with the Airlock envelope (trace id, received-at, source, maintenance context, actor, rule set, warnings). */
+export interface ComplianceAuditRecord {
+  /** The id the gateway returned to the sender; unique per accepted record. */
+  trace_id: string;
+  /** When the gateway accepted the record (UTC). */
+  received_at: number;
+  /** How the record entered Airlock. */
+  source: Source;
+  /** The ingress route: logbook, parts-trace or compliance-audit. */
+  route: string;
+  /** The sender's Idempotency-Key, when it sent one. */
+  idempotency_key: null | string;
+  /** Who worked on which aircraft under which work order. */
+  maintenance_context: MaintenanceContext;
+  /** Who sent the record. */
+  actor: Actor;
+  /** Rule set applied, from the state of registry (CTX-RS-1); null until rule sets are applied. */
+  rule_set: null | RuleSet;
+  /** Version of the rule-set configuration applied. */
+  rule_set_version: null | string;
+  /** WARN-level findings that travel with the valid record. */
+  warnings: Array<Finding>;
+  /** The record as the sender sent it. */
+  payload: ComplianceAuditEvent;
+}
+
 export type InstallationStatus = 'installed' | 'removed' | 'inspected';
 
 /** Accumulated life and limits of a life-limited part (14 CFR 43.10). */

@@ -12,6 +12,12 @@ import { ACR_EASA_1 } from './acr/ACR-EASA-1.ts';
 import { ACR_FAA_1 } from './acr/ACR-FAA-1.ts';
 import { ACR_SEED_1 } from './acr/ACR-SEED-1.ts';
 import { ACR_STATUS_1 } from './acr/ACR-STATUS-1.ts';
+import { ESIG_AMEND_1 } from './esig/ESIG-AMEND-1.ts';
+import { ESIG_ID_1 } from './esig/ESIG-ID-1.ts';
+import { ESIG_INT_1 } from './esig/ESIG-INT-1.ts';
+import { ESIG_INT_2 } from './esig/ESIG-INT-2.ts';
+import { ESIG_INTENT_1 } from './esig/ESIG-INTENT-1.ts';
+import { ESIG_TIME_2 } from './esig/ESIG-TIME-2.ts';
 import { EASA_145_A_50_E } from './log/EASA-145.A.50-e.ts';
 import { EASA_145_A_55_A } from './log/EASA-145.A.55-a.ts';
 import { EASA_CRS_CONTENT } from './log/EASA-CRS-CONTENT.ts';
@@ -39,6 +45,14 @@ import { REG_ICAO_2 } from './reg/REG-ICAO-2.ts';
 import { REG_N_1 } from './reg/REG-N-1.ts';
 import { TRACE_REG_1 } from './reg/TRACE-REG-1.ts';
 import { ruleSetFor } from './registration.ts';
+import {
+  RET_EASA_145_A_55,
+  RET_EASA_TECHLOG,
+  RET_FAA_91_417_B1,
+  RET_FAA_91_417_B2,
+  RET_FAA_145_219_C,
+  RET_MAX,
+} from './ret/RET.ts';
 import { TIME_1 } from './time/TIME-1.ts';
 import { TIME_2 } from './time/TIME-2.ts';
 import { TIME_5 } from './time/TIME-5.ts';
@@ -93,6 +107,18 @@ export const RULES: readonly Rule[] = [
   TRACE_DATE_2,
   TRACE_DATE_3,
   ACR_ITEM_1,
+  ESIG_ID_1,
+  ESIG_INTENT_1,
+  ESIG_INT_1,
+  ESIG_INT_2,
+  ESIG_TIME_2,
+  ESIG_AMEND_1,
+  RET_MAX,
+  RET_FAA_91_417_B1,
+  RET_FAA_91_417_B2,
+  RET_FAA_145_219_C,
+  RET_EASA_145_A_55,
+  RET_EASA_TECHLOG,
 ];
 
 export interface Judgement {

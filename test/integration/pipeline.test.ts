@@ -419,6 +419,30 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     await admin.disconnect();
   });
 
+  it('a compliance-audit signature event arrives once in the compliance-audit topic', async () => {
+    const event = readFileSync(`${ROOT}avro/examples/compliance-audit-event/valid/sign-crs.json`, 'utf8');
+    const res = await httpsCall(p.pki, `${p.url}/v1/compliance/audit`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-maintenance-context': contextHeader(sampleContext('D-AIBL')),
+        authorization: `Bearer ${await tokenFor(p.pki, 'compliance_auditor')}`,
+      },
+      certRole: 'compliance_auditor',
+      body: event,
+    });
+    assert.equal(res.status, 202, res.text);
+    const topic = p.env.AIRLOCK_TOPIC_COMPLIANCE_AUDIT ?? '';
+    const arrived = await readTopic(testKafka(s), topic, { expect: 1, settleMs: 2000 });
+    assert.equal(arrived.length, 1, p.output('validators'));
+    const envelope = await decodeRecord(
+      createRegistry(loadConfig(p.env, 'tool')),
+      arrived[0]?.message.value ?? null,
+    );
+    assert.equal(envelope.route, 'compliance-audit');
+    assert.equal((envelope.payload as { signature_meaning: string }).signature_meaning, 'CRS_ISSUED');
+  });
+
   it('answers /health/ready with every dependency up', async () => {
     const res = await httpsCall(p.pki, `${p.url}/health/ready`);
     assert.equal(res.status, 200);

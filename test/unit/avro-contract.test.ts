@@ -36,7 +36,11 @@ describe('avro/ contract', () => {
     const dir = `${AVRO_DIR}examples/${ROUTES[route].schemaFile.replace(/\.avsc$/, '')}`;
 
     it(`${route}: the envelope record is named after its payload`, () => {
-      const expected = { logbook: 'LogbookRecord', 'parts-trace': 'PartsTraceRecord' }[route];
+      const expected = {
+        logbook: 'LogbookRecord',
+        'parts-trace': 'PartsTraceRecord',
+        'compliance-audit': 'ComplianceAuditRecord',
+      }[route];
       assert.equal(`${c.recordSchema.namespace}.${c.recordSchema.name}`, `airlock.mro.${expected}`);
       assert.ok(avro.Type.forSchema(c.recordSchema as avro.Schema));
     });

@@ -5,6 +5,7 @@ import { type Payload, str } from '../types.ts';
 const EVENT_TIME: Record<RouteName, string> = {
   'parts-trace': 'installation_date',
   logbook: 'completion_date',
+  'compliance-audit': 'occurred_at',
 };
 
 /** When the recorded event happened (ms), or undefined when the record has no valid time for it. */

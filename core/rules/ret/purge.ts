@@ -1,0 +1,52 @@
+import { type Finding, finding, type Payload, str } from '../types.ts';
+
+export interface Purge {
+  at: number;
+  classes: readonly string[];
+  r: Record<string, unknown>;
+}
+
+/** The purge a PURGE event asks for, or undefined for any other action (or no retention data). */
+export function purgeOf(record: Payload): Purge | undefined {
+  if (record.action !== 'PURGE') return undefined;
+  const r = record.retention as Record<string, unknown> | null | undefined;
+  const at = Date.parse(String(record.occurred_at));
+  if (!r || Number.isNaN(at)) return undefined;
+  return { at, classes: Array.isArray(r.record_classes) ? r.record_classes.map(String) : [], r };
+}
+
+/** `date` plus whole years / months, in UTC calendar terms. */
+export function plus(date: string, years: number, months = 0): number {
+  const d = new Date(date);
+  d.setUTCFullYear(d.getUTCFullYear() + years, d.getUTCMonth() + months);
+  return d.getTime();
+}
+
+/**
+ * A purge of a record of `cls` is allowed from `from(r)` on. The date it depends on is required;
+ * its absence refuses the purge (fail closed).
+ */
+export function purgeGuard(
+  rule: string,
+  record: Payload,
+  cls: string,
+  field: string,
+  period: string,
+  from: (date: string, r: Record<string, unknown>) => number,
+): Finding[] {
+  const p = purgeOf(record);
+  if (!p?.classes.includes(cls)) return [];
+  const date = str(p.r[field]);
+  if (date === undefined || Number.isNaN(Date.parse(date)))
+    return [finding(rule, 'ERROR', `/retention/${field}`, `a purge of ${cls} records needs ${field}`)];
+  const allowed = from(date, p.r);
+  if (p.at >= allowed) return [];
+  return [
+    finding(
+      rule,
+      'ERROR',
+      '/occurred_at',
+      `${cls} records are kept ${period}: no purge before ${new Date(allowed).toISOString().slice(0, 10)}`,
+    ),
+  ];
+}
