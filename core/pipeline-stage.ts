@@ -8,7 +8,7 @@ import { loadContract, type RouteContract, type RouteName } from './contract.ts'
 import { createKafka } from './kafka.ts';
 import type { Logger } from './logger.ts';
 import { createRegistry, type SchemaRegistry } from './registry.ts';
-import { provisionTopics } from './topics.ts';
+import { ensureTopics } from './topics.ts';
 
 export interface PipelineStageDeps {
   kafka: Kafka;
@@ -22,12 +22,6 @@ export async function preparePipelineStage(
   stage: string,
 ): Promise<PipelineStageDeps> {
   const kafka = createKafka(config, logger, stage);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await provisionTopics(admin, config, logger);
-  } finally {
-    await admin.disconnect();
-  }
+  await ensureTopics(kafka, config, logger);
   return { kafka, contracts: loadContract(), registry: createRegistry(config) };
 }

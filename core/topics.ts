@@ -1,4 +1,4 @@
-import type { Admin, ITopicConfig } from 'kafkajs';
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
@@ -37,4 +37,15 @@ export async function provisionTopics(admin: Admin, config: Config, logger: Logg
   if (missing.length === 0) return;
   await admin.createTopics({ topics: missing, waitForLeaders: true });
   logger.info({ topics: missing.map((t) => t.topic) }, 'created topics');
+}
+
+/** provisionTopics with an admin client of its own, connected for the call only. */
+export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await provisionTopics(admin, config, logger);
+  } finally {
+    await admin.disconnect();
+  }
 }

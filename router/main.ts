@@ -9,11 +9,11 @@ import { exitOnFatal, runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { preparePipelineStage } from '../core/pipeline-stage.ts';
 import { decodeRecord, encodeRecord } from '../core/registry.ts';
+import { routeRecord } from '../core/routing.ts';
 import { statusStoreFor } from '../core/status/redis.ts';
 import { eventsFromOutputs } from '../core/status/status.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop, type OutputRecord } from '../core/transform-loop.ts';
-import { routeRecord } from './routing.ts';
 import { loadTable, schemaKey, watchTable } from './table-source.ts';
 
 const config = loadConfig(process.env, 'router');

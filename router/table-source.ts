@@ -9,7 +9,7 @@ import type { Config } from '../core/config.ts';
 import { ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
 import type { Logger } from '../core/logger.ts';
 import { registerSchema, type SchemaRegistry } from '../core/registry.ts';
-import { defaultRoutingSpec, parseRoutingTable, type RoutingRule } from './routing.ts';
+import { defaultRoutingSpec, parseRoutingTable, type RoutingRule } from '../core/routing.ts';
 
 export interface ActiveTable {
   rules: readonly RoutingRule[];

@@ -10,7 +10,7 @@ import { createKafka } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
 import { REF_KIND_NAMES, type RefKind, refTopics } from '../core/refdata/kinds.ts';
 import { publishReference, RefFileError } from '../core/refdata/load.ts';
-import { provisionTopics } from '../core/topics.ts';
+import { ensureTopics } from '../core/topics.ts';
 import { loadDemoReference, loadFile } from './lib/ref-demo.ts';
 import { withStackEnv } from './lib/stack-env.ts';
 
@@ -29,10 +29,7 @@ const config = loadConfig(withStackEnv(process.env), 'tool');
 const logger = createLogger({ log: { level: 'warn' } }, 'ref-load', 2);
 const kafka = createKafka(config, logger, 'ref-load');
 const topics = refTopics(config.topics);
-const admin = kafka.admin();
-await admin.connect();
-await provisionTopics(admin, config, logger);
-await admin.disconnect();
+await ensureTopics(kafka, config, logger);
 try {
   if (values.demo) {
     await loadDemoReference(kafka, topics);

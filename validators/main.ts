@@ -16,7 +16,7 @@ import { statusStoreFor } from '../core/status/redis.ts';
 import { eventsFromOutputs } from '../core/status/status.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { createTransformLoop } from '../core/transform-loop.ts';
-import { validateRecord } from './validate.ts';
+import { validateRecord } from '../core/validate.ts';
 
 const config = loadConfig(process.env, 'validators');
 const logger = createLogger(config, 'validators');

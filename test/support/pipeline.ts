@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { loadConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { refTopics } from '../../core/refdata/kinds.ts';
-import { provisionTopics } from '../../core/topics.ts';
+import { ensureTopics } from '../../core/topics.ts';
 import { devIngressEnv, ensureDevPki } from '../../scripts/lib/dev-identity.ts';
 import { loadDemoReference } from '../../scripts/lib/ref-demo.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
@@ -104,10 +104,7 @@ export async function startPipeline(
   {
     const config = loadConfig(env, 'tool');
     const kafka = testKafka(s);
-    const admin = kafka.admin();
-    await admin.connect();
-    await provisionTopics(admin, config, createLogger({ log: { level: 'silent' } }, 'test'));
-    await admin.disconnect();
+    await ensureTopics(kafka, config, createLogger({ log: { level: 'silent' } }, 'test'));
     await loadDemoReference(kafka, refTopics(config.topics));
   }
   const children = new Map<StageName, ChildProcess>();

@@ -9,6 +9,7 @@ import { loadConfig } from '../../core/config.ts';
 import { loadContract } from '../../core/contract.ts';
 import { toDlq } from '../../core/dlq.ts';
 import { ErrorHeader, Header, type HeaderMap, headersToMap, ReplayHeader } from '../../core/headers.ts';
+import { defaultRoutingSpec, parseRoutingTable } from '../../core/routing.ts';
 import { DEFAULT_RULE_PARAMS } from '../../core/rules/types.ts';
 import { EXIT, type Io, parseTime, runCli, table } from '../../dlq-replayer/cli.ts';
 import {
@@ -22,7 +23,6 @@ import {
 } from '../../dlq-replayer/entry.ts';
 import { outcomeOf } from '../../dlq-replayer/execute.ts';
 import { coordinates, judgeWith, type PlanOptions, planReplay } from '../../dlq-replayer/plan.ts';
-import { defaultRoutingSpec, parseRoutingTable } from '../../router/routing.ts';
 import { sampleRecord } from '../../scripts/lib/sample.ts';
 import { edgeMessage } from '../support/kafka.ts';
 

@@ -4,13 +4,8 @@ import { loadConfig } from '../../core/config.ts';
 import { loadContract } from '../../core/contract.ts';
 import { toDlq } from '../../core/dlq.ts';
 import { ErrorHeader } from '../../core/headers.ts';
+import { defaultRoutingSpec, parseRoutingTable, RoutingTableError, routeRecord } from '../../core/routing.ts';
 import { childTraceparent, newTraceparent } from '../../core/trace.ts';
-import {
-  defaultRoutingSpec,
-  parseRoutingTable,
-  RoutingTableError,
-  routeRecord,
-} from '../../router/routing.ts';
 
 const config = loadConfig(
   {

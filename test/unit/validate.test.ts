@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { loadContract } from '../../core/contract.ts';
 import { Header, lineageHeaders } from '../../core/headers.ts';
 import { DEFAULT_RULE_PARAMS } from '../../core/rules/types.ts';
-import { validateRecord as validateWith } from '../../validators/validate.ts';
+import { validateRecord as validateWith } from '../../core/validate.ts';
 
 const contracts = loadContract();
 const context = {

@@ -4,9 +4,9 @@
  * matching rule contributes (fan-out); no match → DLQ. Pure: parsing, validation and matching, no I/O.
  */
 import { z } from 'zod';
-import type { Config } from '../core/config.ts';
-import { type AvroSchema, ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
-import { RULE_SETS } from '../core/rules/types.ts';
+import type { Config } from './config.ts';
+import { type AvroSchema, ROUTES, type RouteContract, type RouteName } from './contract.ts';
+import { RULE_SETS } from './rules/types.ts';
 
 export const DESTINATIONS = {
   logbook: 'logbook',

@@ -1,17 +1,18 @@
 /**
  * The validators' decision for one ingress record, without I/O: either the envelope to publish on
- * the validated topic, or the rejection (code and reasons) to send to the DLQ.
+ * the validated topic, or the rejection (code and reasons) to send to the DLQ. In core/ because the
+ * DLQ replayer's dry run judges with the same code.
  */
-import type { RouteContract, RouteName } from '../core/contract.ts';
-import { isRouteName } from '../core/contract.ts';
-import type { Rejection } from '../core/dlq.ts';
-import type { PartsTraceRecord } from '../core/generated/avro-types.ts';
-import { Header, type HeaderMap, LineageError, readLineage } from '../core/headers.ts';
-import { checkContext } from '../core/maintenance-context.ts';
-import type { ReferenceData } from '../core/refdata/kinds.ts';
-import { judge } from '../core/rules/catalogue.ts';
-import type { RuleParams } from '../core/rules/types.ts';
-import { checkAgainst } from '../core/schema-check.ts';
+import type { RouteContract, RouteName } from './contract.ts';
+import { isRouteName } from './contract.ts';
+import type { Rejection } from './dlq.ts';
+import type { PartsTraceRecord } from './generated/avro-types.ts';
+import { Header, type HeaderMap, LineageError, readLineage } from './headers.ts';
+import { checkContext } from './maintenance-context.ts';
+import type { ReferenceData } from './refdata/kinds.ts';
+import { judge } from './rules/catalogue.ts';
+import type { RuleParams } from './rules/types.ts';
+import { checkAgainst } from './schema-check.ts';
 
 /** The envelope's lineage fields, typed from avro/envelope.avsc (core/generated). */
 export type EnvelopeFields = Omit<PartsTraceRecord, 'payload'>;
