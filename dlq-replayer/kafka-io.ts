@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { caughtUp, partitionKey } from '../core/catch-up.ts';
 import { readSchema } from '../core/contract.ts';
 import { AirlockError } from '../core/errors.ts';
 import { headersToMap } from '../core/headers.ts';
@@ -83,23 +84,17 @@ export async function scanTopic(
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 200,
   });
-  let done: () => void = () => undefined;
-  let failed: (err: unknown) => void = () => undefined;
-  const finished = new Promise<void>((resolve, reject) => {
-    done = resolve;
-    failed = reject;
-  });
   // The limit is on silence, not on the whole read: a large topic takes as long as it takes.
   let lastProgress = Date.now();
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    lastProgress = Date.now();
-    const end = ends.get(payload.partition) ?? 0n;
-    read = Math.min(total, read + payload.batchSize);
-    opts.onProgress?.(read, total);
-    if (BigInt(payload.lastOffset) + 1n >= end) pending.delete(payload.partition);
-    if (pending.size === 0) done();
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => failed(payload.error));
+  const finished = caughtUp(
+    consumer,
+    new Map([...pending].map((p) => [partitionKey(topic, p), ends.get(p) ?? 0n])),
+    ({ batchSize }) => {
+      lastProgress = Date.now();
+      read = Math.min(total, read + batchSize);
+      opts.onProgress?.(read, total);
+    },
+  );
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

@@ -4,14 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Config } from '../core/config.ts';
 import { loadContract } from '../core/contract.ts';
 import { followReferenceData } from '../core/refdata/follow.ts';
 import { refTopics } from '../core/refdata/kinds.ts';
 import { defaultRoutingSpec, parseRoutingTable } from '../core/routing.ts';
 import { ruleSettings } from '../core/rules/settings.ts';
-import { createLocalStore } from '../core/state/local.ts';
-import { createRedisStore } from '../core/state/redis.ts';
+
+import { stateStoreFor } from '../core/state/redis.ts';
 import { statusStoreFor } from '../core/status/redis.ts';
 import {
   auditsFor,
@@ -34,12 +33,6 @@ import { progressBar, table } from './format.ts';
 import { originalBody, type ReplayAudit, registerAuditSchema, replayIndex } from './kafka-io.ts';
 import { verifyOperator } from './operator.ts';
 import { coordinates, judgeWith, type Plan, planReplay } from './plan.ts';
-
-function stateStoreFor(config: Config) {
-  return config.redis.url
-    ? createRedisStore(config.redis.url, config.redis.commandTimeoutMs, config.redis.keyPrefix)
-    : createLocalStore();
-}
 
 export async function replay(ctx: Context, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

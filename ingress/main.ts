@@ -10,8 +10,7 @@ import { runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
 import { registryReachable } from '../core/registry.ts';
 import { ruleSettings } from '../core/rules/settings.ts';
-import { createLocalStore } from '../core/state/local.ts';
-import { createRedisStore } from '../core/state/redis.ts';
+import { stateStoreFor } from '../core/state/redis.ts';
 import { statusStoreFor } from '../core/status/redis.ts';
 import { provisionTopics } from '../core/topics.ts';
 import { buildIngress } from './app.ts';
@@ -47,9 +46,7 @@ await runStage({
         'AUTHENTICATION IS OFF (AIRLOCK_INGRESS_AUTH_MODE=dev-insecure): development only, loopback only',
       );
     }
-    const store = config.redis.url
-      ? createRedisStore(config.redis.url, config.redis.commandTimeoutMs, config.redis.keyPrefix)
-      : createLocalStore();
+    const store = stateStoreFor(config);
     if (store.kind === 'local') {
       logger.warn(
         'no AIRLOCK_REDIS_URL: revocation, idempotency keys and rate limits are kept in this process (in-process policy: single instance only)',

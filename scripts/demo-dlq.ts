@@ -5,29 +5,19 @@
  * date in the future (TRACE-DATE-1) and one whose serial number is not a string (schema).
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { lineageHeaders } from '../core/headers.ts';
-import { sampleContext, sampleRecord } from './lib/sample.ts';
+import { edgeMessage, sampleRecord } from './lib/sample.ts';
 import { withStackEnv } from './lib/stack-env.ts';
 
 const env = withStackEnv(process.env);
 const brokers = (env.AIRLOCK_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const topic = env.AIRLOCK_TOPIC_INGRESS ?? 'airlock.ingress.v1';
 
-const edge = (body: Record<string, unknown>, registration: string) => ({
-  key: registration,
-  value: JSON.stringify({ ...body, aircraft_registration: registration }),
-  headers: lineageHeaders({
-    traceId: crypto.randomUUID(),
-    route: 'parts-trace',
-    idempotencyKey: crypto.randomUUID(),
-    receivedAt: new Date().toISOString(),
-    source: 'edge',
+// As the hangar tablet's sync agent writes them (its own subject, an idempotency key per record).
+const edge = (body: Record<string, unknown>, registration: string) =>
+  edgeMessage({ ...body, aircraft_registration: registration }, registration, undefined, {
     subject: 'edge-station-hangar-3',
-    role: 'certifying_staff',
-    maintenanceContext: JSON.stringify(sampleContext(registration)),
-    traceparent: `00-${crypto.randomUUID().replaceAll('-', '')}-${'1'.repeat(16)}-01`,
-  }),
-});
+    idempotencyKey: crypto.randomUUID(),
+  });
 
 const records = [
   edge({ ...sampleRecord(), installation_date: '2062-11-19T10:00:00+01:00' }, 'D-AIBL'),

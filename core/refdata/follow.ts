@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
+import { caughtUp, partitionKey } from '../catch-up.ts';
 import type { Logger } from '../logger.ts';
 import { ReferenceMaps, type RefKind } from './kinds.ts';
 
@@ -26,31 +27,16 @@ export async function followReferenceData(
   const admin = kafka.admin();
   await admin.connect();
   // What "caught up" means: the end offsets when we start, per topic and partition.
-  const pending = new Map<string, bigint>();
+  const ends = new Map<string, bigint>();
   try {
     for (const topic of kindOf.keys()) {
       for (const o of await admin.fetchTopicOffsets(topic)) {
-        if (BigInt(o.high) > BigInt(o.low)) pending.set(`${topic}:${o.partition}`, BigInt(o.high));
+        if (BigInt(o.high) > BigInt(o.low)) ends.set(partitionKey(topic, o.partition), BigInt(o.high));
       }
     }
   } finally {
     await admin.disconnect();
   }
-  let resolve: () => void = () => undefined;
-  let reject: (err: Error) => void = () => undefined;
-  const caughtUp = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  const check = () => {
-    if (pending.size === 0) {
-      logger.info(
-        Object.fromEntries([...kindOf.values()].map((k) => [k, data.size(k)])),
-        'reference data loaded',
-      );
-      resolve();
-    }
-  };
   // Each process reads everything itself: a group of its own, nothing committed.
   const consumer = kafka.consumer({
     groupId: `airlock-ref-${randomUUID()}`,
@@ -58,17 +44,12 @@ export async function followReferenceData(
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 500,
   });
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    const key = `${payload.topic}:${payload.partition}`;
-    const end = pending.get(key);
-    if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) {
-      pending.delete(key);
-      check();
-    }
-  });
-  // A consumer kafkajs will not restart never catches up: say so rather than wait forever.
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) reject(payload.error);
+  // A consumer kafkajs will not restart never catches up: caughtUp rejects rather than wait forever.
+  const loaded = caughtUp(consumer, ends).then(() => {
+    logger.info(
+      Object.fromEntries([...kindOf.values()].map((k) => [k, data.size(k)])),
+      'reference data loaded',
+    );
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [...kindOf.keys()], fromBeginning: true });
@@ -88,6 +69,5 @@ export async function followReferenceData(
       }
     },
   });
-  check();
-  return { data, caughtUp, stop: () => consumer.disconnect() };
+  return { data, caughtUp: loaded, stop: () => consumer.disconnect() };
 }

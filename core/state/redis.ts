@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import { type Redis as LimiterRedis, RedisSlidingWindowRateLimiter } from 'sliding-window-rate-limiter';
 import { AirlockError } from '../errors.ts';
+import { createLocalStore } from './local.ts';
 import {
   decision,
   type IdempotencyRecord,
@@ -100,4 +101,13 @@ export function createRedisStore(url: string, commandTimeoutMs = 500, keyPrefix 
       redis.disconnect();
     },
   };
+}
+
+/** The state store a process uses: Redis when configured, else in-process (one instance only). */
+export function stateStoreFor(config: {
+  redis: { url?: string | undefined; commandTimeoutMs: number; keyPrefix: string };
+}): StateStore {
+  return config.redis.url
+    ? createRedisStore(config.redis.url, config.redis.commandTimeoutMs, config.redis.keyPrefix)
+    : createLocalStore();
 }

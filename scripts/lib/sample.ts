@@ -1,6 +1,7 @@
 /** A sample parts-trace record and its maintenance context, for the demo and the tests. */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { type Lineage, lineageHeaders } from '../../core/headers.ts';
 import { ROOT } from './stack-env.ts';
 
 export function sampleRecord(): Record<string, unknown> {
@@ -18,4 +19,32 @@ export function sampleContext(registration = 'D-AIBL'): Record<string, string> {
 
 export function contextHeader(context: Record<string, string>): string {
   return Buffer.from(JSON.stringify(context), 'utf8').toString('base64');
+}
+
+/**
+ * An ingress-topic message as an edge station (or a replay) would write it, bypassing the HTTP
+ * ingress: the body as JSON and the lineage headers of the header contract; `lineage` overrides
+ * any of them.
+ */
+export function edgeMessage(
+  body: unknown,
+  registration: string,
+  traceId: string = randomUUID(),
+  lineage: Partial<Lineage> = {},
+) {
+  return {
+    key: registration,
+    value: JSON.stringify(body),
+    headers: lineageHeaders({
+      traceId,
+      route: 'parts-trace',
+      receivedAt: new Date().toISOString(),
+      source: 'edge',
+      subject: 'edge-station-7',
+      role: 'certifying_staff',
+      maintenanceContext: JSON.stringify(sampleContext(registration)),
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      ...lineage,
+    }),
+  };
 }

@@ -1,8 +1,6 @@
 /** Kafka helpers for the integration tests: real clients against the real broker. */
 import { randomBytes } from 'node:crypto';
 import { type Admin, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
-import { lineageHeaders } from '../../core/headers.ts';
-import { sampleContext } from '../../scripts/lib/sample.ts';
 import type { Services } from './services.ts';
 
 export function testKafka(s: Services, name = 'airlock-test'): Kafka {
@@ -63,23 +61,4 @@ export async function deleteTopics(admin: Admin, prefix: string): Promise<void> 
   if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10000 }).catch(() => undefined);
 }
 
-/**
- * An ingress-topic message as an edge station (or a replay) would write it, bypassing the HTTP
- * ingress: the body as JSON and the lineage headers of the header contract.
- */
-export function edgeMessage(body: unknown, registration: string, traceId: string = crypto.randomUUID()) {
-  return {
-    key: registration,
-    value: JSON.stringify(body),
-    headers: lineageHeaders({
-      traceId,
-      route: 'parts-trace',
-      receivedAt: new Date().toISOString(),
-      source: 'edge',
-      subject: 'edge-station-7',
-      role: 'certifying_staff',
-      maintenanceContext: JSON.stringify(sampleContext(registration)),
-      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-    }),
-  };
-}
+export { edgeMessage } from '../../scripts/lib/sample.ts';

@@ -1,3 +1,5 @@
+import { eventTime } from '../ref/event-time.ts';
+import { rosterProblem } from '../ref/roster.ts';
 import { ALL_RULE_SETS, finding, type Rule } from '../types.ts';
 
 const SIGNING = new Set(['SIGN', 'AMEND', 'VOID']);
@@ -13,19 +15,12 @@ export const ESIG_ID_1: Rule = {
   ruleSets: ALL_RULE_SETS,
   structural: false,
   reference: true,
-  check(record, { reference }) {
+  check(record, { route, reference, now }) {
     if (!reference || !SIGNING.has(String(record.action))) return [];
-    const fail = (message: string) => [finding('ESIG-ID-1', 'ERROR', '/actor_badge_hash', message)];
-    const actor = reference.get('technicians', String(record.actor_badge_hash));
-    if (!actor) return fail('the actor is not in the roster');
-    if (actor.kind !== 'PERSON') return fail('a shared or role badge cannot sign, amend or void');
-    const at = Date.parse(String(record.occurred_at));
-    if (
-      !Number.isNaN(at) &&
-      (at < Date.parse(actor.active_from) ||
-        (actor.deactivated_at !== null && at >= Date.parse(actor.deactivated_at)))
-    )
-      return fail('the actor was not active when they acted');
-    return [];
+    const at = eventTime(route, record) ?? now.getTime();
+    const problem = rosterProblem(reference, String(record.actor_badge_hash), at);
+    return problem === undefined
+      ? []
+      : [finding('ESIG-ID-1', 'ERROR', '/actor_badge_hash', `actor: ${problem}`)];
   },
 };
