@@ -35,7 +35,7 @@ export interface Finding {
   message: string;
 }
 
-export type EntryType = 'MAINTENANCE' | 'INSPECTION';
+export type EntryType = 'MAINTENANCE' | 'INSPECTION' | 'TECH_LOG';
 
 export type CertificateKind = 'MECHANIC_A' | 'MECHANIC_P' | 'MECHANIC_AP' | 'REPAIRMAN' | 'REPAIR_STATION' | 'AIR_CARRIER';
 
@@ -86,6 +86,44 @@ export interface TotalInService {
 }
 
 export type RecordEvent = 'AD_COMPLIANCE' | 'MODIFICATION' | 'REPAIR';
+
+/** The flight this entry records (AMC M.A.306(a) section 1). */
+export interface Sector {
+  /** The operator's reference of this sector record, which deferred defects cite. */
+  sector_ref: null | string;
+  /** Date of the flight, YYYY-MM-DD. */
+  date: null | string;
+  /** Place of take-off, e.g. the ICAO aerodrome code EDDF. */
+  takeoff_place: null | string;
+  /** Time of take-off: RFC 3339 date-time with offset. */
+  takeoff_at: null | string;
+  /** Place of landing. */
+  landing_place: null | string;
+  /** Time of landing: RFC 3339 date-time with offset. */
+  landing_at: null | string;
+  /** Running total of flight hours after this sector. */
+  running_total_hours: null | number;
+}
+
+/** An outstanding deferred defect (AMC M.A.306(a) section 4). */
+export interface DeferredDefect {
+  /** The defect. */
+  description: string;
+  /** The sector record where the defect was first entered. */
+  origin_sector_ref: null | string;
+  /** The original date of occurrence, YYYY-MM-DD. */
+  occurred_on: null | string;
+  /** The deferral authority, e.g. the MEL item. */
+  deferral_ref: null | string;
+}
+
+/** The aircraft technical log entry of one sector (M.A.306(a), AMC M.A.306(a)); required on entry_type TECH_LOG. */
+export interface TechLog {
+  /** The sector. */
+  sector: null | Sector;
+  /** Outstanding deferred defects carried by this entry. */
+  deferred_defects: Array<DeferredDefect>;
+}
 
 /** A maintenance or inspection record entry (POST /v1/logbook): the FAA 14 CFR 43.9 / 43.11 fields and the EASA certificate of release to service (145.A.50, M.A.305) as proposed in REGULATORY.md §4–5. Which fields a rule requires depends on the aircraft's rule set (state of registry). */
 export interface LogbookEntry {
@@ -151,6 +189,8 @@ export interface LogbookEntry {
   subcontractor_release_refs: Array<string>;
   /** Operator given a copy of the CRS (145.A.55(a)). */
   crs_copy_delivered_to: null | string;
+  /** The technical log entry, on entry_type TECH_LOG (EASA M.A.306(a)). */
+  tech_log: null | TechLog;
 }
 
 /** LogbookEntry with the Airlock envelope (trace id, received-at, source, maintenance context, actor, rule set, warnings). */

@@ -9,6 +9,23 @@ import { z } from 'zod';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'an ISO 8601 date or date-time');
 
+/** A list: a JSON array, or in a CSV cell the items separated by `;` (an empty cell is no items). */
+const list = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(';')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : v === null
+        ? []
+        : v,
+  z.array(z.string().min(1)),
+);
+
+/** EASA Part-145 authorisation scope: `<aircraft type>/<licence category>`, e.g. A320/B1 (145.A.35). */
+const SCOPE = /^[A-Z0-9][A-Z0-9 ._-]*\/(A|B1|B2|B2L|B3|C|L)$/;
+
 export const REF_KINDS = {
   technicians: {
     key: 'badge_hash',
@@ -21,6 +38,19 @@ export const REF_KINDS = {
       certificate_kind: z.string().min(1).nullable().default(null),
       active_from: isoDate,
       deactivated_at: isoDate.nullable().default(null),
+      // FAA Inspection Authorization (14 CFR 65.91): the last day it is valid; null when not held.
+      ia_valid_until: isoDate.nullable().default(null),
+      // EASA / UK Part-145 (145.A.35): certifying staff hold a certification authorisation issued by
+      // the organisation, within the scope of a valid Part-66 licence; support staff do not.
+      staff_role: z.enum(['CERTIFYING_STAFF', 'SUPPORT_STAFF', 'NONE']).default('NONE'),
+      authorisation_ref: z.string().min(1).nullable().default(null),
+      authorisation_scope: list
+        .pipe(z.array(z.string().regex(SCOPE, '<aircraft type>/<category>, e.g. A320/B1')))
+        .default([]),
+      authorisation_valid_from: isoDate.nullable().default(null),
+      authorisation_valid_until: isoDate.nullable().default(null),
+      licence_ref: z.string().min(1).nullable().default(null),
+      licence_valid_until: isoDate.nullable().default(null),
     }),
   },
   fleet: {
@@ -29,6 +59,17 @@ export const REF_KINDS = {
       registration: z.string().min(2),
       aircraft_type: z.string().min(1),
       manufactured_on: isoDate,
+    }),
+  },
+  approvals: {
+    key: 'approval_ref',
+    schema: z.strictObject({
+      // EASA / UK organisation approval (DE.145.0123) or FAA air-agency certificate (ABCR123X).
+      approval_ref: z.string().min(1),
+      organisation: z.string().min(1),
+      valid_from: isoDate,
+      // Surrendered, suspended or revoked: releases on or after this date are not under the approval.
+      withdrawn_at: isoDate.nullable().default(null),
     }),
   },
   releases: {
@@ -93,6 +134,12 @@ export function refTopics(topics: {
   refTechnicians: string;
   refFleet: string;
   refReleases: string;
+  refApprovals: string;
 }): Record<RefKind, string> {
-  return { technicians: topics.refTechnicians, fleet: topics.refFleet, releases: topics.refReleases };
+  return {
+    technicians: topics.refTechnicians,
+    fleet: topics.refFleet,
+    approvals: topics.refApprovals,
+    releases: topics.refReleases,
+  };
 }

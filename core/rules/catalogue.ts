@@ -7,23 +7,28 @@ import type { RouteName } from '../contract.ts';
 import type { MaintenanceContext } from '../maintenance-context.ts';
 import type { ReferenceData } from '../refdata/kinds.ts';
 import { ACR_APPR_1 } from './acr/ACR-APPR-1.ts';
+import { ACR_APPR_2 } from './acr/ACR-APPR-2.ts';
 import { ACR_DATE_1 } from './acr/ACR-DATE-1.ts';
 import { ACR_EASA_1 } from './acr/ACR-EASA-1.ts';
 import { ACR_FAA_1 } from './acr/ACR-FAA-1.ts';
+import { ACR_NORM_1 } from './acr/ACR-NORM-1.ts';
 import { ACR_SEED_1 } from './acr/ACR-SEED-1.ts';
 import { ACR_STATUS_1 } from './acr/ACR-STATUS-1.ts';
+import { CTX_WO_2 } from './ctx/CTX-WO-2.ts';
 import { ESIG_AMEND_1 } from './esig/ESIG-AMEND-1.ts';
 import { ESIG_ID_1 } from './esig/ESIG-ID-1.ts';
 import { ESIG_INT_1 } from './esig/ESIG-INT-1.ts';
 import { ESIG_INT_2 } from './esig/ESIG-INT-2.ts';
 import { ESIG_INTENT_1 } from './esig/ESIG-INTENT-1.ts';
 import { ESIG_TIME_2 } from './esig/ESIG-TIME-2.ts';
+import { EASA_145_A_50_A } from './log/EASA-145.A.50-a.ts';
 import { EASA_145_A_50_E } from './log/EASA-145.A.50-e.ts';
 import { EASA_145_A_55_A } from './log/EASA-145.A.55-a.ts';
 import { EASA_CRS_CONTENT } from './log/EASA-CRS-CONTENT.ts';
 import { EASA_M_A_305_A } from './log/EASA-M.A.305-a.ts';
 import { EASA_M_A_305_B1 } from './log/EASA-M.A.305-b1.ts';
 import { EASA_M_A_305_C } from './log/EASA-M.A.305-c.ts';
+import { EASA_M_A_306_A } from './log/EASA-M.A.306-a.ts';
 import { FAA_43_9_A1 } from './log/FAA-43.9-a1.ts';
 import { FAA_43_9_A2 } from './log/FAA-43.9-a2.ts';
 import { FAA_43_9_A3 } from './log/FAA-43.9-a3.ts';
@@ -37,8 +42,12 @@ import { PART_STAT_1 } from './part/PART-STAT-1.ts';
 import { PN_FMT_1 } from './part/PN-FMT-1.ts';
 import { SN_CHK_1 } from './part/SN-CHK-1.ts';
 import { SN_FMT_1 } from './part/SN-FMT-1.ts';
+import { ACR_APPR_1_KNOWN } from './ref/ACR-APPR-1.ts';
 import { ACR_ITEM_1 } from './ref/ACR-ITEM-1.ts';
 import { CTX_BADGE_2 } from './ref/CTX-BADGE-2.ts';
+import { EASA_145_A_35 } from './ref/EASA-145.A.35.ts';
+import { EASA_145_A_50_A_AUTHORISED } from './ref/EASA-145.A.50-a.ts';
+import { FAA_RTS_1 } from './ref/FAA-RTS-1.ts';
 import { TRACE_DATE_2 } from './ref/TRACE-DATE-2.ts';
 import { TRACE_DATE_3 } from './ref/TRACE-DATE-3.ts';
 import { REG_ICAO_2 } from './reg/REG-ICAO-2.ts';
@@ -67,6 +76,7 @@ import { type Finding, finding, type Payload, type Rule, type RuleParams, type R
 export const RULES_VERSION = 'airlock-rules/1';
 
 export const RULES: readonly Rule[] = [
+  CTX_WO_2,
   REG_ICAO_2,
   REG_N_1,
   TRACE_REG_1,
@@ -82,6 +92,7 @@ export const RULES: readonly Rule[] = [
   ACR_SEED_1,
   ACR_FAA_1,
   ACR_EASA_1,
+  ACR_NORM_1,
   ACR_STATUS_1,
   ACR_DATE_1,
   TRACE_DATE_1,
@@ -96,17 +107,24 @@ export const RULES: readonly Rule[] = [
   FAA_43_9_D,
   FAA_43_11_A,
   FAA_145_219_A,
+  ACR_APPR_2,
   EASA_CRS_CONTENT,
+  EASA_145_A_50_A,
   EASA_145_A_50_E,
   EASA_M_A_305_A,
   EASA_M_A_305_B1,
   EASA_M_A_305_C,
+  EASA_M_A_306_A,
   EASA_145_A_55_A,
   ACR_APPR_1,
   CTX_BADGE_2,
   TRACE_DATE_2,
   TRACE_DATE_3,
   ACR_ITEM_1,
+  FAA_RTS_1,
+  EASA_145_A_35,
+  EASA_145_A_50_A_AUTHORISED,
+  ACR_APPR_1_KNOWN,
   ESIG_ID_1,
   ESIG_INTENT_1,
   ESIG_INT_1,

@@ -8,6 +8,7 @@ import { ROOT } from './stack-env.ts';
 export const DEMO_REFERENCE: Record<RefKind, string> = {
   technicians: `${ROOT}scripts/ref-demo/technicians.json`,
   fleet: `${ROOT}scripts/ref-demo/fleet.csv`,
+  approvals: `${ROOT}scripts/ref-demo/approvals.csv`,
   releases: `${ROOT}scripts/ref-demo/releases.json`,
 };
 

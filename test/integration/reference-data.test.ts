@@ -2,10 +2,11 @@
  * Reference data against the real stack: the validators materialise the airlock.ref.* topics
  * before they are ready, judge CTX-BADGE-2 against the roster, and follow it while running — a
  * technician loaded with `npm run ref:load` is known to the next record, a tombstone forgets them.
+ * Logbook entries are judged against the approvals list and the roster's authorisations.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { ErrorHeader, Header } from '../../core/headers.ts';
@@ -16,6 +17,7 @@ import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
 
 const NEWCOMER = 'e'.repeat(64);
+const SUPPORT = 'f'.repeat(64);
 
 describe('reference data (real Kafka)', () => {
   let s: Services;
@@ -28,9 +30,11 @@ describe('reference data (real Kafka)', () => {
     await p?.stop();
   });
 
-  const send = async (badge: string) => {
+  const send = async (badge: string, logbook?: Record<string, unknown>) => {
     const id = crypto.randomUUID();
-    const m = edgeMessage(sampleRecord(), 'D-AIBL', id);
+    const m = logbook
+      ? edgeMessage(logbook, 'D-AIBL', id, { route: 'logbook' })
+      : edgeMessage(sampleRecord(), 'D-AIBL', id);
     m.headers[Header.maintenanceContext] = JSON.stringify({
       ...sampleContext('D-AIBL'),
       technician_badge_hash: badge,
@@ -98,5 +102,55 @@ describe('reference data (real Kafka)', () => {
         `never rejected after the tombstone\n${p.output('validators')}`,
       );
     }
+  });
+
+  /** Where a record ended: validated, or the DLQ with its rule ids (polled until it shows up). */
+  const verdict = async (id: string): Promise<string> => {
+    const kafka = testKafka(s);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [validated, dlq] = await Promise.all(
+        [p.topics.validated, p.topics.dlq].map((t) =>
+          readTopic(kafka, t, { expect: Number.MAX_SAFE_INTEGER, timeoutMs: 3000, settleMs: 0 }),
+        ),
+      );
+      if (validated?.some((r) => r.headers[Header.traceId] === id)) return 'validated';
+      const rejected = dlq?.find((r) => r.headers[Header.traceId] === id);
+      if (rejected) return `dlq ${rejected.headers[ErrorHeader.ruleIds]}`;
+      assert.ok(Date.now() < deadline, `record ${id} never judged\n${p.output('validators')}`);
+    }
+  };
+
+  it('a CRS is judged against the approvals list and the certifying staff’s authorisation', async () => {
+    const crs = JSON.parse(readFileSync(`${ROOT}avro/examples/logbook-entry/valid/crs-easa.json`, 'utf8'));
+    const BADGE = crs.crs.certifying_staff_badge_hash;
+    const underNewApproval = { ...crs, crs: { ...crs.crs, organisation_approval_ref: 'DE.145.0777' } };
+    assert.equal(await verdict(await send(BADGE, crs)), 'validated');
+    assert.equal(await verdict(await send(BADGE, underNewApproval)), 'dlq ACR-APPR-1');
+
+    // The approval and a support-staff member, loaded from CSV exports.
+    const dir = mkdtempSync(`${tmpdir()}/airlock-ref-`);
+    writeFileSync(
+      `${dir}/approvals.csv`,
+      'approval_ref,organisation,valid_from,withdrawn_at\nDE.145.0777,New line station,2020-01-01,\n',
+    );
+    writeFileSync(
+      `${dir}/support.csv`,
+      `badge_hash,name,active_from,staff_role,authorisation_scope\n${SUPPORT},S. Upport,2020-01-01,SUPPORT_STAFF,A319/B1;A320/B1\n`,
+    );
+    for (const [kind, file] of [
+      ['approvals', 'approvals.csv'],
+      ['technicians', 'support.csv'],
+    ] as const) {
+      const r = refLoad(kind, `${dir}/${file}`);
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const deadline = Date.now() + 30_000;
+    while ((await verdict(await send(BADGE, underNewApproval))) !== 'validated')
+      assert.ok(Date.now() < deadline, `the approval was never followed\n${p.output('validators')}`);
+
+    // Support staff cannot sign a CRS, and hold no certification authorisation.
+    const bySupport = { ...crs, crs: { ...crs.crs, certifying_staff_badge_hash: SUPPORT } };
+    assert.equal(await verdict(await send(BADGE, bySupport)), 'dlq EASA-145.A.35,EASA-145.A.50-a');
   });
 });

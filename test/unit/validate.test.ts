@@ -29,6 +29,7 @@ const body = {
   installation_status: 'installed',
   installation_date: '2025-03-01T10:00:00Z',
   airworthiness_certificate_ref: 'EASA-DE-145-0123-F1-2025-000481',
+  external_work_order_ref: 'WO-88123/B',
 };
 const value = (v: unknown) => Buffer.from(JSON.stringify(v));
 const NOW = new Date('2025-06-01T00:00:00Z');

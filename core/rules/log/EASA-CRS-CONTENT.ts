@@ -3,7 +3,8 @@ import { at, type Finding, finding, type Rule, text } from '../types.ts';
 /**
  * EASA-CRS-CONTENT: a certificate of release to service states the work, the date, the organisation
  * approval reference, the certifying staff's authorisation, the release statement and its
- * limitations (an array, possibly empty) (AMC 145.A.50). Applies to EASA and UK CAA records.
+ * limitations (an array, possibly empty) (AMC 145.A.50). Applies to EASA and UK CAA records; a
+ * technical log entry (M.A.306) needs a CRS only when it carries one.
  */
 export const EASA_CRS_CONTENT: Rule = {
   id: 'EASA-CRS-CONTENT',
@@ -12,9 +13,10 @@ export const EASA_CRS_CONTENT: Rule = {
   structural: false,
   check(record) {
     if (record.crs === null || record.crs === undefined)
-      return [
-        finding('EASA-CRS-CONTENT', 'ERROR', '/crs', 'the certificate of release to service is missing'),
-      ];
+      // A technical log entry records a sector; it carries a CRS only when maintenance was released.
+      return record.entry_type === 'TECH_LOG'
+        ? []
+        : [finding('EASA-CRS-CONTENT', 'ERROR', '/crs', 'the certificate of release to service is missing')];
     const out: Finding[] = [];
     const need = (ok: boolean, path: string, what: string) => {
       if (!ok) out.push(finding('EASA-CRS-CONTENT', 'ERROR', path, `the CRS needs ${what}`));

@@ -14,6 +14,8 @@ export const EASA_M_A_305_B1: Rule = {
   ruleSets: ['EASA', 'UK_CAA'],
   structural: false,
   check(record) {
+    // A technical log entry carries its running total in the sector record (EASA-M.A.306-a).
+    if (record.entry_type === 'TECH_LOG') return [];
     const t = record.total_in_service as Record<string, unknown> | null | undefined;
     const given = PARAMETERS.filter((p) => typeof t?.[p] === 'number');
     if (given.length === 0)

@@ -11,64 +11,9 @@ import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
 import { checkAgainst } from '../../../core/schema-check.ts';
 import { NOW, run, severities } from './harness.ts';
 
-const BADGE = '19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2';
-const OTHER_BADGE = 'a'.repeat(64);
-const approver = {
-  badge_hash: BADGE,
-  name: null,
-  certificate_number: '3456789',
-  certificate_kind: 'MECHANIC_AP',
-  signature_ref: 'sig-01',
-};
-const LOG = {
-  entry_type: 'MAINTENANCE',
-  work_description: 'Replaced LH main wheel tire IAW AMM 32-41-11',
-  maintenance_data_ref: null,
-  completion_date: '2025-03-14T16:00:00-05:00',
-  performed_by_badge_hash: null,
-  performed_by_name: null,
-  approver,
-  return_to_service: true,
-  inspection_type: null,
-  inspection_scope: null,
-  aircraft_total_time_hours: null,
-  work_class: 'MINOR',
-  form_337_ref: null,
-  discrepancy_list_ref: null,
-  language: null,
-  release_copy_delivered_to: null,
-  crs: null,
-  crs_ref: null,
-  incomplete_tasks: [],
-  total_in_service: null,
-  event: null,
-  subcontracted_tasks: [],
-  subcontractor_release_refs: [],
-  crs_copy_delivered_to: null,
-};
-const crs = {
-  issued_at: '2025-03-14T10:30:00+01:00',
-  organisation_approval_ref: 'DE.145.0123',
-  certifying_staff_badge_hash: BADGE,
-  certifying_staff_authorisation_ref: 'DE145-0123-CS-042',
-  licence_ref: null,
-  statement: 'Certifies that the work specified was carried out …',
-  limitations: [],
-};
-const faa = (id: string, patch: Record<string, unknown>) =>
-  run(id, patch, { base: LOG, registration: 'N123AZ' });
-const easa = (id: string, patch: Record<string, unknown>, now?: Date) =>
-  run(
-    id,
-    { crs, crs_ref: 'CRS-1', crs_copy_delivered_to: 'CAMO', ...patch },
-    { base: LOG, registration: 'D-AIBL', ...(now ? { now } : {}) },
-  );
-const ok = (f: unknown[]) => assert.deepEqual(f, []);
-const fails = (f: { severity: string }[], n = 1) => {
-  assert.equal(f.length, n, JSON.stringify(f));
-  assert.ok(f.every((x) => x.severity === 'ERROR'));
-};
+import { approver, BADGE, crs, easa, faa, fails, LOG, ok } from './logbook.ts';
 
+const OTHER_BADGE = 'a'.repeat(64);
 describe('FAA-43.9-a1', () => {
   it('✔ work_description', () => ok(faa('FAA-43.9-a1', {})));
   it('✔ maintenance_data_ref only', () =>
@@ -295,4 +240,56 @@ describe('TIME-1 and TIME-2 on the logbook', () => {
       ['/crs/issued_at'],
     );
   });
+});
+
+describe('EASA-M.A.306-a (entry_type TECH_LOG)', () => {
+  const sector = {
+    sector_ref: 'TL-0042-1',
+    date: '2025-03-14',
+    takeoff_place: 'EDDF',
+    takeoff_at: '2025-03-14T08:05:00+01:00',
+    landing_place: 'EGLL',
+    landing_at: '2025-03-14T08:50:00+00:00',
+    running_total_hours: 41231.9,
+  };
+  const defect = {
+    description: 'Cabin PA inop',
+    origin_sector_ref: 'TL-0040-2',
+    occurred_on: '2025-03-12',
+    deferral_ref: 'MEL 23-31-01',
+  };
+  const log = (tech_log: unknown) =>
+    run('EASA-M.A.306-a', { entry_type: 'TECH_LOG', tech_log }, { base: LOG, registration: 'D-AIBL' });
+  it('✔ deferred defect with origin_sector_ref and occurred_on', () =>
+    ok(log({ sector, deferred_defects: [defect] })));
+  it('✘ deferred defect without origin_sector_ref', () =>
+    fails(log({ sector, deferred_defects: [{ ...defect, origin_sector_ref: null }] })));
+  it('✘ deferred defect without its date of occurrence', () =>
+    fails(log({ sector, deferred_defects: [{ ...defect, occurred_on: '12/03/2025' }] })));
+  it('✘ no tech_log on a TECH_LOG entry', () => fails(log(null)));
+  it('✘ a sector without its landing place and running total', () =>
+    fails(
+      log({ sector: { ...sector, landing_place: null, running_total_hours: null }, deferred_defects: [] }),
+      2,
+    ));
+  it('✘ landing before take-off', () =>
+    fails(log({ sector: { ...sector, landing_at: '2025-03-14T06:00:00Z' }, deferred_defects: [] })));
+  it('✔ other entry types are not technical log entries', () =>
+    ok(run('EASA-M.A.306-a', {}, { base: LOG, registration: 'D-AIBL' })));
+  it('a TECH_LOG entry needs no CRS, and its running total stands in for M.A.305-b1', () => {
+    const entry = { entry_type: 'TECH_LOG', tech_log: { sector, deferred_defects: [] } };
+    ok(run('EASA-CRS-CONTENT', entry, { base: LOG, registration: 'D-AIBL' }));
+    ok(run('EASA-M.A.305-b1', entry, { base: LOG, registration: 'D-AIBL' }));
+  });
+});
+
+describe('ACR-APPR-2 (WARN)', () => {
+  const station = (n: string) =>
+    faa('ACR-APPR-2', {
+      approver: { ...approver, certificate_kind: 'REPAIR_STATION', certificate_number: n },
+    });
+  it('✔ ABCR123X', () => ok(station('ABCR123X')));
+  for (const v of ['ABC-R-123-X', 'ABCR12X'])
+    it(`✘ ${v}`, () => assert.deepEqual(severities(station(v)), ['WARN']));
+  it('✔ a mechanic certificate number is not an air-agency number', () => ok(faa('ACR-APPR-2', {})));
 });

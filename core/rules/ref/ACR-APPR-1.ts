@@ -1,0 +1,33 @@
+import { finding, type Rule, str } from '../types.ts';
+import { eventTime } from './event-time.ts';
+import { crsOf, timeAt, within } from './validity.ts';
+
+const ID = 'ACR-APPR-1';
+
+/**
+ * ACR-APPR-1, the ERROR half: the CRS's organisation approval reference is a known approval
+ * (airlock.ref.approvals), held on the CRS date — not before it was granted, not on or after it was
+ * withdrawn. Its format (WARN) is core/rules/acr/ACR-APPR-1.ts. Validators only.
+ */
+export const ACR_APPR_1_KNOWN: Rule = {
+  id: ID,
+  routes: ['logbook'],
+  ruleSets: ['EASA', 'UK_CAA'],
+  structural: false,
+  reference: true,
+  check(record, { reference, now }) {
+    const crs = crsOf(record);
+    const ref = str(crs?.organisation_approval_ref);
+    if (!reference || crs === undefined || ref === undefined) return [];
+    const path = '/crs/organisation_approval_ref';
+    const approval = reference.get('approvals', ref);
+    if (approval === undefined)
+      return [finding(ID, 'ERROR', path, `${ref} is not a known organisation approval`)];
+    const atMs = timeAt(crs.issued_at) ?? eventTime('logbook', record) ?? now.getTime();
+    if (approval.withdrawn_at !== null && atMs >= Date.parse(approval.withdrawn_at))
+      return [finding(ID, 'ERROR', path, `approval ${ref} was withdrawn on ${approval.withdrawn_at}`)];
+    if (!within(approval.valid_from, null, atMs))
+      return [finding(ID, 'ERROR', path, `approval ${ref} was granted only on ${approval.valid_from}`)];
+    return [];
+  },
+};

@@ -1,0 +1,103 @@
+import { type Finding, finding, type Rule, str } from '../types.ts';
+import { eventTime } from './event-time.ts';
+import { rosterProblem } from './roster.ts';
+import { within } from './validity.ts';
+
+const ID = 'FAA-RTS-1';
+const MECHANIC = new Set(['MECHANIC_A', 'MECHANIC_P', 'MECHANIC_AP']);
+/** Certificates of 14 CFR Part 65 that let a person approve work for return to service. */
+const PART_65 = new Set([...MECHANIC, 'REPAIRMAN']);
+const ORGANISATION = new Set(['REPAIR_STATION', 'AIR_CARRIER']);
+
+/**
+ * FAA-RTS-1: the approver is authorised for the release, judged against the roster
+ * (airlock.ref.technicians) on the completion date. The approver is one active person; a release
+ * under a repair station or air carrier certificate is made by a person certificated under Part 65
+ * (145.157(a)); a mechanic's certificate stated in the record is the one the roster lists; an
+ * annual inspection needs a valid Inspection Authorization (65.95); a mechanic returns a major
+ * repair or alteration to service only with an IA (65.85/65.87 exclude them). Validators only.
+ */
+export const FAA_RTS_1: Rule = {
+  id: ID,
+  routes: ['logbook'],
+  ruleSets: ['FAA'],
+  structural: false,
+  reference: true,
+  check(record, { reference, now }) {
+    const approver = record.approver;
+    if (!reference || approver === null || typeof approver !== 'object') return [];
+    const a = approver as Record<string, unknown>;
+    const badge = str(a.badge_hash);
+    if (badge === undefined) return [];
+    const atMs = eventTime('logbook', record) ?? now.getTime();
+    const problem = rosterProblem(reference, badge, atMs);
+    if (problem !== undefined)
+      return [finding(ID, 'ERROR', '/approver/badge_hash', `the approver: ${problem}`)];
+    const person = reference.get('technicians', badge);
+    if (person === undefined) return [];
+    const out: Finding[] = [];
+    const claimed = str(a.certificate_kind);
+    const held = person.certificate_kind;
+    if (claimed !== undefined && ORGANISATION.has(claimed)) {
+      if (held === null || !PART_65.has(held))
+        out.push(
+          finding(
+            ID,
+            'ERROR',
+            '/approver/badge_hash',
+            `a release under a ${claimed.toLowerCase().replace('_', ' ')} certificate is made by a person certificated under Part 65; the roster lists ${held ?? 'no certificate'}`,
+          ),
+        );
+    } else if (claimed !== undefined) {
+      if (held !== claimed)
+        out.push(
+          finding(
+            ID,
+            'ERROR',
+            '/approver/certificate_kind',
+            `the roster lists ${held ?? 'no certificate'} for the approver, not ${claimed}`,
+          ),
+        );
+      const number = str(a.certificate_number);
+      if (number !== undefined && person.certificate_number !== null && number !== person.certificate_number)
+        out.push(
+          finding(
+            ID,
+            'ERROR',
+            '/approver/certificate_number',
+            "the certificate number is not the approver's on the roster",
+          ),
+        );
+    }
+    const holdsIa = person.ia_valid_until !== null && within(null, person.ia_valid_until, atMs);
+    if (record.inspection_type === 'ANNUAL' && !holdsIa)
+      out.push(
+        finding(
+          ID,
+          'ERROR',
+          '/inspection_type',
+          person.ia_valid_until === null
+            ? 'an annual inspection needs an Inspection Authorization (IA); the roster lists none for the approver'
+            : `an annual inspection needs an Inspection Authorization (IA); the approver's expired on ${person.ia_valid_until}`,
+        ),
+      );
+    const work = str(record.work_class);
+    if (
+      record.return_to_service === true &&
+      work !== undefined &&
+      work !== 'MINOR' &&
+      claimed !== undefined &&
+      MECHANIC.has(claimed) &&
+      !holdsIa
+    )
+      out.push(
+        finding(
+          ID,
+          'ERROR',
+          '/work_class',
+          `a mechanic returns a ${work.toLowerCase().replace('_', ' ')} to service only with an Inspection Authorization (IA), or under a repair station`,
+        ),
+      );
+    return out;
+  },
+};
