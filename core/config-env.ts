@@ -29,6 +29,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_TOPIC_REF_TECHNICIANS: { path: ['topics', 'refTechnicians'], kind: 'string' },
   AIRLOCK_TOPIC_REF_FLEET: { path: ['topics', 'refFleet'], kind: 'string' },
   AIRLOCK_TOPIC_REF_APPROVALS: { path: ['topics', 'refApprovals'], kind: 'string' },
+  AIRLOCK_TOPIC_REF_BACKUPS: { path: ['topics', 'refBackups'], kind: 'string' },
   AIRLOCK_TOPIC_REF_RELEASES: { path: ['topics', 'refReleases'], kind: 'string' },
   AIRLOCK_TOPIC_PARTITIONS: { path: ['topics', 'partitions'], kind: 'int' },
   AIRLOCK_TOPIC_REPLICATION_FACTOR: { path: ['topics', 'replicationFactor'], kind: 'int' },

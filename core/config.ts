@@ -52,6 +52,7 @@ export const configSchema = z
       refTechnicians: topicName.default('airlock.ref.technicians.v1'),
       refFleet: topicName.default('airlock.ref.fleet.v1'),
       refApprovals: topicName.default('airlock.ref.approvals.v1'),
+      refBackups: topicName.default('airlock.ref.backups.v1'),
       refReleases: topicName.default('airlock.ref.releases.v1'),
       partitions: z.number().int().min(1).max(1000).default(3),
       // -1 asks the broker for its default.replication.factor (KIP-464), so one setting serves a

@@ -17,7 +17,7 @@ export function airlockTopics(config: Config): ITopicConfig[] {
     { topic: t.complianceAudit, ...base },
     { topic: t.replayAudit, ...base, configEntries: keepForever },
     // Reference data: the latest value per key, kept forever (compaction, never deletion by age).
-    ...[t.refTechnicians, t.refFleet, t.refApprovals, t.refReleases].map((topic) => ({
+    ...[t.refTechnicians, t.refFleet, t.refApprovals, t.refBackups, t.refReleases].map((topic) => ({
       topic,
       ...base,
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }],

@@ -72,6 +72,17 @@ export const REF_KINDS = {
       withdrawn_at: isoDate.nullable().default(null),
     }),
   },
+  backups: {
+    key: 'system',
+    schema: z.strictObject({
+      // The record store that is backed up: `compliance-audit` is the compliance audit store.
+      system: z.string().min(1),
+      // When the last off-site backup completed (CAMO.A.220 AMC1: within 24 h of any new entry).
+      last_offsite_backup_at: z.iso.datetime({ offset: true }),
+      // Where it is stored: a different location from the record system.
+      location: z.string().min(1),
+    }),
+  },
   releases: {
     key: 'certificate_ref',
     schema: z.strictObject({
@@ -135,11 +146,13 @@ export function refTopics(topics: {
   refFleet: string;
   refReleases: string;
   refApprovals: string;
+  refBackups: string;
 }): Record<RefKind, string> {
   return {
     technicians: topics.refTechnicians,
     fleet: topics.refFleet,
     approvals: topics.refApprovals,
+    backups: topics.refBackups,
     releases: topics.refReleases,
   };
 }

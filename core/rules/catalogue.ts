@@ -44,6 +44,7 @@ import { SN_CHK_1 } from './part/SN-CHK-1.ts';
 import { SN_FMT_1 } from './part/SN-FMT-1.ts';
 import { ACR_APPR_1_KNOWN } from './ref/ACR-APPR-1.ts';
 import { ACR_ITEM_1 } from './ref/ACR-ITEM-1.ts';
+import { CAMO_A_220 } from './ref/CAMO-A.220.ts';
 import { CTX_BADGE_2 } from './ref/CTX-BADGE-2.ts';
 import { EASA_145_A_35 } from './ref/EASA-145.A.35.ts';
 import { EASA_145_A_50_A_AUTHORISED } from './ref/EASA-145.A.50-a.ts';
@@ -125,6 +126,7 @@ export const RULES: readonly Rule[] = [
   EASA_145_A_35,
   EASA_145_A_50_A_AUTHORISED,
   ACR_APPR_1_KNOWN,
+  CAMO_A_220,
   ESIG_ID_1,
   ESIG_INTENT_1,
   ESIG_INT_1,

@@ -1,11 +1,12 @@
 /** The demo reference data of scripts/ref-demo: what the sample records and the tests refer to. */
 import { readFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
-import type { RefKind } from '../../core/refdata/kinds.ts';
+import type { RefKind, RefValue } from '../../core/refdata/kinds.ts';
 import { publishReference, readRows, validateRows } from '../../core/refdata/load.ts';
 import { ROOT } from './stack-env.ts';
 
-export const DEMO_REFERENCE: Record<RefKind, string> = {
+/** The demo's export files; the backup status is not a file (see demoBackup). */
+export const DEMO_REFERENCE: Record<Exclude<RefKind, 'backups'>, string> = {
   technicians: `${ROOT}scripts/ref-demo/technicians.json`,
   fleet: `${ROOT}scripts/ref-demo/fleet.csv`,
   approvals: `${ROOT}scripts/ref-demo/approvals.csv`,
@@ -22,7 +23,25 @@ export async function loadFile(kafka: Kafka, topic: string, kind: RefKind, file:
   return records.length;
 }
 
+/**
+ * The demo's backup status of the compliance audit store (CAMO-A.220): an off-site backup as of
+ * `at`. A real deployment's backup job publishes this after each backup; the demo stamps the time it
+ * is loaded, so compliance-audit records are refused a day after `npm start` until it is reloaded
+ * (`npm run ref:load -- --demo`).
+ */
+export function demoBackup(at: Date): { key: string; value: RefValue<'backups'> } {
+  return {
+    key: 'compliance-audit',
+    value: {
+      system: 'compliance-audit',
+      last_offsite_backup_at: at.toISOString(),
+      location: 'demo off-site store',
+    },
+  };
+}
+
 export async function loadDemoReference(kafka: Kafka, topics: Record<RefKind, string>): Promise<void> {
-  for (const [kind, file] of Object.entries(DEMO_REFERENCE) as [RefKind, string][])
+  for (const [kind, file] of Object.entries(DEMO_REFERENCE) as [Exclude<RefKind, 'backups'>, string][])
     await loadFile(kafka, topics[kind], kind, file);
+  await publishReference(kafka, topics.backups, [demoBackup(new Date())]);
 }

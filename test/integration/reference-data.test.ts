@@ -2,13 +2,15 @@
  * Reference data against the real stack: the validators materialise the airlock.ref.* topics
  * before they are ready, judge CTX-BADGE-2 against the roster, and follow it while running — a
  * technician loaded with `npm run ref:load` is known to the next record, a tombstone forgets them.
- * Logbook entries are judged against the approvals list and the roster's authorisations.
+ * Logbook entries are judged against the approvals list and the roster's authorisations, audit
+ * events against the backup status of the compliance audit store.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
+import type { RouteName } from '../../core/contract.ts';
 import { ErrorHeader, Header } from '../../core/headers.ts';
 import { sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
@@ -30,11 +32,9 @@ describe('reference data (real Kafka)', () => {
     await p?.stop();
   });
 
-  const send = async (badge: string, logbook?: Record<string, unknown>) => {
+  const send = async (badge: string, body?: Record<string, unknown>, route: RouteName = 'logbook') => {
     const id = crypto.randomUUID();
-    const m = logbook
-      ? edgeMessage(logbook, 'D-AIBL', id, { route: 'logbook' })
-      : edgeMessage(sampleRecord(), 'D-AIBL', id);
+    const m = body ? edgeMessage(body, 'D-AIBL', id, { route }) : edgeMessage(sampleRecord(), 'D-AIBL', id);
     m.headers[Header.maintenanceContext] = JSON.stringify({
       ...sampleContext('D-AIBL'),
       technician_badge_hash: badge,
@@ -152,5 +152,36 @@ describe('reference data (real Kafka)', () => {
     // Support staff cannot sign a CRS, and hold no certification authorisation.
     const bySupport = { ...crs, crs: { ...crs.crs, certifying_staff_badge_hash: SUPPORT } };
     assert.equal(await verdict(await send(BADGE, bySupport)), 'dlq EASA-145.A.35,EASA-145.A.50-a');
+  });
+
+  it('an audit event is refused while the last off-site backup is over 24 h old (CAMO-A.220)', async () => {
+    const event = JSON.parse(
+      readFileSync(`${ROOT}avro/examples/compliance-audit-event/valid/sign-crs.json`, 'utf8'),
+    );
+    const fresh = { ...event, occurred_at: new Date(Date.now() - 60_000).toISOString() };
+    const BADGE = event.actor_badge_hash;
+    assert.equal(await verdict(await send(BADGE, fresh, 'compliance-audit')), 'validated');
+
+    const dir = mkdtempSync(`${tmpdir()}/airlock-ref-`);
+    const status = (at: Date) => {
+      writeFileSync(
+        `${dir}/backup.json`,
+        JSON.stringify([
+          { system: 'compliance-audit', last_offsite_backup_at: at.toISOString(), location: 'vault' },
+        ]),
+      );
+      const r = refLoad('backups', `${dir}/backup.json`);
+      assert.equal(r.status, 0, r.stderr);
+    };
+    status(new Date(Date.now() - 30 * 3600_000));
+    const deadline = Date.now() + 30_000;
+    while ((await verdict(await send(BADGE, fresh, 'compliance-audit'))) !== 'dlq CAMO-A.220')
+      assert.ok(Date.now() < deadline, `the stale backup was never followed\n${p.output('validators')}`);
+    status(new Date());
+    while ((await verdict(await send(BADGE, fresh, 'compliance-audit'))) !== 'validated')
+      assert.ok(
+        Date.now() < deadline + 30_000,
+        `the new backup was never followed\n${p.output('validators')}`,
+      );
   });
 });

@@ -88,6 +88,7 @@ export async function startPipeline(
     AIRLOCK_TOPIC_REF_TECHNICIANS: `${prefix}.ref.technicians`,
     AIRLOCK_TOPIC_REF_FLEET: `${prefix}.ref.fleet`,
     AIRLOCK_TOPIC_REF_APPROVALS: `${prefix}.ref.approvals`,
+    AIRLOCK_TOPIC_REF_BACKUPS: `${prefix}.ref.backups`,
     AIRLOCK_TOPIC_REF_RELEASES: `${prefix}.ref.releases`,
     AIRLOCK_VALIDATORS_GROUP_ID: `${prefix}-validators`,
     AIRLOCK_ROUTER_GROUP_ID: `${prefix}-router`,

@@ -1,19 +1,46 @@
-import { finding, type Rule, str } from '../types.ts';
+import type { RefValue } from '../../refdata/kinds.ts';
+import { eventTime } from '../ref/event-time.ts';
+import { PART_65 } from '../ref/FAA-RTS-1.ts';
+import { within } from '../ref/validity.ts';
+import { finding, type Rule, type RuleSet, str } from '../types.ts';
 
 const RELEASES = new Set(['APPROVED_RTS', 'CRS_ISSUED']);
 
+/** Why a roster entry may not sign a release under a rule set, or undefined when it may. */
+function releaseProblem(signer: RefValue<'technicians'>, ruleSet: RuleSet, atMs: number): string | undefined {
+  if (ruleSet === 'FAA')
+    return signer.certificate_kind !== null && PART_65.has(signer.certificate_kind)
+      ? undefined
+      : 'the roster shows no Part 65 certificate (FAA-RTS-1)';
+  if (ruleSet === 'EASA' || ruleSet === 'UK_CAA') {
+    if (signer.staff_role !== 'CERTIFYING_STAFF')
+      return 'the roster shows no certifying staff (EASA-145.A.35)';
+    if (
+      signer.authorisation_ref === null ||
+      !within(signer.authorisation_valid_from, signer.authorisation_valid_until, atMs)
+    )
+      return 'the roster shows no certification authorisation valid then (EASA-145.A.50-a)';
+    if (signer.licence_valid_until === null || !within(null, signer.licence_valid_until, atMs))
+      return 'the roster shows no Part-66 licence valid then (EASA-145.A.35)';
+    return undefined;
+  }
+  return signer.certificate_number ? undefined : 'the roster shows no certificate';
+}
+
 /**
  * ESIG-INTENT-1: a signature states what it attests (`signature_meaning` on SIGN). A release meaning
- * (APPROVED_RTS, CRS_ISSUED) needs a certificated signer: where the roster is at hand (the
- * validators), the signer's entry must carry a certificate or licence number. The full authority
- * checks (FAA-RTS-1, EASA-145.A.35) need more reference data (docs/rules.md).
+ * (APPROVED_RTS, CRS_ISSUED) needs a signer authorised to release, as the roster shows it at the
+ * time of signing (the validators): under FAA a Part 65 certificate holder (FAA-RTS-1); under EASA
+ * and UK CAA certifying staff with a valid certification authorisation and Part-66 licence
+ * (EASA-145.A.35, 145.A.50-a); elsewhere a certificated signer. The audit event names no work, so
+ * the inspection kind, work class and aircraft type of those rules are judged on the logbook entry.
  */
 export const ESIG_INTENT_1: Rule = {
   id: 'ESIG-INTENT-1',
   routes: ['compliance-audit'],
   ruleSets: ['FAA', 'EASA', 'UK_CAA', 'OTHER'],
   structural: false,
-  check(record, { reference }) {
+  check(record, { reference, ruleSet, now }) {
     if (record.action !== 'SIGN') return [];
     const meaning = str(record.signature_meaning);
     if (meaning === undefined)
@@ -22,13 +49,16 @@ export const ESIG_INTENT_1: Rule = {
       ];
     if (!RELEASES.has(meaning) || !reference) return [];
     const signer = reference.get('technicians', String(record.actor_badge_hash));
-    if (signer?.certificate_number) return [];
+    const atMs = eventTime('compliance-audit', record) ?? now.getTime();
+    const problem =
+      signer === undefined ? 'the signer is not in the roster' : releaseProblem(signer, ruleSet, atMs);
+    if (problem === undefined) return [];
     return [
       finding(
         'ESIG-INTENT-1',
         'ERROR',
         '/signature_meaning',
-        `${meaning} needs a certificated signer; the roster shows none`,
+        `${meaning} needs a signer authorised to release: ${problem}`,
       ),
     ];
   },

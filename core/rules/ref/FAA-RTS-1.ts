@@ -6,7 +6,7 @@ import { within } from './validity.ts';
 const ID = 'FAA-RTS-1';
 const MECHANIC = new Set(['MECHANIC_A', 'MECHANIC_P', 'MECHANIC_AP']);
 /** Certificates of 14 CFR Part 65 that let a person approve work for return to service. */
-const PART_65 = new Set([...MECHANIC, 'REPAIRMAN']);
+export const PART_65: ReadonlySet<string> = new Set([...MECHANIC, 'REPAIRMAN']);
 const ORGANISATION = new Set(['REPAIR_STATION', 'AIR_CARRIER']);
 
 /**

@@ -32,7 +32,14 @@ const roster = () => {
     badge_hash: BADGE,
     name: 'A',
     active_from: '2015-01-01',
-    certificate_number: 'DE.66.1',
+    certificate_number: '3456789',
+    certificate_kind: 'MECHANIC_AP',
+    staff_role: 'CERTIFYING_STAFF',
+    authorisation_ref: 'DE145-0123-CS-042',
+    authorisation_scope: ['A320/B1'],
+    authorisation_valid_from: '2020-01-01',
+    authorisation_valid_until: '2028-12-31',
+    licence_valid_until: '2029-06-30',
   });
   r.apply('technicians', SHARED, {
     badge_hash: SHARED,
@@ -75,6 +82,39 @@ describe('ESIG-INTENT-1', () => {
         { reference: roster() },
       ),
     ));
+  const release = { ...sign, signature_meaning: 'CRS_ISSUED' };
+  const rts = { ...sign, signature_meaning: 'APPROVED_RTS' };
+  const signer = (patch: Record<string, unknown>) => {
+    const r = roster();
+    r.apply('technicians', BADGE, { ...r.get('technicians', BADGE), ...patch });
+    return r;
+  };
+  it('✘ CRS_ISSUED by certifying staff whose authorisation expired before the signature', () =>
+    fails(
+      audit('ESIG-INTENT-1', release, { reference: signer({ authorisation_valid_until: '2025-01-31' }) }),
+    ));
+  it('✘ CRS_ISSUED by certifying staff without a valid Part-66 licence', () =>
+    fails(audit('ESIG-INTENT-1', release, { reference: signer({ licence_valid_until: null }) })));
+  it('✔ APPROVED_RTS on an FAA record by an A&P', () =>
+    ok(
+      run('ESIG-INTENT-1', rts, {
+        base: AUDIT,
+        route: 'compliance-audit',
+        registration: 'N123AZ',
+        reference: roster(),
+      }),
+    ));
+  it('✘ APPROVED_RTS on an FAA record by a person without a Part 65 certificate', () =>
+    fails(
+      run('ESIG-INTENT-1', rts, {
+        base: AUDIT,
+        route: 'compliance-audit',
+        registration: 'N123AZ',
+        reference: signer({ certificate_kind: null }),
+      }),
+    ));
+  it('✘ a release signed by a badge not in the roster', () =>
+    fails(audit('ESIG-INTENT-1', { ...release, actor_badge_hash: 'd'.repeat(64) }, { reference: roster() })));
 });
 
 describe('ESIG-INT-1', () => {
@@ -203,4 +243,31 @@ describe('RET (purge guard)', () => {
   });
   it('a missing date refuses the purge (fail closed)', () =>
     fails(audit('RET-EASA-145.A.55', purge(['AMO'], {}, '2025-06-01T00:00:00Z'))));
+});
+
+describe('CAMO-A.220 (also ESIG-BACKUP-1): backup of the compliance audit store, record received 2025-05-31T10:00Z', () => {
+  const received = new Date('2025-05-31T10:00:00Z');
+  const withBackup = (at: string | null) => {
+    const r = roster();
+    if (at !== null)
+      r.apply('backups', 'compliance-audit', {
+        system: 'compliance-audit',
+        last_offsite_backup_at: at,
+        location: 'Hamburg vault',
+      });
+    return audit('CAMO-A.220', {}, { now: received, reference: r });
+  };
+  it('✔ last backup 2025-05-31T23:00Z', () => ok(withBackup('2025-05-31T23:00:00Z')));
+  it('✔ last backup exactly 24 h before', () => ok(withBackup('2025-05-30T10:00:00Z')));
+  it('✘ last backup 2025-05-29T23:00Z', () => fails(withBackup('2025-05-29T23:00:00Z')));
+  it('✘ no backup on record (fails closed)', () => fails(withBackup(null)));
+  it('a backup status without its off-site location is refused by the loader', () =>
+    assert.throws(
+      () =>
+        roster().apply('backups', 'compliance-audit', {
+          system: 'compliance-audit',
+          last_offsite_backup_at: '2025-05-31T23:00:00Z',
+        }),
+      /location/,
+    ));
 });

@@ -11,7 +11,7 @@ import { REF_KINDS, ReferenceMaps, type RefKind } from '../../../core/refdata/ki
 import { readRows, validateRows } from '../../../core/refdata/load.ts';
 import { judge } from '../../../core/rules/catalogue.ts';
 import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
-import { DEMO_REFERENCE, formatOf } from '../../../scripts/lib/ref-demo.ts';
+import { DEMO_REFERENCE, demoBackup, formatOf } from '../../../scripts/lib/ref-demo.ts';
 import { sampleContext } from '../../../scripts/lib/sample.ts';
 
 /** After every example's own dates. */
@@ -22,6 +22,8 @@ function demoReference(): ReferenceMaps {
   for (const [kind, file] of Object.entries(DEMO_REFERENCE) as [RefKind, string][])
     for (const { key, value } of validateRows(kind, readRows(readFileSync(file, 'utf8'), formatOf(file))))
       r.apply(kind, key, value);
+  const backup = demoBackup(NOW);
+  r.apply('backups', backup.key, backup.value);
   return r;
 }
 
