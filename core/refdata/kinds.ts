@@ -6,8 +6,10 @@
  * materialise them in memory.
  */
 import { z } from 'zod';
+import { isReferenceDate } from '../rules/time.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'an ISO 8601 date or date-time');
+/** A calendar date (YYYY-MM-DD: a whole day) or an RFC 3339 date-time with offset (an instant). */
+const isoDate = z.string().refine(isReferenceDate, 'a date YYYY-MM-DD or an RFC 3339 date-time with offset');
 
 /** A list: a JSON array, or in a CSV cell the items separated by `;` (an empty cell is no items). */
 const list = z.preprocess(

@@ -30,3 +30,23 @@ export function isCalendarDate(value: string): boolean {
 export function localDate(value: string): string {
   return value.slice(0, 10);
 }
+
+/** A moment a record names: its instant, and the calendar date it was written with (its own offset). */
+export interface Moment {
+  readonly ms: number;
+  readonly date: string;
+}
+
+/** A date-time field of a record as a Moment, or undefined when absent or not RFC 3339 (TIME-1 says so). */
+export function momentOf(value: unknown): Moment | undefined {
+  if (typeof value !== 'string' || dateTimeProblem(value) !== undefined) return undefined;
+  return { ms: Date.parse(value), date: localDate(value) };
+}
+
+/** The moment of a clock reading (UTC date). */
+export const momentAt = (d: Date): Moment => ({ ms: d.getTime(), date: d.toISOString().slice(0, 10) });
+
+/** A reference-data date or date-time (YYYY-MM-DD, or RFC 3339 with offset): what the loaders accept. */
+export function isReferenceDate(value: string): boolean {
+  return isCalendarDate(value) || dateTimeProblem(value) === undefined;
+}

@@ -27,7 +27,7 @@ export const CTX_WO_2: Rule = {
             ),
           ];
     if (v.length > 40) return [finding(ID, 'WARN', path, 'at most 40 characters (block 5)')];
-    if (v.toLowerCase() === context.work_order_id.toLowerCase())
+    if (v.toLowerCase() === str(context.work_order_id)?.toLowerCase())
       return [finding(ID, 'WARN', path, "the customer's own reference, not Airlock's work_order_id")];
     return [];
   },

@@ -1,4 +1,4 @@
-import { eventTime } from '../ref/event-time.ts';
+import { eventMomentOr } from '../ref/event-time.ts';
 import { rosterProblem } from '../ref/roster.ts';
 import { ALL_RULE_SETS, finding, type Rule } from '../types.ts';
 
@@ -17,7 +17,7 @@ export const ESIG_ID_1: Rule = {
   reference: true,
   check(record, { route, reference, now }) {
     if (!reference || !SIGNING.has(String(record.action))) return [];
-    const at = eventTime(route, record) ?? now.getTime();
+    const at = eventMomentOr(route, record, now);
     const problem = rosterProblem(reference, String(record.actor_badge_hash), at);
     return problem === undefined
       ? []

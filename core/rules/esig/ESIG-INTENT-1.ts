@@ -1,13 +1,14 @@
 import type { RefValue } from '../../refdata/kinds.ts';
-import { eventTime } from '../ref/event-time.ts';
+import { eventMomentOr } from '../ref/event-time.ts';
 import { PART_65 } from '../ref/FAA-RTS-1.ts';
 import { within } from '../ref/validity.ts';
+import type { Moment } from '../time.ts';
 import { finding, type Rule, type RuleSet, str } from '../types.ts';
 
 const RELEASES = new Set(['APPROVED_RTS', 'CRS_ISSUED']);
 
 /** Why a roster entry may not sign a release under a rule set, or undefined when it may. */
-function releaseProblem(signer: RefValue<'technicians'>, ruleSet: RuleSet, atMs: number): string | undefined {
+function releaseProblem(signer: RefValue<'technicians'>, ruleSet: RuleSet, at: Moment): string | undefined {
   if (ruleSet === 'FAA')
     return signer.certificate_kind !== null && PART_65.has(signer.certificate_kind)
       ? undefined
@@ -17,10 +18,10 @@ function releaseProblem(signer: RefValue<'technicians'>, ruleSet: RuleSet, atMs:
       return 'the roster shows no certifying staff (EASA-145.A.35)';
     if (
       signer.authorisation_ref === null ||
-      !within(signer.authorisation_valid_from, signer.authorisation_valid_until, atMs)
+      !within(signer.authorisation_valid_from, signer.authorisation_valid_until, at)
     )
       return 'the roster shows no certification authorisation valid then (EASA-145.A.50-a)';
-    if (signer.licence_valid_until === null || !within(null, signer.licence_valid_until, atMs))
+    if (signer.licence_valid_until === null || !within(null, signer.licence_valid_until, at))
       return 'the roster shows no Part-66 licence valid then (EASA-145.A.35)';
     return undefined;
   }
@@ -49,9 +50,9 @@ export const ESIG_INTENT_1: Rule = {
       ];
     if (!RELEASES.has(meaning) || !reference) return [];
     const signer = reference.get('technicians', String(record.actor_badge_hash));
-    const atMs = eventTime('compliance-audit', record) ?? now.getTime();
+    const at = eventMomentOr('compliance-audit', record, now);
     const problem =
-      signer === undefined ? 'the signer is not in the roster' : releaseProblem(signer, ruleSet, atMs);
+      signer === undefined ? 'the signer is not in the roster' : releaseProblem(signer, ruleSet, at);
     if (problem === undefined) return [];
     return [
       finding(

@@ -1,5 +1,4 @@
-import { timeAt } from '../ref/validity.ts';
-import { isCalendarDate } from '../time.ts';
+import { isCalendarDate, momentOf } from '../time.ts';
 import { type Finding, finding, type Rule, text } from '../types.ts';
 
 const ID = 'EASA-M.A.306-a';
@@ -41,8 +40,8 @@ export const EASA_M_A_306_A: Rule = {
           out.push(finding(ID, 'ERROR', `/tech_log/sector/${field}`, `the sector record needs ${what}`));
       if (text(sector.date) && !isCalendarDate(String(sector.date)))
         out.push(finding(ID, 'ERROR', '/tech_log/sector/date', 'the date is YYYY-MM-DD'));
-      const off = timeAt(sector.takeoff_at);
-      const on = timeAt(sector.landing_at);
+      const off = momentOf(sector.takeoff_at)?.ms;
+      const on = momentOf(sector.landing_at)?.ms;
       for (const [field, ms] of [
         ['takeoff_at', off],
         ['landing_at', on],
@@ -54,7 +53,16 @@ export const EASA_M_A_306_A: Rule = {
       if (off !== undefined && on !== undefined && on < off)
         out.push(finding(ID, 'ERROR', '/tech_log/sector/landing_at', 'the landing is before the take-off'));
       const hours = sector.running_total_hours;
-      if (typeof hours !== 'number' || !(hours >= 0))
+      if (typeof hours === 'number' && !(hours >= 0))
+        out.push(
+          finding(
+            ID,
+            'ERROR',
+            '/tech_log/sector/running_total_hours',
+            'the running total must not be negative',
+          ),
+        );
+      else if (typeof hours !== 'number')
         out.push(
           finding(
             ID,

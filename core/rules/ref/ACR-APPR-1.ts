@@ -1,6 +1,7 @@
+import { momentOf } from '../time.ts';
 import { finding, type Rule, str } from '../types.ts';
-import { eventTime } from './event-time.ts';
-import { crsOf, timeAt, within } from './validity.ts';
+import { eventMomentOr } from './event-time.ts';
+import { crsOf, onOrAfter } from './validity.ts';
 
 const ID = 'ACR-APPR-1';
 
@@ -23,10 +24,10 @@ export const ACR_APPR_1_KNOWN: Rule = {
     const approval = reference.get('approvals', ref);
     if (approval === undefined)
       return [finding(ID, 'ERROR', path, `${ref} is not a known organisation approval`)];
-    const atMs = timeAt(crs.issued_at) ?? eventTime('logbook', record) ?? now.getTime();
-    if (approval.withdrawn_at !== null && atMs >= Date.parse(approval.withdrawn_at))
+    const at = momentOf(crs.issued_at) ?? eventMomentOr('logbook', record, now);
+    if (approval.withdrawn_at !== null && onOrAfter(at, approval.withdrawn_at))
       return [finding(ID, 'ERROR', path, `approval ${ref} was withdrawn on ${approval.withdrawn_at}`)];
-    if (!within(approval.valid_from, null, atMs))
+    if (!onOrAfter(at, approval.valid_from))
       return [finding(ID, 'ERROR', path, `approval ${ref} was granted only on ${approval.valid_from}`)];
     return [];
   },

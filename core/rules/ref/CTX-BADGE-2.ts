@@ -1,5 +1,5 @@
 import { ALL_RULE_SETS, finding, type Rule } from '../types.ts';
-import { eventTime } from './event-time.ts';
+import { eventMomentOr } from './event-time.ts';
 import { rosterProblem } from './roster.ts';
 
 /**
@@ -15,7 +15,7 @@ export const CTX_BADGE_2: Rule = {
   reference: true,
   check(record, { route, context, reference, now }) {
     if (!reference) return [];
-    const at = eventTime(route, record) ?? now.getTime();
+    const at = eventMomentOr(route, record, now);
     const problem = rosterProblem(reference, context.technician_badge_hash, at);
     return problem === undefined ? [] : [finding('CTX-BADGE-2', 'ERROR', '', problem)];
   },

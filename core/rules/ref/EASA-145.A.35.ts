@@ -20,11 +20,11 @@ export const EASA_145_A_35: Rule = {
   reference: true,
   check(record, { context, reference, now }) {
     if (!reference) return [];
-    const staff = certifyingStaff(record, reference, now.getTime());
+    const staff = certifyingStaff(record, reference, now);
     if (staff.kind === 'none') return [];
     if (staff.kind === 'unknown')
       return [finding(ID, 'ERROR', '/crs/certifying_staff_badge_hash', staff.problem)];
-    const { person, atMs, crs } = staff;
+    const { person, at, crs } = staff;
     if (person.staff_role !== 'CERTIFYING_STAFF')
       return [
         finding(
@@ -35,7 +35,7 @@ export const EASA_145_A_35: Rule = {
         ),
       ];
     const out: Finding[] = [];
-    if (person.licence_valid_until === null || !within(null, person.licence_valid_until, atMs))
+    if (person.licence_valid_until === null || !within(null, person.licence_valid_until, at))
       out.push(
         finding(
           ID,
@@ -43,7 +43,7 @@ export const EASA_145_A_35: Rule = {
           '/crs/licence_ref',
           person.licence_valid_until === null
             ? 'the roster lists no Part-66 licence for the certifying staff'
-            : `the certifying staff's Part-66 licence expired on ${person.licence_valid_until}`,
+            : `the certifying staff's Part-66 licence was valid only until ${person.licence_valid_until}`,
         ),
       );
     const licence = str(crs.licence_ref);

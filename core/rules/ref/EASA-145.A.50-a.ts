@@ -18,11 +18,11 @@ export const EASA_145_A_50_A_AUTHORISED: Rule = {
   reference: true,
   check(record, { reference, now }) {
     if (!reference) return [];
-    const staff = certifyingStaff(record, reference, now.getTime());
+    const staff = certifyingStaff(record, reference, now);
     if (staff.kind === 'none') return [];
     if (staff.kind === 'unknown')
       return [finding(ID, 'ERROR', '/crs/certifying_staff_badge_hash', staff.problem)];
-    const { person, atMs, crs } = staff;
+    const { person, at, crs } = staff;
     const path = '/crs/certifying_staff_authorisation_ref';
     if (person.authorisation_ref === null)
       return [
@@ -34,14 +34,14 @@ export const EASA_145_A_50_A_AUTHORISED: Rule = {
         ),
       ];
     const out: Finding[] = [];
-    if (!within(person.authorisation_valid_from, person.authorisation_valid_until, atMs))
+    if (!within(person.authorisation_valid_from, person.authorisation_valid_until, at))
       out.push(
         finding(
           ID,
           'ERROR',
           path,
-          person.authorisation_valid_until !== null && !within(null, person.authorisation_valid_until, atMs)
-            ? `the certification authorisation expired on ${person.authorisation_valid_until}`
+          person.authorisation_valid_until !== null && !within(null, person.authorisation_valid_until, at)
+            ? `the certification authorisation was valid only until ${person.authorisation_valid_until}`
             : `the certification authorisation was not valid yet (from ${person.authorisation_valid_from})`,
         ),
       );

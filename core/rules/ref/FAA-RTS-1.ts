@@ -1,5 +1,5 @@
 import { type Finding, finding, type Rule, str } from '../types.ts';
-import { eventTime } from './event-time.ts';
+import { eventMomentOr } from './event-time.ts';
 import { rosterProblem } from './roster.ts';
 import { within } from './validity.ts';
 
@@ -13,9 +13,10 @@ const ORGANISATION = new Set(['REPAIR_STATION', 'AIR_CARRIER']);
  * FAA-RTS-1: the approver is authorised for the release, judged against the roster
  * (airlock.ref.technicians) on the completion date. The approver is one active person; a release
  * under a repair station or air carrier certificate is made by a person certificated under Part 65
- * (145.157(a)); a mechanic's certificate stated in the record is the one the roster lists; an
- * annual inspection needs a valid Inspection Authorization (65.95); a mechanic returns a major
- * repair or alteration to service only with an IA (65.85/65.87 exclude them). Validators only.
+ * (145.157(a)); a mechanic's certificate stated in the record is the one the roster lists (an A&P
+ * may state A or P); an annual inspection needs a valid Inspection Authorization (65.95); a 100-hour
+ * inspection a mechanic certificate, unless released under a repair station; a mechanic returns a
+ * major repair or alteration to service only with an IA (65.85/65.87 exclude them). Validators only.
  */
 export const FAA_RTS_1: Rule = {
   id: ID,
@@ -29,8 +30,8 @@ export const FAA_RTS_1: Rule = {
     const a = approver as Record<string, unknown>;
     const badge = str(a.badge_hash);
     if (badge === undefined) return [];
-    const atMs = eventTime('logbook', record) ?? now.getTime();
-    const problem = rosterProblem(reference, badge, atMs);
+    const at = eventMomentOr('logbook', record, now);
+    const problem = rosterProblem(reference, badge, at);
     if (problem !== undefined)
       return [finding(ID, 'ERROR', '/approver/badge_hash', `the approver: ${problem}`)];
     const person = reference.get('technicians', badge);
@@ -49,7 +50,8 @@ export const FAA_RTS_1: Rule = {
           ),
         );
     } else if (claimed !== undefined) {
-      if (held !== claimed)
+      // An A&P holds both ratings: an entry may state the one the work needed.
+      if (held !== claimed && !(held === 'MECHANIC_AP' && MECHANIC.has(claimed)))
         out.push(
           finding(
             ID,
@@ -69,7 +71,7 @@ export const FAA_RTS_1: Rule = {
           ),
         );
     }
-    const holdsIa = person.ia_valid_until !== null && within(null, person.ia_valid_until, atMs);
+    const holdsIa = person.ia_valid_until !== null && within(null, person.ia_valid_until, at);
     if (record.inspection_type === 'ANNUAL' && !holdsIa)
       out.push(
         finding(
@@ -78,7 +80,20 @@ export const FAA_RTS_1: Rule = {
           '/inspection_type',
           person.ia_valid_until === null
             ? 'an annual inspection needs an Inspection Authorization (IA); the roster lists none for the approver'
-            : `an annual inspection needs an Inspection Authorization (IA); the approver's expired on ${person.ia_valid_until}`,
+            : `an annual inspection needs an Inspection Authorization (IA); the approver's was valid only until ${person.ia_valid_until}`,
+        ),
+      );
+    if (
+      record.inspection_type === 'HUNDRED_HOUR' &&
+      !(claimed !== undefined && ORGANISATION.has(claimed)) &&
+      (held === null || !MECHANIC.has(held))
+    )
+      out.push(
+        finding(
+          ID,
+          'ERROR',
+          '/inspection_type',
+          `a 100-hour inspection is approved by a mechanic (A&P) or under a repair station; the roster lists ${held ?? 'no certificate'}`,
         ),
       );
     const work = str(record.work_class);

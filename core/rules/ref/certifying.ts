@@ -1,29 +1,30 @@
 import type { ReferenceData, RefValue } from '../../refdata/kinds.ts';
+import { type Moment, momentOf } from '../time.ts';
 import { type Payload, str } from '../types.ts';
-import { eventTime } from './event-time.ts';
+import { eventMomentOr } from './event-time.ts';
 import { rosterProblem } from './roster.ts';
-import { crsOf, timeAt } from './validity.ts';
+import { crsOf } from './validity.ts';
 
 /** The certifying staff of an EASA / UK CRS as the roster knows them, on the CRS date. */
 export type CertifyingStaff =
   | { kind: 'none' }
   | { kind: 'unknown'; problem: string }
-  | { kind: 'person'; person: RefValue<'technicians'>; atMs: number; crs: Record<string, unknown> };
+  | { kind: 'person'; person: RefValue<'technicians'>; at: Moment; crs: Record<string, unknown> };
 
 /**
  * Resolves `crs.certifying_staff_badge_hash` (CTX-BADGE-2's roster check) at `crs.issued_at`, or the
  * completion date when the CRS date is unusable. `none` when the entry has no CRS (EASA-CRS-CONTENT
  * says so).
  */
-export function certifyingStaff(record: Payload, reference: ReferenceData, nowMs: number): CertifyingStaff {
+export function certifyingStaff(record: Payload, reference: ReferenceData, now: Date): CertifyingStaff {
   const crs = crsOf(record);
   if (crs === undefined) return { kind: 'none' };
   const badge = str(crs.certifying_staff_badge_hash);
   if (badge === undefined) return { kind: 'unknown', problem: 'the CRS names no certifying staff badge' };
-  const atMs = timeAt(crs.issued_at) ?? eventTime('logbook', record) ?? nowMs;
-  const problem = rosterProblem(reference, badge, atMs);
+  const at = momentOf(crs.issued_at) ?? eventMomentOr('logbook', record, now);
+  const problem = rosterProblem(reference, badge, at);
   const person = reference.get('technicians', badge);
   if (problem !== undefined || person === undefined)
     return { kind: 'unknown', problem: `the certifying staff: ${problem ?? 'not in the roster'}` };
-  return { kind: 'person', person, atMs, crs };
+  return { kind: 'person', person, at, crs };
 }

@@ -1,6 +1,6 @@
 import type { RouteName } from '../../contract.ts';
-import { dateTimeProblem } from '../time.ts';
-import { type Payload, str } from '../types.ts';
+import { type Moment, momentAt, momentOf } from '../time.ts';
+import type { Payload } from '../types.ts';
 
 const EVENT_TIME: Record<RouteName, string> = {
   'parts-trace': 'installation_date',
@@ -8,8 +8,12 @@ const EVENT_TIME: Record<RouteName, string> = {
   'compliance-audit': 'occurred_at',
 };
 
-/** When the recorded event happened (ms), or undefined when the record has no valid time for it. */
-export function eventTime(route: RouteName, record: Payload): number | undefined {
-  const v = str(record[EVENT_TIME[route]]);
-  return v === undefined || dateTimeProblem(v) !== undefined ? undefined : Date.parse(v);
+/** When the recorded event happened, or undefined when the record has no valid time for it. */
+export function eventMoment(route: RouteName, record: Payload): Moment | undefined {
+  return momentOf(record[EVENT_TIME[route]]);
+}
+
+/** The event's moment, else `now` (the receipt the record is judged as of). */
+export function eventMomentOr(route: RouteName, record: Payload, now: Date): Moment {
+  return eventMoment(route, record) ?? momentAt(now);
 }

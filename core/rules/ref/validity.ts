@@ -1,25 +1,28 @@
 import type { RefValue } from '../../refdata/kinds.ts';
-import { dateTimeProblem } from '../time.ts';
-import { type Payload, str } from '../types.ts';
-
-const DAY_MS = 86_400_000;
+import type { Moment } from '../time.ts';
+import type { Payload } from '../types.ts';
 
 /**
- * Whether `atMs` lies in a validity period of reference data. `from` starts at its first instant;
- * `until` is the last day (or instant) still valid, so a date-only `until` covers that whole UTC
- * day. A null `until` is open-ended.
+ * Reference-data dates against a record's moment. A date-only value (`2025-03-14`) is a calendar
+ * day, compared with the date the record was written with in its own offset — as an inspector
+ * reads it — so a licence valid until 2025-03-14 covers a CRS of 2025-03-14T20:00-05:00. A
+ * date-time value is compared as an instant.
  */
-export function within(from: string | null, until: string | null, atMs: number): boolean {
-  if (from !== null && atMs < Date.parse(from)) return false;
-  if (until === null) return true;
-  const end = until.length === 10 ? Date.parse(until) + DAY_MS : Date.parse(until) + 1;
-  return atMs < end;
+const isDay = (v: string) => v.length === 10;
+
+/** The moment is on or after `v` (a start, or a withdrawal / deactivation that ends validity). */
+export function onOrAfter(m: Moment, v: string): boolean {
+  return isDay(v) ? m.date >= v : m.ms >= Date.parse(v);
 }
 
-/** A date-time field of a record as ms, or undefined when absent or not RFC 3339 (TIME-1 says so). */
-export function timeAt(value: unknown): number | undefined {
-  const v = str(value);
-  return v === undefined || dateTimeProblem(v) !== undefined ? undefined : Date.parse(v);
+/** The moment is on or before `v` (the last day or instant still valid). */
+export function onOrBefore(m: Moment, v: string): boolean {
+  return isDay(v) ? m.date <= v : m.ms <= Date.parse(v);
+}
+
+/** Within a validity period, both ends included; null is open-ended. */
+export function within(from: string | null, until: string | null, m: Moment): boolean {
+  return (from === null || onOrAfter(m, from)) && (until === null || onOrBefore(m, until));
 }
 
 /** The CRS of an EASA / UK logbook entry, or undefined. */

@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ReferenceMaps, type RefValue } from '../../../core/refdata/kinds.ts';
-import { severities } from './harness.ts';
-import { approver, BADGE, crs, easa, faa, fails, ok } from './logbook.ts';
+import { judge } from '../../../core/rules/catalogue.ts';
+import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
+import { NOW, severities } from './harness.ts';
+import { approver, BADGE, crs, easa, faa, fails, LOG, ok } from './logbook.ts';
 
 /** The roster holds one person: BADGE, an A&P with IA, EASA certifying staff for A320/B1. */
 function reference(person: Partial<RefValue<'technicians'>> = {}, approval: Record<string, unknown> = {}) {
@@ -87,7 +89,45 @@ describe('FAA-RTS-1 (roster)', () => {
   it('✘ the approver is not in the roster', () => fails(faa('FAA-RTS-1', {}, new ReferenceMaps())));
   it('✘ the approver was deactivated before the entry', () =>
     fails(rts({}, { deactivated_at: '2025-03-01' })));
-  it('judged only where the reference data is (the ingress has none)', () => ok(faa('FAA-RTS-1', annual)));
+  it('✔ the IA is valid through its last day in the entry’s own offset (20:00-05:00 is the 15th in UTC)', () =>
+    ok(rts({ ...annual, completion_date: '2025-03-14T20:00:00-05:00' }, { ia_valid_until: '2025-03-14' })));
+  it('✘ the approver was deactivated on the day of the entry', () =>
+    fails(rts({}, { deactivated_at: '2025-03-14' })));
+  it('✔ the record states MECHANIC_A, the roster lists an A&P', () =>
+    ok(rts({ approver: { ...approver, certificate_kind: 'MECHANIC_A' } })));
+  const hundred = { entry_type: 'INSPECTION', inspection_type: 'HUNDRED_HOUR', work_class: null };
+  it('✔ a 100-hour inspection by an A&P without IA', () => ok(rts(hundred, { ia_valid_until: null })));
+  it('✘ a 100-hour inspection by a repairman', () =>
+    fails(
+      rts(
+        { ...hundred, approver: { ...approver, certificate_kind: 'REPAIRMAN' } },
+        { certificate_kind: 'REPAIRMAN' },
+      ),
+    ));
+  it('✔ a 100-hour inspection released under a repair station', () =>
+    ok(
+      rts(
+        {
+          ...hundred,
+          approver: { ...approver, certificate_kind: 'REPAIR_STATION', certificate_number: 'ABCR123X' },
+        },
+        { certificate_kind: 'REPAIRMAN' },
+      ),
+    ));
+  it('judged by the catalogue only where the reference data is (the ingress has none)', () => {
+    const context = {
+      work_order_id: '3f2b8c1e-9d4a-4f6b-8a2c-1e5d7f9a0b3c',
+      aircraft_registration: 'N123AZ',
+      technician_badge_hash: BADGE,
+    };
+    const entry = { ...LOG, ...annual, aircraft_registration: 'N123AZ' };
+    const rules = (reference?: ReferenceMaps) =>
+      judge('logbook', entry, context, DEFAULT_RULE_PARAMS, NOW, reference)
+        .errors.map((f) => f.rule)
+        .filter((r) => r === 'FAA-RTS-1');
+    assert.deepEqual(rules(), []);
+    assert.deepEqual(rules(reference({ ia_valid_until: null })), ['FAA-RTS-1']);
+  });
 });
 
 const a35 = (patch: Record<string, unknown>, person: Partial<RefValue<'technicians'>> = {}) =>
@@ -121,6 +161,9 @@ describe('EASA-145.A.50-a', () => {
     fails(a50({}, { staff_role: 'SUPPORT_STAFF', authorisation_ref: null, authorisation_scope: [] })));
   it('✘ authorisation expired 2025-01-31, CRS 2025-03-14', () =>
     fails(a50({}, { authorisation_valid_until: '2025-01-31' })));
+  it('✔ authorisation granted on the CRS day', () => ok(a50({}, { authorisation_valid_from: '2025-03-14' })));
+  it('✔ authorisation valid until the CRS day', () =>
+    ok(a50({}, { authorisation_valid_until: '2025-03-14' })));
   it('✘ authorisation granted after the CRS', () =>
     fails(a50({}, { authorisation_valid_from: '2025-04-01' })));
   it('✘ the CRS states another authorisation', () =>
@@ -148,6 +191,15 @@ describe('ACR-APPR-1 (known approvals)', () => {
     fails(approval('DE.145.0123', { withdrawn_at: '2025-03-01' })));
   it('✔ withdrawn 2025-04-01, after the CRS', () =>
     ok(approval('DE.145.0123', { withdrawn_at: '2025-04-01' })));
+  it('✘ withdrawn on the CRS day (2025-03-14T00:30+02:00 is the 13th in UTC)', () =>
+    fails(
+      easa(
+        'ACR-APPR-1',
+        { crs: { ...crs, issued_at: '2025-03-14T00:30:00+02:00' } },
+        undefined,
+        reference({}, { withdrawn_at: '2025-03-14' }),
+      ),
+    ));
   it('✘ granted 2025-04-01, after the CRS', () =>
     fails(approval('DE.145.0123', { valid_from: '2025-04-01' })));
 });
@@ -156,6 +208,12 @@ describe('the roster fields of an ERP export', () => {
   it('a CSV cell lists the authorisation scope separated by semicolons', () => {
     const r = reference({ authorisation_scope: 'A320/B1; A319/B2' as unknown as string[] });
     assert.deepEqual(r.get('technicians', BADGE)?.authorisation_scope, ['A320/B1', 'A319/B2']);
+  });
+  it('a date that is not a calendar date or an RFC 3339 date-time is refused', () => {
+    for (const bad of ['2025-03-01x', '2025-13-45', '2030-02-30', '2025-03-01T10:00:00'])
+      assert.throws(() => reference({ licence_valid_until: bad }), /licence_valid_until/, bad);
+    for (const good of ['2025-03-01', '2025-03-01T10:00:00Z', '2025-03-01T10:00:00+01:00'])
+      assert.doesNotThrow(() => reference({ licence_valid_until: good }), good);
   });
   it('a scope that is not <type>/<category> is refused', () =>
     assert.throws(() => reference({ authorisation_scope: ['A320'] }), /authorisation_scope/));

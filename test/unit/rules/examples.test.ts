@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ROUTES } from '../../../core/contract.ts';
+import { ROUTES, type RouteName } from '../../../core/contract.ts';
+import type { MaintenanceContext } from '../../../core/maintenance-context.ts';
 import { REF_KINDS, ReferenceMaps, type RefKind } from '../../../core/refdata/kinds.ts';
 import { readRows, validateRows } from '../../../core/refdata/load.ts';
 import { judge } from '../../../core/rules/catalogue.ts';
@@ -42,9 +43,9 @@ describe('the valid examples against the demo reference data', () => {
         const record = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
         const registration = String(record.aircraft_registration ?? 'D-AIBL');
         const j = judge(
-          route as keyof typeof ROUTES,
+          route as RouteName,
           record,
-          sampleContext(registration) as never,
+          { ...sampleContext(registration), aircraft_registration: registration } as MaintenanceContext,
           DEFAULT_RULE_PARAMS,
           NOW,
           reference,

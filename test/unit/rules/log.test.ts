@@ -266,6 +266,10 @@ describe('EASA-M.A.306-a (entry_type TECH_LOG)', () => {
     fails(log({ sector, deferred_defects: [{ ...defect, origin_sector_ref: null }] })));
   it('✘ deferred defect without its date of occurrence', () =>
     fails(log({ sector, deferred_defects: [{ ...defect, occurred_on: '12/03/2025' }] })));
+  it('✘ deferred defect with no date of occurrence', () =>
+    fails(log({ sector, deferred_defects: [{ ...defect, occurred_on: null }] })));
+  it('✘ a negative running total', () =>
+    fails(log({ sector: { ...sector, running_total_hours: -1 }, deferred_defects: [] })));
   it('✘ no tech_log on a TECH_LOG entry', () => fails(log(null)));
   it('✘ a sector without its landing place and running total', () =>
     fails(
