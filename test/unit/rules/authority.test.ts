@@ -9,27 +9,12 @@ import { ReferenceMaps, type RefValue } from '../../../core/refdata/kinds.ts';
 import { judge } from '../../../core/rules/catalogue.ts';
 import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
 import { NOW, severities } from './harness.ts';
-import { approver, BADGE, crs, easa, faa, fails, LOG, ok } from './logbook.ts';
+import { approver, BADGE, CERTIFYING_PERSON, crs, easa, faa, fails, LOG, ok } from './logbook.ts';
 
 /** The roster holds one person: BADGE, an A&P with IA, EASA certifying staff for A320/B1. */
 function reference(person: Partial<RefValue<'technicians'>> = {}, approval: Record<string, unknown> = {}) {
   const r = new ReferenceMaps();
-  r.apply('technicians', BADGE, {
-    badge_hash: BADGE,
-    name: 'A. Person',
-    active_from: '2015-01-01',
-    certificate_number: '3456789',
-    certificate_kind: 'MECHANIC_AP',
-    ia_valid_until: '2027-03-31',
-    staff_role: 'CERTIFYING_STAFF',
-    authorisation_ref: 'DE145-0123-CS-042',
-    authorisation_scope: ['A320/B1'],
-    authorisation_valid_from: '2020-01-01',
-    authorisation_valid_until: '2028-12-31',
-    licence_ref: 'DE.66.12345',
-    licence_valid_until: '2029-06-30',
-    ...person,
-  });
+  r.apply('technicians', BADGE, { ...CERTIFYING_PERSON, ...person });
   r.apply('fleet', 'D-AIBL', {
     registration: 'D-AIBL',
     aircraft_type: 'A320',

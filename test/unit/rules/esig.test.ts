@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ReferenceMaps } from '../../../core/refdata/kinds.ts';
 import { run } from './harness.ts';
+import { BADGE, CERTIFYING_PERSON } from './logbook.ts';
 
-const BADGE = '19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2';
 const SHARED = 'c'.repeat(64);
 const SUPPORT = 'f'.repeat(64);
 const ZEROS = '0'.repeat(64);
@@ -28,19 +28,7 @@ const AUDIT = {
 };
 const roster = () => {
   const r = new ReferenceMaps();
-  r.apply('technicians', BADGE, {
-    badge_hash: BADGE,
-    name: 'A',
-    active_from: '2015-01-01',
-    certificate_number: '3456789',
-    certificate_kind: 'MECHANIC_AP',
-    staff_role: 'CERTIFYING_STAFF',
-    authorisation_ref: 'DE145-0123-CS-042',
-    authorisation_scope: ['A320/B1'],
-    authorisation_valid_from: '2020-01-01',
-    authorisation_valid_until: '2028-12-31',
-    licence_valid_until: '2029-06-30',
-  });
+  r.apply('technicians', BADGE, CERTIFYING_PERSON);
   r.apply('technicians', SHARED, {
     badge_hash: SHARED,
     name: 'HANGAR-3-SHARED',

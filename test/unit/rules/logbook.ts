@@ -66,3 +66,20 @@ export const fails = (f: { severity: string }[], n = 1) => {
   assert.equal(f.length, n, JSON.stringify(f));
   assert.ok(f.every((x) => x.severity === 'ERROR'));
 };
+
+/** BADGE on the roster: an A&P with IA, EASA certifying staff for A320/B1 with a Part-66 licence. */
+export const CERTIFYING_PERSON = {
+  badge_hash: BADGE,
+  name: 'A. Person',
+  active_from: '2015-01-01',
+  certificate_number: '3456789',
+  certificate_kind: 'MECHANIC_AP',
+  ia_valid_until: '2027-03-31',
+  staff_role: 'CERTIFYING_STAFF',
+  authorisation_ref: 'DE145-0123-CS-042',
+  authorisation_scope: ['A320/B1'],
+  authorisation_valid_from: '2020-01-01',
+  authorisation_valid_until: '2028-12-31',
+  licence_ref: 'DE.66.12345',
+  licence_valid_until: '2029-06-30',
+} as const;
