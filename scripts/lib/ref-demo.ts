@@ -16,9 +16,14 @@ export const DEMO_REFERENCE: Record<Exclude<RefKind, 'backups'>, string> = {
 export const formatOf = (file: string) =>
   file.endsWith('.csv') ? 'csv' : file.endsWith('.ndjson') ? 'ndjson' : ('json' as const);
 
+/** Reads and validates one export file (throws RefFileError naming every bad record). */
+export function readRefFile(kind: RefKind, file: string): { key: string; value: unknown }[] {
+  return validateRows(kind, readRows(readFileSync(file, 'utf8'), formatOf(file)));
+}
+
 /** Reads, validates and publishes one export file; resolves to the number of records. */
 export async function loadFile(kafka: Kafka, topic: string, kind: RefKind, file: string): Promise<number> {
-  const records = validateRows(kind, readRows(readFileSync(file, 'utf8'), formatOf(file)));
+  const records = readRefFile(kind, file);
   await publishReference(kafka, topic, records);
   return records.length;
 }

@@ -1,7 +1,6 @@
 import type { RefValue } from '../../refdata/kinds.ts';
+import { authorisationHeld, licenceHeld, PART_65 } from '../ref/certifying.ts';
 import { eventMomentOr } from '../ref/event-time.ts';
-import { PART_65 } from '../ref/FAA-RTS-1.ts';
-import { within } from '../ref/validity.ts';
 import type { Moment } from '../time.ts';
 import { finding, type Rule, type RuleSet, str } from '../types.ts';
 
@@ -16,13 +15,9 @@ function releaseProblem(signer: RefValue<'technicians'>, ruleSet: RuleSet, at: M
   if (ruleSet === 'EASA' || ruleSet === 'UK_CAA') {
     if (signer.staff_role !== 'CERTIFYING_STAFF')
       return 'the roster shows no certifying staff (EASA-145.A.35)';
-    if (
-      signer.authorisation_ref === null ||
-      !within(signer.authorisation_valid_from, signer.authorisation_valid_until, at)
-    )
+    if (!authorisationHeld(signer, at))
       return 'the roster shows no certification authorisation valid then (EASA-145.A.50-a)';
-    if (signer.licence_valid_until === null || !within(null, signer.licence_valid_until, at))
-      return 'the roster shows no Part-66 licence valid then (EASA-145.A.35)';
+    if (!licenceHeld(signer, at)) return 'the roster shows no Part-66 licence valid then (EASA-145.A.35)';
     return undefined;
   }
   return signer.certificate_number ? undefined : 'the roster shows no certificate';

@@ -1,6 +1,6 @@
 import { type Finding, finding, type Rule, str } from '../types.ts';
-import { certifyingStaff } from './certifying.ts';
-import { scopeTypes, within } from './validity.ts';
+import { certifyingStaff, licenceHeld } from './certifying.ts';
+import { scopeTypes } from './validity.ts';
 
 const ID = 'EASA-145.A.35';
 
@@ -35,7 +35,7 @@ export const EASA_145_A_35: Rule = {
         ),
       ];
     const out: Finding[] = [];
-    if (person.licence_valid_until === null || !within(null, person.licence_valid_until, at))
+    if (!licenceHeld(person, at))
       out.push(
         finding(
           ID,

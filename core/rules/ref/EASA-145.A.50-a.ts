@@ -1,5 +1,5 @@
 import { type Finding, finding, type Rule, str } from '../types.ts';
-import { certifyingStaff } from './certifying.ts';
+import { authorisationHeld, certifyingStaff } from './certifying.ts';
 import { within } from './validity.ts';
 
 const ID = 'EASA-145.A.50-a';
@@ -34,7 +34,7 @@ export const EASA_145_A_50_A_AUTHORISED: Rule = {
         ),
       ];
     const out: Finding[] = [];
-    if (!within(person.authorisation_valid_from, person.authorisation_valid_until, at))
+    if (!authorisationHeld(person, at))
       out.push(
         finding(
           ID,

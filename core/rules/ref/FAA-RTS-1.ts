@@ -1,12 +1,10 @@
 import { type Finding, finding, type Rule, str } from '../types.ts';
+import { MECHANIC, PART_65 } from './certifying.ts';
 import { eventMomentOr } from './event-time.ts';
 import { rosterProblem } from './roster.ts';
 import { within } from './validity.ts';
 
 const ID = 'FAA-RTS-1';
-const MECHANIC = new Set(['MECHANIC_A', 'MECHANIC_P', 'MECHANIC_AP']);
-/** Certificates of 14 CFR Part 65 that let a person approve work for return to service. */
-export const PART_65: ReadonlySet<string> = new Set([...MECHANIC, 'REPAIRMAN']);
 const ORGANISATION = new Set(['REPAIR_STATION', 'AIR_CARRIER']);
 
 /**

@@ -3,7 +3,20 @@ import { type Moment, momentOf } from '../time.ts';
 import { type Payload, str } from '../types.ts';
 import { eventMomentOr } from './event-time.ts';
 import { rosterProblem } from './roster.ts';
-import { crsOf } from './validity.ts';
+import { crsOf, within } from './validity.ts';
+
+/** FAA mechanic certificates (14 CFR 65.85, 65.87). */
+export const MECHANIC: ReadonlySet<string> = new Set(['MECHANIC_A', 'MECHANIC_P', 'MECHANIC_AP']);
+/** Certificates of 14 CFR Part 65 that let a person approve work for return to service. */
+export const PART_65: ReadonlySet<string> = new Set([...MECHANIC, 'REPAIRMAN']);
+
+/** The roster shows a Part-66 licence valid at `at` (EASA-145.A.35). */
+export const licenceHeld = (p: RefValue<'technicians'>, at: Moment): boolean =>
+  p.licence_valid_until !== null && within(null, p.licence_valid_until, at);
+
+/** The roster shows a certification authorisation valid at `at` (EASA-145.A.50-a). */
+export const authorisationHeld = (p: RefValue<'technicians'>, at: Moment): boolean =>
+  p.authorisation_ref !== null && within(p.authorisation_valid_from, p.authorisation_valid_until, at);
 
 /** The certifying staff of an EASA / UK CRS as the roster knows them, on the CRS date. */
 export type CertifyingStaff =

@@ -9,10 +9,9 @@ import { describe, it } from 'node:test';
 import { ROUTES, type RouteName } from '../../../core/contract.ts';
 import type { MaintenanceContext } from '../../../core/maintenance-context.ts';
 import { REF_KINDS, ReferenceMaps, type RefKind } from '../../../core/refdata/kinds.ts';
-import { readRows, validateRows } from '../../../core/refdata/load.ts';
 import { judge } from '../../../core/rules/catalogue.ts';
 import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
-import { DEMO_REFERENCE, demoBackup, formatOf } from '../../../scripts/lib/ref-demo.ts';
+import { DEMO_REFERENCE, demoBackup, readRefFile } from '../../../scripts/lib/ref-demo.ts';
 import { sampleContext } from '../../../scripts/lib/sample.ts';
 
 /** After every example's own dates. */
@@ -21,8 +20,7 @@ const NOW = new Date('2025-07-01T00:00:00Z');
 function demoReference(): ReferenceMaps {
   const r = new ReferenceMaps();
   for (const [kind, file] of Object.entries(DEMO_REFERENCE) as [RefKind, string][])
-    for (const { key, value } of validateRows(kind, readRows(readFileSync(file, 'utf8'), formatOf(file))))
-      r.apply(kind, key, value);
+    for (const { key, value } of readRefFile(kind, file)) r.apply(kind, key, value);
   const backup = demoBackup(NOW);
   r.apply('backups', backup.key, backup.value);
   return r;
