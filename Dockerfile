@@ -12,6 +12,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY avro ./avro
 COPY core ./core
+COPY rules ./rules
 COPY ingress ./ingress
 COPY validators ./validators
 COPY router ./router

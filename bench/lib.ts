@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import type { Kafka } from 'kafkajs';
 import { pino } from 'pino';
-import { createTransformLoop, type TransformLoop } from '../core/transform-loop.ts';
+import { createTransformLoop, type TransformLoop } from '../core/consumer/transform-loop.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../scripts/lib/sample.ts';
 import { tokenFor } from '../test/support/https.ts';
 import type { Pipeline } from '../test/support/pipeline.ts';

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:validators`: records/s of one validators process over a pre-filled ingress topic,
  * against a baseline in the same run: a bare consume→produce loop over the same records with the
- * same transaction settings (core/transform-loop.ts, one transactional producer per partition,
+ * same transaction settings (core/consumer/transform-loop.ts, one transactional producer per partition,
  * one transaction per batch), copying each record unchanged. The difference is the validators' own
  * work: JSON parsing, the Avro schema check, the regulatory rules, Avro encoding through the
  * registry. Prints numbers; it is not a test. Needs the local stack (npm run stack:up).

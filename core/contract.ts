@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
-import type { Config } from './config.ts';
+import type { Config } from './config/schema.ts';
 
 export const AVRO_DIR = fileURLToPath(new URL('../avro/', import.meta.url));
 

@@ -1,5 +1,5 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import type { Config } from './config.ts';
+import type { Config } from './config/schema.ts';
 import type { AvroSchema } from './contract.ts';
 import { AirlockError } from './errors.ts';
 

@@ -5,15 +5,18 @@
  * This file: the commands' help and dispatch; common.ts, format.ts, commands.ts and
  * replay-command.ts hold the rest.
  */
-import { type Config, ConfigError, loadConfig } from '../core/config.ts';
+
+import { ConfigError, loadConfig } from '../core/config/load.ts';
+import type { Config } from '../core/config/schema.ts';
 import { AirlockError } from '../core/errors.ts';
-import { createKafka } from '../core/kafka.ts';
+import { createKafka } from '../core/kafka/client.ts';
+import { ensureTopics } from '../core/kafka/topics.ts';
 import { createLogger } from '../core/logger.ts';
 import { createRegistry } from '../core/registry.ts';
-import { ensureTopics } from '../core/topics.ts';
 import { list, show, statsCommand } from './commands.ts';
-import { type Context, EXIT, FILTER_HELP, type Io, parseTime, UsageError } from './common.ts';
+import { type Context, EXIT, FILTER_HELP, parseTime, UsageError } from './common.ts';
 import { table } from './format.ts';
+import type { Io } from './io.ts';
 import { replay } from './replay-command.ts';
 
 export { EXIT, type Io, parseTime, table };

@@ -4,22 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
-import type { Config } from '../core/config.ts';
+import type { Config } from '../core/config/schema.ts';
 import { AirlockError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SchemaRegistry } from '../core/registry.ts';
 import { type DlqEntry, type EntryFilter, matches, newestFirst, parseRef } from './entry.ts';
 import { progressBar } from './format.ts';
+import type { Io } from './io.ts';
 import { type ReplayAudit, readAudits, readDlq } from './kafka-io.ts';
-
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** True when stderr is a terminal: a progress bar is drawn there. */
-  tty: boolean;
-  /** Aborted on SIGINT/SIGTERM: a replay stops cleanly between two chunks. */
-  signal: AbortSignal;
-}
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, incomplete: 4, cancelled: 130 } as const;
 

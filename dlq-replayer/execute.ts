@@ -6,10 +6,10 @@
  * the tool: a second replayer fences the first. Paced to a rate cap; a cancel stops between chunks.
  */
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
-import type { Config } from '../core/config.ts';
-import { TRANSACTIONAL_RETRY } from '../core/kafka.ts';
+import type { Config } from '../core/config/schema.ts';
+import { TRANSACTIONAL_RETRY } from '../core/kafka/client.ts';
+import type { StatusEvent, StatusStore } from '../core/record-status/status.ts';
 import { encodeRecord, type SchemaRegistry } from '../core/registry.ts';
-import type { StatusEvent, StatusStore } from '../core/status/status.ts';
 import type { ReplayAudit } from './kafka-io.ts';
 import type { Operator, Plan } from './plan.ts';
 import { rejectionOf } from './plan.ts';

@@ -1,6 +1,7 @@
 /** airlock-dlq: tables, the progress bar, and DLQ entries as people and scripts see them. */
-import type { Io } from './common.ts';
+
 import type { DlqEntry } from './entry.ts';
+import type { Io } from './io.ts';
 import type { ReplayAudit } from './kafka-io.ts';
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

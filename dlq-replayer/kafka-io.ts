@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { caughtUp, partitionKey } from '../core/catch-up.ts';
 import { readSchema } from '../core/contract.ts';
 import { AirlockError } from '../core/errors.ts';
 import { headersToMap } from '../core/headers.ts';
+import { caughtUp, partitionKey } from '../core/kafka/catch-up.ts';
 import { decodeRecord, registerSchema, type SchemaRegistry } from '../core/registry.ts';
 import { type DlqEntry, toEntry } from './entry.ts';
 import type { ReplayIndex } from './plan.ts';

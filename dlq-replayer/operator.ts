@@ -10,9 +10,9 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createTokenVerifier } from '../core/auth/token-verifier.ts';
-import type { Config } from '../core/config.ts';
+import type { Config } from '../core/config/schema.ts';
 import { AirlockError } from '../core/errors.ts';
-import type { StateStore } from '../core/state/store.ts';
+import type { StateStore } from '../core/store/store.ts';
 import type { Operator } from './plan.ts';
 
 export const REPLAY_ROLE = 'compliance_auditor';

@@ -8,11 +8,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { RouteContract, RouteName } from '../core/contract.ts';
 import type { Reason } from '../core/errors.ts';
 import { ErrorHeader, Header, type HeaderMap, ReplayHeader } from '../core/headers.ts';
-import type { ReferenceData } from '../core/refdata/kinds.ts';
-import { type RoutingRule, routeRecord } from '../core/routing.ts';
-import type { RuleParams } from '../core/rules/types.ts';
 import { childTraceparent } from '../core/trace.ts';
-import { validateRecord } from '../core/validate.ts';
+import { type RoutingRule, routeRecord } from '../router/table.ts';
+import type { ReferenceData } from '../rules/refdata.ts';
+import type { RuleParams } from '../rules/types.ts';
+import { validateRecord } from '../validators/verdict.ts';
 import { type DlqEntry, mergePatch } from './entry.ts';
 
 /** Every replay of a DLQ record so far (from airlock.replay-audit.v1), by `<topic>:<partition>:<offset>`. */

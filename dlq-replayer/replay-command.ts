@@ -5,13 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadContract } from '../core/contract.ts';
-import { followReferenceData } from '../core/refdata/follow.ts';
-import { refTopics } from '../core/refdata/kinds.ts';
-import { defaultRoutingSpec, parseRoutingTable } from '../core/routing.ts';
-import { ruleSettings } from '../core/rules/settings.ts';
-
-import { stateStoreFor } from '../core/state/redis.ts';
-import { statusStoreFor } from '../core/status/redis.ts';
+import { followReferenceData } from '../core/kafka/reference-follower.ts';
+import { statusStoreFor } from '../core/record-status/redis.ts';
+import { stateStoreFor } from '../core/store/redis.ts';
+import { defaultRoutingSpec, parseRoutingTable } from '../router/table.ts';
+import { refTopics } from '../rules/refdata.ts';
+import { ruleSettings } from '../rules/settings.ts';
 import {
   auditsFor,
   type Context,
@@ -21,7 +20,6 @@ import {
   filterFrom,
   findRef,
   hasFilter,
-  type Io,
   positiveInt,
   readJsonFile,
   readSecretFile,
@@ -30,6 +28,7 @@ import {
 import { parseRef } from './entry.ts';
 import { connectReplayer, outcomeOf, type ReadyPlan } from './execute.ts';
 import { progressBar, table } from './format.ts';
+import type { Io } from './io.ts';
 import { originalBody, type ReplayAudit, registerAuditSchema, replayIndex } from './kafka-io.ts';
 import { verifyOperator } from './operator.ts';
 import { coordinates, judgeWith, type Plan, planReplay } from './plan.ts';

@@ -4,62 +4,17 @@
  * (415) → size (413) → JSON (400) → schema (422) → publish (202 once durable, else 503).
  */
 import { randomUUID } from 'node:crypto';
-import type { ServerOptions } from 'node:https';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import sjson from 'secure-json-parse';
-import type { Config } from '../core/config.ts';
-import type { RouteContract, RouteName } from '../core/contract.ts';
 import { AirlockError } from '../core/errors.ts';
-import type { Logger } from '../core/logger.ts';
-import type { MaintenanceContext } from '../core/maintenance-context.ts';
-import { type RuleSettings, ruleSettings } from '../core/rules/settings.ts';
-import type { StateStore } from '../core/state/store.ts';
-import { createLocalStatusStore } from '../core/status/redis.ts';
-import type { StatusStore } from '../core/status/status.ts';
-import type { Authenticator, Identity } from './identity.ts';
+import { createLocalStatusStore } from '../core/record-status/redis.ts';
+import { ruleSettings } from '../rules/settings.ts';
+import type { IngressDeps, ResolvedDeps } from './deps.ts';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
-import { createIngressMetrics, type IngressMetrics } from './metrics.ts';
+import { createIngressMetrics } from './metrics.ts';
 import { sendProblem } from './problem.ts';
-import type { Publisher } from './publisher.ts';
-import type { Item } from './records-route.ts';
 import { registerRecordRoute } from './records-route.ts';
 import { registerStatusRoute } from './status-route.ts';
-
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<boolean>;
-}
-
-export interface IngressDeps {
-  config: Config;
-  logger: Logger;
-  contract: ReadonlyMap<RouteName, RouteContract>;
-  publisher: Publisher;
-  authenticate: Authenticator;
-  store: StateStore;
-  metrics?: IngressMetrics | undefined;
-  /** Record status (core/status); in-process when absent. */
-  status?: StatusStore | undefined;
-  /** The rule-set configuration (core/rules/settings.ts); from `config` when absent. */
-  rules?: RuleSettings | undefined;
-  readiness: readonly ReadinessCheck[];
-  isDraining?: () => boolean;
-  /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
-  https?: ServerOptions | undefined;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    airlock?: {
-      traceId: string;
-      identity?: Identity;
-      context?: MaintenanceContext;
-      rawBody?: string;
-      /** The records of an application/x-ndjson batch, one per line. */
-      ndjson?: Item[];
-    };
-  }
-}
 
 const FASTIFY_ERRORS: Record<
   string,
@@ -76,13 +31,6 @@ const FASTIFY_ERRORS: Record<
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'the body is empty' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'the body is not valid JSON' },
-};
-
-/** The dependencies with their defaults filled in. */
-export type ResolvedDeps = IngressDeps & {
-  metrics: IngressMetrics;
-  rules: RuleSettings;
-  status: StatusStore;
 };
 
 export function buildIngress(input: IngressDeps): FastifyInstance {

@@ -9,9 +9,9 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
 import { createTokenVerifier, type Verifier } from '../core/auth/token-verifier.ts';
-import type { Config } from '../core/config.ts';
+import type { Config } from '../core/config/schema.ts';
 import { AirlockError } from '../core/errors.ts';
-import type { StateStore } from '../core/state/store.ts';
+import type { StateStore } from '../core/store/store.ts';
 
 export interface Identity {
   subject: string;

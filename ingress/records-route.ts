@@ -8,21 +8,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
 import { AirlockError, ERROR_CODES } from '../core/errors.ts';
 import { lineageHeaders } from '../core/headers.ts';
-import { decodeContextHeader, type MaintenanceContext } from '../core/maintenance-context.ts';
-import { judge } from '../core/rules/catalogue.ts';
 import { checkAgainst } from '../core/schema-check.ts';
-import { sha } from '../core/state/store.ts';
+import { sha } from '../core/store/store.ts';
 import { childTraceparent } from '../core/trace.ts';
-import type { ResolvedDeps } from './app.ts';
+import { decodeContextHeader, type MaintenanceContext } from '../rules/context.ts';
+import { judge } from '../rules/index.ts';
+import type { Item, ResolvedDeps } from './deps.ts';
 import { type Identity, roleAllowed } from './identity.ts';
-
-/** A record of a request: its parsed value and the exact text it will be published as. */
-export interface Item {
-  value: unknown;
-  raw: string;
-  /** Set when an NDJSON line was not valid JSON. */
-  parseError?: string;
-}
 
 interface Sender {
   route: RouteName;
@@ -47,7 +39,7 @@ function check(
       reasons: checked.reasons,
     });
   }
-  // The same rules the validators apply (core/rules): a client learns of a fixable error at once.
+  // The same rules the validators apply (rules/): a client learns of a fixable error at once.
   const { errors } = judge(route, checked.value, context, deps.rules.current(), new Date());
   if (errors.length === 0) return undefined;
   const reasons = errors.map(({ rule, path, message }) => ({

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AirlockError } from '../core/errors.ts';
-import type { ResolvedDeps } from './app.ts';
+import type { ResolvedDeps } from './deps.ts';
 
 const TRACE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

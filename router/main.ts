@@ -1,19 +1,19 @@
 /** Entry file of the router stage: the only place it reads the environment. */
-import { loadConfig } from '../core/config.ts';
+import { loadConfig } from '../core/config/load.ts';
+import { preparePipelineStage } from '../core/consumer/consumer-stage.ts';
+import { dlqForError, toDlq } from '../core/consumer/dead-letter.ts';
+import { createTransformLoop, type OutputRecord } from '../core/consumer/transform-loop.ts';
 import { isRouteName, type RouteName } from '../core/contract.ts';
-import { dlqForError, toDlq } from '../core/dlq.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
-import { serveConsumerHealth } from '../core/health-server.ts';
-import { exitOnFatal, runStage } from '../core/lifecycle.ts';
 import { createLogger } from '../core/logger.ts';
-import { preparePipelineStage } from '../core/pipeline-stage.ts';
+import { statusStoreFor } from '../core/record-status/redis.ts';
+import { eventsFromOutputs } from '../core/record-status/status.ts';
 import { decodeRecord, encodeRecord } from '../core/registry.ts';
-import { routeRecord } from '../core/routing.ts';
-import { statusStoreFor } from '../core/status/redis.ts';
-import { eventsFromOutputs } from '../core/status/status.ts';
+import { serveConsumerHealth } from '../core/stage/health-server.ts';
+import { exitOnFatal, runStage } from '../core/stage/lifecycle.ts';
 import { childTraceparent } from '../core/trace.ts';
-import { createTransformLoop, type OutputRecord } from '../core/transform-loop.ts';
+import { routeRecord } from './table.ts';
 import { loadTable, schemaKey, watchTable } from './table-source.ts';
 
 const config = loadConfig(process.env, 'router');

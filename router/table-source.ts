@@ -5,11 +5,11 @@
  * validation or registration keeps the running table.
  */
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
-import type { Config } from '../core/config.ts';
+import type { Config } from '../core/config/schema.ts';
 import { ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
 import type { Logger } from '../core/logger.ts';
 import { registerSchema, type SchemaRegistry } from '../core/registry.ts';
-import { defaultRoutingSpec, parseRoutingTable, type RoutingRule } from '../core/routing.ts';
+import { defaultRoutingSpec, parseRoutingTable, type RoutingRule } from './table.ts';
 
 export interface ActiveTable {
   rules: readonly RoutingRule[];

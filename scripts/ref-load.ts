@@ -5,13 +5,13 @@
  * `npm run ref:load -- --demo` loads scripts/ref-demo (what the sample records refer to).
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../core/config.ts';
-import { createKafka } from '../core/kafka.ts';
+import { loadConfig } from '../core/config/load.ts';
+import { createKafka } from '../core/kafka/client.ts';
+import { ensureTopics } from '../core/kafka/topics.ts';
 import { createLogger } from '../core/logger.ts';
-import { REF_KIND_NAMES, type RefKind, refTopics } from '../core/refdata/kinds.ts';
-import { publishReference, RefFileError } from '../core/refdata/load.ts';
-import { ensureTopics } from '../core/topics.ts';
+import { REF_KIND_NAMES, type RefKind, refTopics } from '../rules/refdata.ts';
 import { loadDemoReference, loadFile } from './lib/ref-demo.ts';
+import { publishReference, RefFileError } from './lib/ref-load.ts';
 import { withStackEnv } from './lib/stack-env.ts';
 
 const { values, positionals } = parseArgs({

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { decodeJwt } from 'jose';
-import { createRedisStore } from '../core/state/redis.ts';
+import { createRedisStore } from '../core/store/redis.ts';
 import { withStackEnv } from './lib/stack-env.ts';
 
 const { values, positionals } = parseArgs({

@@ -1,7 +1,7 @@
 /**
  * `npm run schemas:snapshot`: records the current composed record schemas (what the stages register)
  * as the next published version in avro/history/<Record>/v<N>.avsc, when they differ from the last
- * one. test/unit/schema-compat.test.ts then holds every later change to BACKWARD compatibility with
+ * one. test/unit/avro/compat.test.ts then holds every later change to BACKWARD compatibility with
  * all of them. Run it when a schema change is released; commit the new file.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

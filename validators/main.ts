@@ -1,22 +1,22 @@
 /** Entry file of the validators stage: the only place it reads the environment. */
-import { loadConfig } from '../core/config.ts';
+import { loadConfig } from '../core/config/load.ts';
+import { preparePipelineStage } from '../core/consumer/consumer-stage.ts';
+import { dlqForError, toDlq } from '../core/consumer/dead-letter.ts';
+import { createTransformLoop } from '../core/consumer/transform-loop.ts';
 import type { RouteName } from '../core/contract.ts';
-import { dlqForError, toDlq } from '../core/dlq.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
-import { serveConsumerHealth } from '../core/health-server.ts';
-import { exitOnFatal, runStage } from '../core/lifecycle.ts';
+import { followReferenceData } from '../core/kafka/reference-follower.ts';
 import { createLogger } from '../core/logger.ts';
-import { preparePipelineStage } from '../core/pipeline-stage.ts';
-import { followReferenceData } from '../core/refdata/follow.ts';
-import { refTopics } from '../core/refdata/kinds.ts';
+import { statusStoreFor } from '../core/record-status/redis.ts';
+import { eventsFromOutputs } from '../core/record-status/status.ts';
 import { encodeRecord, registerSchema } from '../core/registry.ts';
-import { ruleSettings } from '../core/rules/settings.ts';
-import { statusStoreFor } from '../core/status/redis.ts';
-import { eventsFromOutputs } from '../core/status/status.ts';
+import { serveConsumerHealth } from '../core/stage/health-server.ts';
+import { exitOnFatal, runStage } from '../core/stage/lifecycle.ts';
 import { childTraceparent } from '../core/trace.ts';
-import { createTransformLoop } from '../core/transform-loop.ts';
-import { validateRecord } from '../core/validate.ts';
+import { refTopics } from '../rules/refdata.ts';
+import { ruleSettings } from '../rules/settings.ts';
+import { validateRecord } from './verdict.ts';
 
 const config = loadConfig(process.env, 'validators');
 const logger = createLogger(config, 'validators');

@@ -16,7 +16,7 @@ import {
   errors as joseErrors,
   jwtVerify,
 } from 'jose';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/schema.ts';
 import { AirlockError } from '../errors.ts';
 
 export const MAX_TOKEN_CHARS = 8192;

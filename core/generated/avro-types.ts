@@ -1,5 +1,5 @@
 // Generated from avro/ by `npm run schemas:types` (scripts/gen-types.ts). Do not edit: change the
-// .avsc files and regenerate; test/unit/schema-types.test.ts fails when this file is stale.
+// .avsc files and regenerate; test/unit/core/generated.test.ts fails when this file is stale.
 
 export type Source = 'http' | 'edge' | 'replay';
 

@@ -76,4 +76,4 @@ export function renderTypes(schemas: readonly object[]): string {
 }
 
 export const BANNER =
-  '// Generated from avro/ by `npm run schemas:types` (scripts/gen-types.ts). Do not edit: change the\n// .avsc files and regenerate; test/unit/schema-types.test.ts fails when this file is stale.\n';
+  '// Generated from avro/ by `npm run schemas:types` (scripts/gen-types.ts). Do not edit: change the\n// .avsc files and regenerate; test/unit/core/generated.test.ts fails when this file is stale.\n';

@@ -1,8 +1,8 @@
 /** The demo reference data of scripts/ref-demo: what the sample records and the tests refer to. */
 import { readFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
-import type { RefKind, RefValue } from '../../core/refdata/kinds.ts';
-import { publishReference, readRows, validateRows } from '../../core/refdata/load.ts';
+import type { RefKind, RefValue } from '../../rules/refdata.ts';
+import { publishReference, readRows, validateRows } from './ref-load.ts';
 import { ROOT } from './stack-env.ts';
 
 /** The demo's export files; the backup status is not a file (see demoBackup). */

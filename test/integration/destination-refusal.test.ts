@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
-import { loadConfig } from '../../core/config.ts';
+import { loadConfig } from '../../core/config/load.ts';
 import { ErrorHeader, Header } from '../../core/headers.ts';
 import { createRegistry, decodeRecord } from '../../core/registry.ts';
 import { sampleRecord } from '../../scripts/lib/sample.ts';

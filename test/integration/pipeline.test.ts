@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../core/config.ts';
+import { loadConfig } from '../../core/config/load.ts';
 import { ErrorHeader, Header } from '../../core/headers.ts';
 import { createRegistry, decodeRecord } from '../../core/registry.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';

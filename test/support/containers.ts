@@ -5,7 +5,7 @@
  * testcontainers' reaper when the test process exits.
  */
 import { GenericContainer, Wait } from 'testcontainers';
-import type { Services } from './services.ts';
+import type { Services } from './endpoints.ts';
 
 export async function startContainers(): Promise<Services> {
   const kafkaPort = 19092;

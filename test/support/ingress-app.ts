@@ -3,11 +3,11 @@
  * recorder standing in for the Publisher interface (the integration tests publish to the real broker).
  */
 import { pino } from 'pino';
-import { loadConfig } from '../../core/config.ts';
+import { loadConfig } from '../../core/config/load.ts';
 import { loadContract } from '../../core/contract.ts';
 import type { AirlockError } from '../../core/errors.ts';
-import { createLocalStore } from '../../core/state/local.ts';
-import type { StateStore } from '../../core/state/store.ts';
+import { createLocalStore } from '../../core/store/local.ts';
+import type { StateStore } from '../../core/store/store.ts';
 import { buildIngress } from '../../ingress/app.ts';
 import { createAuthenticator } from '../../ingress/identity.ts';
 import type { OutgoingRecord, Publisher } from '../../ingress/publisher.ts';

@@ -4,10 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { loadConfig } from '../../core/config.ts';
+import { loadConfig } from '../../core/config/load.ts';
+import { ensureTopics } from '../../core/kafka/topics.ts';
 import { createLogger } from '../../core/logger.ts';
-import { refTopics } from '../../core/refdata/kinds.ts';
-import { ensureTopics } from '../../core/topics.ts';
+import { refTopics } from '../../rules/refdata.ts';
 import { devIngressEnv, ensureDevPki } from '../../scripts/lib/dev-identity.ts';
 import { loadDemoReference } from '../../scripts/lib/ref-demo.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';

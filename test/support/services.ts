@@ -10,14 +10,9 @@
 import { createConnection } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { withStackEnv } from '../../scripts/lib/stack-env.ts';
+import type { Services } from './endpoints.ts';
 
-export interface Services {
-  brokers: string[];
-  registryUrl: string;
-  redisUrl: string;
-  /** The Python interpreter with Confluent's client (the interop test). */
-  python: string | undefined;
-}
+export type { Services };
 
 const HOW_TO_START =
   'Start the local real stack with `npm run stack:up` (docs/operations.md), then run the tests again.';

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { loadConfig, type StageName } from '../../core/config.ts';
-import { ENV_VARS } from '../../core/config-env.ts';
+import { ENV_VARS } from '../../core/config/env.ts';
+import { loadConfig } from '../../core/config/load.ts';
+import type { StageName } from '../../core/config/schema.ts';
 
 interface Service {
   image?: string;

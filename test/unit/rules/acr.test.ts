@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normaliseTracking } from '../../../core/rules/acr/ACR-NORM-1.ts';
+import { normaliseTracking } from '../../../rules/acr/ACR-NORM-1.ts';
 import { run, severities } from './harness.ts';
 
 const acr = (id: string, ref: string) => run(id, { airworthiness_certificate_ref: ref });

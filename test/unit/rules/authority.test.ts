@@ -5,9 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ReferenceMaps, type RefValue } from '../../../core/refdata/kinds.ts';
-import { judge } from '../../../core/rules/catalogue.ts';
-import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
+import { judge } from '../../../rules/index.ts';
+import { ReferenceMaps, type RefValue } from '../../../rules/refdata.ts';
+import { DEFAULT_RULE_PARAMS } from '../../../rules/types.ts';
 import { NOW, severities } from './harness.ts';
 import { approver, BADGE, CERTIFYING_PERSON, crs, easa, faa, fails, LOG, ok } from './logbook.ts';
 

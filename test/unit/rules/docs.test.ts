@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { RULES } from '../../../core/rules/catalogue.ts';
+import { RULES } from '../../../rules/catalogue.ts';
 
 describe('docs/rules.md', () => {
   const doc = readFileSync(new URL('../../../docs/rules.md', import.meta.url), 'utf8');

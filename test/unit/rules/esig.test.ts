@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ReferenceMaps } from '../../../core/refdata/kinds.ts';
+import { ReferenceMaps } from '../../../rules/refdata.ts';
 import { run } from './harness.ts';
 import { BADGE, CERTIFYING_PERSON } from './logbook.ts';
 

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ROUTES, type RouteName } from '../../../core/contract.ts';
-import type { MaintenanceContext } from '../../../core/maintenance-context.ts';
-import { REF_KINDS, ReferenceMaps, type RefKind } from '../../../core/refdata/kinds.ts';
-import { judge } from '../../../core/rules/catalogue.ts';
-import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
+import type { MaintenanceContext } from '../../../rules/context.ts';
+import { judge } from '../../../rules/index.ts';
+import { REF_KINDS, ReferenceMaps, type RefKind } from '../../../rules/refdata.ts';
+import { DEFAULT_RULE_PARAMS } from '../../../rules/types.ts';
 import { DEMO_REFERENCE, demoBackup, readRefFile } from '../../../scripts/lib/ref-demo.ts';
 import { sampleContext } from '../../../scripts/lib/sample.ts';
 

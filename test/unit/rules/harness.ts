@@ -1,9 +1,9 @@
-/** Runs one rule of core/rules on a vector; the catalogue's reference clock is 2025-06-01T00:00:00Z. */
+/** Runs one rule of rules/ on a vector; the catalogue's reference clock is 2025-06-01T00:00:00Z. */
 import type { RouteName } from '../../../core/contract.ts';
-import type { ReferenceData } from '../../../core/refdata/kinds.ts';
-import { RULES } from '../../../core/rules/catalogue.ts';
-import { ruleSetFor } from '../../../core/rules/registration.ts';
-import { DEFAULT_RULE_PARAMS, type Finding, type RuleParams } from '../../../core/rules/types.ts';
+import { RULES } from '../../../rules/catalogue.ts';
+import type { ReferenceData } from '../../../rules/refdata.ts';
+import { ruleSetFor } from '../../../rules/registration/marks.ts';
+import { DEFAULT_RULE_PARAMS, type Finding, type RuleParams } from '../../../rules/types.ts';
 
 export const NOW = new Date('2025-06-01T00:00:00Z');
 

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadContract } from '../../../core/contract.ts';
-import { judge } from '../../../core/rules/catalogue.ts';
-import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
 import { checkAgainst } from '../../../core/schema-check.ts';
+import { judge } from '../../../rules/index.ts';
+import { DEFAULT_RULE_PARAMS } from '../../../rules/types.ts';
 import { NOW, run, severities } from './harness.ts';
 
 import { approver, BADGE, crs, easa, faa, fails, LOG, ok } from './logbook.ts';

@@ -1,6 +1,6 @@
 /** A logbook entry (FAA) and a CRS (EASA) that pass every record rule: the base of the logbook vectors. */
 import assert from 'node:assert/strict';
-import type { ReferenceData } from '../../../core/refdata/kinds.ts';
+import type { ReferenceData } from '../../../rules/refdata.ts';
 import { run } from './harness.ts';
 
 export const BADGE = '19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2';

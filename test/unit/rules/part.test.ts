@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mod3736CheckChar, mod3736Valid } from '../../../core/rules/mod37-36.ts';
+import { mod3736CheckChar, mod3736Valid } from '../../../rules/lib/mod37-36.ts';
 import { run, severities } from './harness.ts';
 
 describe('SN-FMT-1', () => {

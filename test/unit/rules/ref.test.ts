@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ReferenceMaps } from '../../../core/refdata/kinds.ts';
-import { RefFileError, readRows, validateRows } from '../../../core/refdata/load.ts';
-import { judge } from '../../../core/rules/catalogue.ts';
-import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
+import { judge } from '../../../rules/index.ts';
+import { ReferenceMaps } from '../../../rules/refdata.ts';
+import { DEFAULT_RULE_PARAMS } from '../../../rules/types.ts';
+import { RefFileError, readRows, validateRows } from '../../../scripts/lib/ref-load.ts';
 import { base, NOW, run, severities } from './harness.ts';
 
 const BADGE = '19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2';

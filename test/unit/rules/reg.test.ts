@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ruleSetFor } from '../../../core/rules/registration.ts';
-import { REGISTRATION_TABLE } from '../../../core/rules/registration-table.ts';
+import { ruleSetFor } from '../../../rules/registration/marks.ts';
+import { REGISTRATION_TABLE } from '../../../rules/registration/table.ts';
 import { run, severities } from './harness.ts';
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../core/rules/vectors/registration.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../rules/registration/vectors.json', import.meta.url), 'utf8'),
 ) as {
   marks: string[];
   ruleSet: string;

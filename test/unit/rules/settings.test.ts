@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { judge } from '../../../core/rules/catalogue.ts';
-import { parseRuleFile } from '../../../core/rules/settings.ts';
-import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
+import { judge } from '../../../rules/index.ts';
+import { parseRuleFile } from '../../../rules/settings.ts';
+import { DEFAULT_RULE_PARAMS } from '../../../rules/types.ts';
 import { base, NOW } from './harness.ts';
 
 const ctx = {

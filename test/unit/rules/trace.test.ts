@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { judge } from '../../../core/rules/catalogue.ts';
-import { DEFAULT_RULE_PARAMS } from '../../../core/rules/types.ts';
+import { judge } from '../../../rules/index.ts';
+import { DEFAULT_RULE_PARAMS } from '../../../rules/types.ts';
 import { base, NOW, run, severities } from './harness.ts';
 
 describe('TRACE-CERT-EASA (EASA and UK_CAA)', () => {

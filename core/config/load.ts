@@ -1,0 +1,114 @@
+/**
+ * Loads the configuration: environment variables (read only by each stage's entry file) are parsed
+ * by their kind, validated whole against the schema once at start-up, and frozen.
+ */
+import { ENV_VARS, envNameFor, isReservedEnvName } from './env.ts';
+import { type Config, configSchema, type StageName } from './schema.ts';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+function parseValue(name: string, kind: string, raw: string): unknown {
+  switch (kind) {
+    case 'list':
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+    case 'int': {
+      if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError([`${name}: expected an integer, got "${raw}"`]);
+      return Number(raw.trim());
+    }
+    case 'json': {
+      try {
+        return JSON.parse(raw);
+      } catch {
+        throw new ConfigError([`${name}: expected JSON`]);
+      }
+    }
+    case 'bool': {
+      const v = raw.trim().toLowerCase();
+      if (v === 'true' || v === '1') return true;
+      if (v === 'false' || v === '0') return false;
+      throw new ConfigError([`${name}: expected true or false, got "${raw}"`]);
+    }
+    default:
+      return raw;
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = path.at(-1);
+  if (last !== undefined) node[last] = value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Builds the configuration from an environment (pass `process.env`), and validates it whole. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, stage: StageName): Config {
+  const raw: Record<string, unknown> = { kafka: {}, registry: {}, redis: {}, topics: {}, ingress: {} };
+  raw.rules = {};
+  raw.tls = {};
+  raw.jwt = {};
+  raw.validators = {};
+  raw.router = {};
+  raw.dlq = {};
+  raw.log = {};
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('AIRLOCK_') || value === undefined || isReservedEnvName(name)) continue;
+    const spec = ENV_VARS[name];
+    if (!spec) {
+      problems.push(`${name}: unknown setting; see docs/configuration.md for the list`);
+      continue;
+    }
+    try {
+      setPath(raw, spec.path, parseValue(name, spec.kind, value));
+    } catch (err) {
+      problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
+    }
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String);
+      const env = envNameFor(path);
+      problems.push(`${env ?? path.join('.')} (${path.join('.')}): ${issue.message}`);
+    }
+  }
+  if (parsed.success && stage === 'ingress' && parsed.data.ingress.authMode === 'mtls-jwt') {
+    const d = parsed.data;
+    const need: [unknown, string][] = [
+      [d.tls.certFile, 'AIRLOCK_TLS_CERT_FILE'],
+      [d.tls.keyFile, 'AIRLOCK_TLS_KEY_FILE'],
+      [d.tls.clientCaFile, 'AIRLOCK_TLS_CLIENT_CA_FILE'],
+      [d.jwt.issuer, 'AIRLOCK_JWT_ISSUER'],
+      [d.jwt.audience, 'AIRLOCK_JWT_AUDIENCE'],
+    ];
+    for (const [value, name] of need) {
+      if (value === undefined) problems.push(`${name}: required when AIRLOCK_INGRESS_AUTH_MODE=mtls-jwt`);
+    }
+    if ((d.jwt.jwksFile === undefined) === (d.jwt.jwksUrl === undefined)) {
+      problems.push('AIRLOCK_JWT_JWKS_URL or AIRLOCK_JWT_JWKS_FILE: exactly one is required with mtls-jwt');
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return deepFreeze(parsed.data);
+}

@@ -1,0 +1,216 @@
+/**
+ * Airlock's whole configuration: one strict schema, validated once at start-up, frozen, passed down.
+ * Environment variables are read only by each stage's entry file, which hands them to loadConfig().
+ */
+import { z } from 'zod';
+
+const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9092');
+const topicName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name: letters, digits, ".", "_" or "-"');
+const ms = z.number().int().positive();
+const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export const configSchema = z
+  .strictObject({
+    kafka: z.strictObject({
+      brokers: z.array(hostPort).min(1),
+      clientId: z.string().min(1).default('airlock'),
+      connectionTimeoutMs: ms.default(3000),
+      requestTimeoutMs: ms.default(30000),
+      // How soon the group notices a consumer that died without leaving (broker minimum 6000).
+      sessionTimeoutMs: z.number().int().min(6000).max(300000).default(30000),
+      // Partitions a consumer stage works on at once (each in its own transaction).
+      partitionsConcurrently: z.number().int().min(1).max(64).default(3),
+    }),
+    registry: z.strictObject({
+      url: z.url({ protocol: /^https?$/ }),
+    }),
+    redis: z.strictObject({
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+        .optional(),
+      // Namespace of every key, so deployments sharing a Redis do not share limits or keys.
+      keyPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/)
+        .default('airlock'),
+      // Fail closed and fast: a command that takes longer is an outage (503).
+      commandTimeoutMs: z.number().int().min(10).max(10000).default(500),
+    }),
+    topics: z.strictObject({
+      ingress: topicName.default('airlock.ingress.v1'),
+      validated: topicName.default('airlock.validated.v1'),
+      dlq: topicName.default('airlock.dlq.v1'),
+      logbook: topicName.default('airlock.logbook.v1'),
+      partsTrace: topicName.default('airlock.parts-trace.v1'),
+      complianceAudit: topicName.default('airlock.compliance-audit.v1'),
+      replayAudit: topicName.default('airlock.replay-audit.v1'),
+      // Reference data (compacted): the technician roster, the fleet master, release certificates.
+      refTechnicians: topicName.default('airlock.ref.technicians.v1'),
+      refFleet: topicName.default('airlock.ref.fleet.v1'),
+      refApprovals: topicName.default('airlock.ref.approvals.v1'),
+      refBackups: topicName.default('airlock.ref.backups.v1'),
+      refReleases: topicName.default('airlock.ref.releases.v1'),
+      partitions: z.number().int().min(1).max(1000).default(3),
+      // -1 asks the broker for its default.replication.factor (KIP-464), so one setting serves a
+      // single-node development broker and a production cluster alike.
+      replicationFactor: z
+        .number()
+        .int()
+        .min(-1)
+        .max(32)
+        .refine((n) => n !== 0, 'must be -1 or 1..32')
+        .default(-1),
+      provision: z.boolean().default(true),
+    }),
+    ingress: z.strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(1024 * 1024),
+      // How long a request waits for the broker's acknowledgement before it answers 503.
+      publishTimeoutMs: ms.default(10000),
+      // Micro-batching of concurrent requests into one produce request.
+      lingerMs: z.number().int().min(0).max(1000).default(2),
+      // Records in one batch request (JSON array or NDJSON).
+      maxBatchItems: z.number().int().min(1).max(10000).default(500),
+      // Slow clients: all headers within headersTimeoutMs, the whole request within requestTimeoutMs.
+      headersTimeoutMs: ms.default(10_000),
+      // A kept-alive connection with no request for this long is closed.
+      idleTimeoutMs: ms.default(60_000),
+      requestTimeoutMs: ms.default(30_000),
+      // One log line per request (fastify's request/response logs) at info level.
+      accessLog: z.boolean().default(true),
+      maxBatchRecords: z.number().int().min(1).max(10000).default(500),
+      // How long an Idempotency-Key and its answer are kept.
+      idempotencyTtlMs: ms.default(24 * 3600 * 1000),
+      // mtls-jwt: client certificate + verified JWT (the default). dev-insecure: no authentication,
+      // loopback only, for nothing but local experiments.
+      authMode: z.enum(['mtls-jwt', 'dev-insecure']).default('mtls-jwt'),
+      // Requests per sliding window per identity (token subject), by role ('*' for any role), with
+      // optional per-route overrides. A batch request counts once.
+      rateLimits: z
+        .record(
+          z.string().min(1),
+          z.strictObject({
+            limit: z.number().int().min(1),
+            windowMs: ms,
+            routes: z
+              .partialRecord(
+                z.enum(['logbook', 'parts-trace', 'compliance-audit']),
+                z.strictObject({ limit: z.number().int().min(1), windowMs: ms }),
+              )
+              .default({}),
+          }),
+        )
+        .default({ '*': { limit: 1200, windowMs: 60_000, routes: {} } }),
+      // Roles that may read the status of every record (GET /v1/records/{trace_id}); a sender may
+      // always read its own records.
+      statusReaders: z.array(z.string().min(1)).default(['compliance_auditor', 'fleet_ops']),
+      // Which role may call which route (DESIGN.md); docs/configuration.md has the default matrix.
+      roleRoutes: z
+        .record(z.string().min(1), z.array(z.enum(['logbook', 'parts-trace', 'compliance-audit'])))
+        .default({
+          certifying_staff: ['logbook', 'parts-trace'],
+          parts_traceability: ['parts-trace'],
+          compliance_auditor: ['compliance-audit'],
+          fleet_ops: [],
+        }),
+      // dev-insecure binds to loopback only, unless this is set (compose.yaml, where the container's
+      // port is published on the host's loopback alone).
+      devInsecureAllowNetwork: z.boolean().default(false),
+    }),
+    tls: z.strictObject({
+      certFile: z.string().min(1).optional(),
+      keyFile: z.string().min(1).optional(),
+      // CA bundle that client certificates must chain to.
+      clientCaFile: z.string().min(1).optional(),
+      crlFile: z.string().min(1).optional(),
+      // Optional allow-list of client certificate SHA-256 fingerprints (hex, DER).
+      pinnedSha256: z
+        .array(z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters'))
+        .default([]),
+      minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+    }),
+    jwt: z.strictObject({
+      jwksFile: z.string().min(1).optional(),
+      jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+      issuer: z.string().min(1).optional(),
+      audience: z.string().min(1).optional(),
+      algorithms: z
+        .array(
+          z.enum(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA']),
+        )
+        .min(1)
+        .default(['ES256', 'RS256', 'PS256', 'EdDSA']),
+      maxTokenAgeS: z.number().int().min(1).max(86400).default(3600),
+      clockToleranceS: z.number().int().min(0).max(60).default(30),
+      requireTyp: z.boolean().default(false),
+      requireCertBinding: z.boolean().default(false),
+      jwksTimeoutMs: ms.default(2000),
+    }),
+    rules: z.strictObject({
+      // TIME-4: how far in the future a timestamp may be (TRACE-DATE-1).
+      clockSkewMs: z.number().int().min(0).max(3_600_000).default(300_000),
+      // SN-CHK-1: our MOD 37,36 convention; OEM serials carry no check character (REGULATORY.md §7.2).
+      serialChecksum: z.enum(['error', 'warn', 'off']).default('warn'),
+      // SN-CHK-1 per issuer: airworthiness_certificate_ref prefix → level (longest prefix wins).
+      serialChecksumByIssuer: z.record(z.string().min(1), z.enum(['error', 'warn', 'off'])).default({}),
+      // Rules that need reference data (airlock.ref.*): enforced by the validators, or off.
+      referenceData: z.enum(['enforce', 'off']).default('enforce'),
+      // A versioned rule-set file (docs/rules.md) that overrides the two above and is reloaded
+      // without a restart when it changes or on SIGHUP.
+      file: z.string().min(1).optional(),
+    }),
+    validators: z.strictObject({
+      groupId: z.string().min(1).default('airlock-validators'),
+      // 0 disables the consumer's health endpoints.
+      healthPort: z.number().int().min(0).max(65535).default(9101),
+    }),
+    router: z.strictObject({
+      groupId: z.string().min(1).default('airlock-router'),
+      healthPort: z.number().int().min(0).max(65535).default(9102),
+      // The declarative routing table (docs/routing.md); the default sends each route to its topic.
+      tableFile: z.string().min(1).optional(),
+    }),
+    dlq: z.strictObject({
+      // The loop guard: how many times one record may be replayed in all (docs/dlq.md).
+      maxReplays: z.number().int().min(1).max(100).default(3),
+      // The replay rate cap, records per second; --rate may go lower, never higher.
+      maxRatePerSecond: z.number().int().min(1).max(10000).default(100),
+      // How long `replay --execute` waits for the pipeline's verdict on its replays (0: not at all).
+      outcomeWaitMs: z.number().int().min(0).max(600_000).default(30_000),
+    }),
+    healthHost: z.string().min(1).default('127.0.0.1'),
+    transactionalIdPrefix: z.string().min(1).default('airlock'),
+    log: z.strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    }),
+    shutdownGraceMs: ms.default(15000),
+    // How long a record's status timeline (GET /v1/records/{trace_id}) is kept.
+    statusRetentionMs: ms.default(7 * 24 * 3600 * 1000),
+  })
+  .superRefine((c, ctx) => {
+    if (
+      c.ingress.authMode === 'dev-insecure' &&
+      !c.ingress.devInsecureAllowNetwork &&
+      !loopback.has(c.ingress.host)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ingress', 'authMode'],
+        message: `dev-insecure accepts unauthenticated requests and listens on loopback only, not ${c.ingress.host} (see AIRLOCK_INGRESS_DEV_INSECURE_ALLOW_NETWORK)`,
+      });
+    }
+  });
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Which process loads the configuration: settings only one stage needs are required by it alone. */
+export type StageName = 'ingress' | 'validators' | 'router' | 'tool';

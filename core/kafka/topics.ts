@@ -1,0 +1,51 @@
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
+import type { Config } from '../config/schema.ts';
+import type { Logger } from '../logger.ts';
+
+/** Every topic Airlock owns, with the per-topic settings that differ from the broker's defaults. */
+export function airlockTopics(config: Config): ITopicConfig[] {
+  const t = config.topics;
+  const base = { numPartitions: t.partitions, replicationFactor: t.replicationFactor };
+  const keepForever = [{ name: 'retention.ms', value: '-1' }];
+  return [
+    { topic: t.ingress, ...base },
+    { topic: t.validated, ...base },
+    // Rejected and audited records must stay until compliance staff resolve them.
+    { topic: t.dlq, ...base, configEntries: keepForever },
+    { topic: t.logbook, ...base },
+    { topic: t.partsTrace, ...base },
+    { topic: t.complianceAudit, ...base },
+    { topic: t.replayAudit, ...base, configEntries: keepForever },
+    // Reference data: the latest value per key, kept forever (compaction, never deletion by age).
+    ...[t.refTechnicians, t.refFleet, t.refApprovals, t.refBackups, t.refReleases].map((topic) => ({
+      topic,
+      ...base,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    })),
+  ];
+}
+
+/** Creates the topics that do not exist yet; existing ones are left as they are. Idempotent. */
+export async function provisionTopics(admin: Admin, config: Config, logger: Logger): Promise<void> {
+  if (!config.topics.provision) {
+    logger.info('topic provisioning disabled (AIRLOCK_TOPIC_PROVISION=false)');
+    return;
+  }
+  const wanted = airlockTopics(config);
+  const existing = new Set(await admin.listTopics());
+  const missing = wanted.filter((t) => !existing.has(t.topic));
+  if (missing.length === 0) return;
+  await admin.createTopics({ topics: missing, waitForLeaders: true });
+  logger.info({ topics: missing.map((t) => t.topic) }, 'created topics');
+}
+
+/** provisionTopics with an admin client of its own, connected for the call only. */
+export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await provisionTopics(admin, config, logger);
+  } finally {
+    await admin.disconnect();
+  }
+}

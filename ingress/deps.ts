@@ -1,0 +1,66 @@
+/**
+ * What the ingress application is built from (build(options), fastify style), and the per-request
+ * state its routes share. Its own module so that app.ts and the route files import it, not each other.
+ */
+import type { ServerOptions } from 'node:https';
+import type { Config } from '../core/config/schema.ts';
+import type { RouteContract, RouteName } from '../core/contract.ts';
+import type { Logger } from '../core/logger.ts';
+import type { StatusStore } from '../core/record-status/status.ts';
+import type { StateStore } from '../core/store/store.ts';
+import type { MaintenanceContext } from '../rules/context.ts';
+import type { RuleSettings } from '../rules/settings.ts';
+import type { Authenticator, Identity } from './identity.ts';
+import type { IngressMetrics } from './metrics.ts';
+import type { Publisher } from './publisher.ts';
+
+/** A record of a request: its parsed value and the exact text it will be published as. */
+export interface Item {
+  value: unknown;
+  raw: string;
+  /** Set when an NDJSON line was not valid JSON. */
+  parseError?: string;
+}
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<boolean>;
+}
+
+export interface IngressDeps {
+  config: Config;
+  logger: Logger;
+  contract: ReadonlyMap<RouteName, RouteContract>;
+  publisher: Publisher;
+  authenticate: Authenticator;
+  store: StateStore;
+  metrics?: IngressMetrics | undefined;
+  /** Record status (core/status); in-process when absent. */
+  status?: StatusStore | undefined;
+  /** The rule-set configuration (rules/settings.ts); from `config` when absent. */
+  rules?: RuleSettings | undefined;
+  readiness: readonly ReadinessCheck[];
+  isDraining?: () => boolean;
+  /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
+  https?: ServerOptions | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    airlock?: {
+      traceId: string;
+      identity?: Identity;
+      context?: MaintenanceContext;
+      rawBody?: string;
+      /** The records of an application/x-ndjson batch, one per line. */
+      ndjson?: Item[];
+    };
+  }
+}
+
+/** The dependencies with their defaults filled in. */
+export type ResolvedDeps = IngressDeps & {
+  metrics: IngressMetrics;
+  rules: RuleSettings;
+  status: StatusStore;
+};

@@ -1,0 +1,63 @@
+/**
+ * How a record is judged by the rules Airlock implements: the one door of the rules package. The same
+ * evaluation serves the ingress (synchronous 422), the validators (authoritative) and the DLQ replay
+ * dry run, so they cannot disagree.
+ */
+import type { RouteName } from '../core/contract.ts';
+import { RULES, RULES_VERSION } from './catalogue.ts';
+import type { MaintenanceContext } from './context.ts';
+import type { ReferenceData } from './refdata.ts';
+import { ruleSetFor } from './registration/marks.ts';
+import type { RuleSet } from './rule-set.ts';
+import { type Finding, finding, type Payload, type RuleParams } from './types.ts';
+
+export { RULES, RULES_VERSION };
+
+export interface Judgement {
+  ruleSet: RuleSet;
+  /** The code's rules and the configuration's version, e.g. airlock-rules/1+2026-11-21.1. */
+  version: string;
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+/**
+ * Applies every rule of the record's rule set (from its state of registry, CTX-RS-1). Under OTHER
+ * only the structural rules run, and the record is flagged for review (REGULATORY.md §0).
+ */
+export function judge(
+  route: RouteName,
+  record: Payload,
+  context: MaintenanceContext,
+  params: RuleParams,
+  now: Date,
+  reference?: ReferenceData,
+): Judgement {
+  const ruleSet = ruleSetFor(context.aircraft_registration);
+  const ctx = { route, now, ruleSet, context, params, reference };
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    if (rule.routes !== 'all' && !rule.routes.includes(route)) continue;
+    if (!rule.ruleSets.includes(ruleSet)) continue;
+    if (ruleSet === 'OTHER' && !rule.structural) continue;
+    if (params.disabled.includes(rule.id)) continue;
+    if (rule.reference && (params.referenceData === 'off' || reference === undefined)) continue;
+    findings.push(...rule.check(record, ctx));
+  }
+  if (ruleSet === 'OTHER') {
+    findings.push(
+      finding(
+        'CTX-RS-1',
+        'WARN',
+        '/aircraft_registration',
+        'state of registry outside FAA/EASA/UK CAA: structural rules only, send for review',
+      ),
+    );
+  }
+  return {
+    ruleSet,
+    version: `${RULES_VERSION}+${params.version}`,
+    errors: findings.filter((f) => f.severity === 'ERROR'),
+    warnings: findings.filter((f) => f.severity === 'WARN'),
+  };
+}

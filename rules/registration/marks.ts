@@ -1,0 +1,27 @@
+/** Nationality marks and the rule set of a registration's state of registry (CTX-RS-1). */
+
+import type { RuleSet } from '../rule-set.ts';
+import { REGISTRATION_TABLE, type RegistrationRow } from './table.ts';
+
+/** The nationality mark as written: before the hyphen, or the no-hyphen marks N and JA. */
+export function nationalityMark(registration: string): string | undefined {
+  const hyphen = registration.indexOf('-');
+  if (hyphen > 0) return registration.slice(0, hyphen);
+  if (registration.startsWith('JA')) return 'JA';
+  if (registration.startsWith('N')) return 'N';
+  return undefined;
+}
+
+export function rowForMark(mark: string | undefined): RegistrationRow | undefined {
+  return mark === undefined ? undefined : REGISTRATION_TABLE.find((r) => r.marks.includes(mark));
+}
+
+/** CTX-RS-1: N → FAA, EASA member states → EASA, G → UK_CAA, anything else → OTHER. */
+export function ruleSetFor(registration: string): RuleSet {
+  return rowForMark(nationalityMark(registration))?.ruleSet ?? 'OTHER';
+}
+
+/** The rows whose pattern the registration matches (REG-ICAO-2 wants exactly one). */
+export function matchingRows(registration: string): RegistrationRow[] {
+  return REGISTRATION_TABLE.filter((r) => r.pattern.test(registration));
+}

@@ -1,0 +1,49 @@
+/**
+ * The ingress publisher with a real kafkajs client whose broker cannot be reached: every publish
+ * is refused with KAFKA_UNAVAILABLE (a 503 at the edge, never a 202), and after three failed
+ * produce requests the circuit opens and answers at once with a Retry-After.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
+import { pino } from 'pino';
+import { AirlockError } from '../../../core/errors.ts';
+import { createKafkaPublisher } from '../../../ingress/publisher.ts';
+
+describe('publisher against an unreachable broker (real kafkajs client)', () => {
+  it('refuses with KAFKA_UNAVAILABLE, then fails fast once the circuit is open', async () => {
+    const kafka = new Kafka({
+      clientId: 'publisher-test',
+      brokers: ['127.0.0.1:1'],
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 200,
+      retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 },
+    });
+    const publisher = createKafkaPublisher({
+      kafka,
+      topic: 'never-written',
+      timeoutMs: 1000,
+      lingerMs: 0,
+      maxBatchRecords: 10,
+      logger: pino({ level: 'silent' }),
+    });
+    const record = { key: 'D-AIBL', value: '{}', headers: {} };
+    for (let i = 0; i < 3; i++) {
+      await assert.rejects(
+        publisher.publish(record),
+        (err: unknown) => err instanceof AirlockError && err.code === 'KAFKA_UNAVAILABLE',
+      );
+    }
+    const started = Date.now();
+    await assert.rejects(
+      publisher.publish(record),
+      (err: unknown) =>
+        err instanceof AirlockError &&
+        err.code === 'KAFKA_UNAVAILABLE' &&
+        (err.retryAfterSeconds ?? 0) >= 1 &&
+        /circuit open/.test(err.message),
+    );
+    assert.ok(Date.now() - started < 200, 'an open circuit answers at once');
+    await publisher.disconnect().catch(() => undefined);
+  });
+});

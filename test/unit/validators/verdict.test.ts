@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadContract } from '../../../core/contract.ts';
+import { Header, lineageHeaders } from '../../../core/headers.ts';
+import { DEFAULT_RULE_PARAMS } from '../../../rules/types.ts';
+import { validateRecord as validateWith } from '../../../validators/verdict.ts';
+
+const contracts = loadContract();
+const context = {
+  work_order_id: '3f2b8c1e-9d4a-4f6b-8a2c-1e5d7f9a0b3c',
+  aircraft_registration: 'D-AIBL',
+  technician_badge_hash: '19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2',
+};
+const headers = lineageHeaders({
+  traceId: '0b6f2f6e-1d7b-4f43-9a43-0c3f0a1e9c11',
+  route: 'parts-trace',
+  receivedAt: '2025-06-01T00:00:00.000Z',
+  source: 'http',
+  subject: 'tablet-17',
+  role: 'certifying_staff',
+  clientCertSha256: 'ab'.repeat(32),
+  maintenanceContext: JSON.stringify(context),
+  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+});
+const body = {
+  aircraft_registration: 'D-AIBL',
+  part_number: '2314567-3',
+  serial_number: 'SN12345K',
+  installation_status: 'installed',
+  installation_date: '2025-03-01T10:00:00Z',
+  airworthiness_certificate_ref: 'EASA-DE-145-0123-F1-2025-000481',
+  external_work_order_ref: 'WO-88123/B',
+};
+const value = (v: unknown) => Buffer.from(JSON.stringify(v));
+const NOW = new Date('2025-06-01T00:00:00Z');
+const validateRecord = (v: Buffer | null, h: Record<string, string>, c: typeof contracts) =>
+  validateWith(v, h, c, DEFAULT_RULE_PARAMS, NOW);
+
+describe('validators: validateRecord', () => {
+  it('wraps a valid record in the envelope with its lineage, keyed by registration', () => {
+    const v = validateRecord(value(body), headers, contracts);
+    assert.equal(v.kind, 'valid');
+    if (v.kind !== 'valid') return;
+    assert.equal(v.key, 'D-AIBL');
+    assert.equal(v.envelope.trace_id, '0b6f2f6e-1d7b-4f43-9a43-0c3f0a1e9c11');
+    assert.equal(v.envelope.received_at, Date.parse('2025-06-01T00:00:00.000Z'));
+    assert.deepEqual(v.envelope.actor, {
+      subject: 'tablet-17',
+      role: 'certifying_staff',
+      client_cert_sha256: 'ab'.repeat(32),
+    });
+    assert.deepEqual(v.envelope.maintenance_context, context);
+    assert.equal((v.envelope.payload as Record<string, unknown>).batch_lot_code, null);
+  });
+
+  it('rejects a value that is not JSON as UNDECODABLE_RECORD', () => {
+    const v = validateRecord(Buffer.from('{not json'), headers, contracts);
+    assert.equal(v.kind === 'rejected' && v.code, 'UNDECODABLE_RECORD');
+  });
+
+  it('rejects a schema violation with every path', () => {
+    const v = validateRecord(value({ ...body, serial_number: 7, extra: true }), headers, contracts);
+    assert.ok(v.kind === 'rejected');
+    assert.equal(v.code, 'SCHEMA_VIOLATION');
+    assert.deepEqual(v.reasons.map((r) => r.path).sort(), ['/extra', '/serial_number']);
+  });
+
+  it('records the rule set, its version and WARN findings in the envelope', () => {
+    const v = validateRecord(value({ ...body, serial_number: 'SN12345' }), headers, contracts);
+    assert.ok(v.kind === 'valid');
+    assert.equal(v.envelope.rule_set, 'EASA');
+    assert.match(String(v.envelope.rule_set_version), /^airlock-rules\//);
+    assert.deepEqual(v.envelope.warnings, [
+      {
+        rule: 'SN-CHK-1',
+        path: '/serial_number',
+        message: 'the last character is not the MOD 37,36 check character',
+      },
+    ]);
+  });
+
+  it('rejects an ERROR rule violation with its rule ids and paths', () => {
+    const v = validateRecord(
+      value({ ...body, airworthiness_certificate_ref: null, installation_date: '2025-07-01T00:00:00Z' }),
+      headers,
+      contracts,
+    );
+    assert.ok(v.kind === 'rejected');
+    assert.equal(v.code, 'RULE_VIOLATION');
+    assert.deepEqual(v.reasons.map((r) => r.rule).sort(), ['TRACE-CERT-EASA', 'TRACE-DATE-1']);
+  });
+
+  it('rejects a record whose lineage headers are missing or wrong', () => {
+    const { [Header.traceId]: _, ...noTrace } = headers;
+    const a = validateRecord(value(body), noTrace, contracts);
+    assert.ok(a.kind === 'rejected' && a.code === 'LINEAGE_MISSING');
+    const b = validateRecord(value(body), { ...headers, [Header.route]: 'cargo' }, contracts);
+    assert.ok(b.kind === 'rejected' && b.code === 'UNKNOWN_ROUTE');
+    const c = validateRecord(
+      value(body),
+      { ...headers, [Header.maintenanceContext]: '{"work_order_id":1}' },
+      contracts,
+    );
+    assert.ok(c.kind === 'rejected' && c.code === 'CONTEXT_INVALID');
+    const d = validateRecord(value(body), { ...headers, [Header.source]: 'fax' }, contracts);
+    assert.ok(d.kind === 'rejected' && d.code === 'LINEAGE_MISSING');
+  });
+
+  it('the envelope it builds encodes with the route record schema', () => {
+    const v = validateRecord(value(body), headers, contracts);
+    assert.ok(v.kind === 'valid');
+    const type = contracts.get('parts-trace')?.recordType;
+    assert.ok(type);
+    assert.deepEqual(type.fromBuffer(type.toBuffer(v.envelope)).trace_id, v.envelope.trace_id);
+  });
+});

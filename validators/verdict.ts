@@ -1,0 +1,123 @@
+/**
+ * The validators' decision for one ingress record, without I/O: either the envelope to publish on
+ * the validated topic, or the rejection (code and reasons) to send to the DLQ. In core/ because the
+ * DLQ replayer's dry run judges with the same code.
+ */
+
+import type { Rejection } from '../core/consumer/dead-letter.ts';
+import type { RouteContract, RouteName } from '../core/contract.ts';
+import { isRouteName } from '../core/contract.ts';
+import type { PartsTraceRecord } from '../core/generated/avro-types.ts';
+import { Header, type HeaderMap, LineageError, readLineage } from '../core/headers.ts';
+import { checkAgainst } from '../core/schema-check.ts';
+import { checkContext } from '../rules/context.ts';
+import { judge } from '../rules/index.ts';
+import type { ReferenceData } from '../rules/refdata.ts';
+import type { RuleParams } from '../rules/types.ts';
+
+/** The envelope's lineage fields, typed from avro/envelope.avsc (core/generated). */
+export type EnvelopeFields = Omit<PartsTraceRecord, 'payload'>;
+
+export type Verdict =
+  | {
+      kind: 'valid';
+      route: RouteName;
+      key: string;
+      envelope: EnvelopeFields & { payload: Record<string, unknown> };
+    }
+  | ({ kind: 'rejected' } & Rejection);
+
+const reject = (code: Rejection['code'], rule: string, path: string, message: string): Verdict => ({
+  kind: 'rejected',
+  code,
+  reasons: [{ code, rule, path, message }],
+});
+
+export function validateRecord(
+  value: Buffer | null,
+  headers: HeaderMap,
+  contracts: ReadonlyMap<RouteName, RouteContract>,
+  params: RuleParams,
+  now: Date,
+  reference?: ReferenceData,
+): Verdict {
+  let lineage: ReturnType<typeof readLineage>;
+  try {
+    lineage = readLineage(headers);
+  } catch (err) {
+    if (err instanceof LineageError) return reject('LINEAGE_MISSING', 'LINEAGE', '', err.message);
+    throw err;
+  }
+  const receivedAt = Date.parse(lineage.receivedAt);
+  if (Number.isNaN(receivedAt)) {
+    return reject('LINEAGE_MISSING', 'LINEAGE', '', `${Header.receivedAt} is not an RFC 3339 time`);
+  }
+  const route = lineage.route;
+  const contract = isRouteName(route) ? contracts.get(route) : undefined;
+  if (!contract || !isRouteName(route))
+    return reject('UNKNOWN_ROUTE', 'ROUTE', '', `unknown route "${route}"`);
+
+  let contextJson: unknown;
+  try {
+    contextJson = JSON.parse(lineage.maintenanceContext);
+  } catch {
+    return reject('CONTEXT_INVALID', 'CTX', '', `${Header.maintenanceContext} is not JSON`);
+  }
+  const ctx = checkContext(contextJson);
+  if (!ctx.ok) return { kind: 'rejected', code: 'CONTEXT_INVALID', reasons: [ctx.reason] };
+
+  if (value === null) return reject('UNDECODABLE_RECORD', 'JSON', '', 'the record has no value');
+  let body: unknown;
+  try {
+    body = JSON.parse(value.toString('utf8'));
+  } catch {
+    return reject('UNDECODABLE_RECORD', 'JSON', '', 'the record value is not JSON');
+  }
+  const checked = checkAgainst(contract.payloadType, body);
+  if (!checked.ok) return { kind: 'rejected', code: 'SCHEMA_VIOLATION', reasons: checked.reasons };
+
+  // Judged as of when the record was received (never later than now): a replay or a record read
+  // after an outage gets the verdict it would have had on arrival, and a sender cannot post-date it.
+  const judgement = judge(
+    route,
+    checked.value,
+    ctx.context,
+    params,
+    new Date(Math.min(receivedAt, now.getTime())),
+    reference,
+  );
+  if (judgement.errors.length > 0) {
+    return {
+      kind: 'rejected',
+      code: 'RULE_VIOLATION',
+      reasons: judgement.errors.map(({ rule, path, message }) => ({
+        code: 'RULE_VIOLATION',
+        rule,
+        path,
+        message,
+      })),
+    };
+  }
+
+  const envelope: EnvelopeFields & { payload: Record<string, unknown> } = {
+    trace_id: lineage.traceId,
+    received_at: receivedAt,
+    source: lineage.source,
+    route,
+    idempotency_key: lineage.idempotencyKey ?? null,
+    maintenance_context: ctx.context,
+    actor: {
+      subject: lineage.subject,
+      role: lineage.role,
+      client_cert_sha256: lineage.clientCertSha256 ?? null,
+    },
+    rule_set: judgement.ruleSet,
+    rule_set_version: judgement.version,
+    warnings: judgement.warnings.map(({ rule, path, message }) => ({ rule, path, message })),
+    payload: checked.value,
+  };
+  if (!contract.recordType.isValid(envelope)) {
+    return reject('SCHEMA_VIOLATION', 'ENVELOPE', '', 'the lineage does not fit the envelope schema');
+  }
+  return { kind: 'valid', route, key: ctx.context.aircraft_registration, envelope };
+}
