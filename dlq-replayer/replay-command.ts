@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadContract } from '../core/contract.ts';
-import { followReferenceData } from '../core/kafka/reference-follower.ts';
+import { followCompacted } from '../core/kafka/compacted-follower.ts';
 import { statusStoreFor } from '../core/record-status/redis.ts';
 import { stateStoreFor } from '../core/store/redis.ts';
 import { defaultRoutingSpec, parseRoutingTable } from '../router/table.ts';
-import { refTopics } from '../rules/refdata.ts';
+import { REFERENCE_FOLLOWER, referenceView, refTopics } from '../rules/refdata.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import {
   auditsFor,
@@ -117,11 +117,9 @@ export async function replay(ctx: Context, args: string[]): Promise<number> {
     : defaultRoutingSpec();
   await ctx.ready();
   // Today's reference data too, as the validators will judge the replays against it.
-  const reference =
-    rules.referenceData === 'enforce'
-      ? await followReferenceData(ctx.kafka, refTopics(config.topics), ctx.logger)
-      : undefined;
-  await reference?.caughtUp;
+  const reference = rules.referenceData === 'enforce' ? referenceView(refTopics(config.topics)) : undefined;
+  const follower = reference && (await followCompacted(ctx.kafka, reference, ctx.logger, REFERENCE_FOLLOWER));
+  await follower?.caughtUp;
   const judge = judgeWith(
     contracts,
     () => rules,
@@ -206,7 +204,7 @@ export async function replay(ctx: Context, args: string[]): Promise<number> {
     return published.length === plans.length ? EXIT.ok : EXIT.incomplete;
   } finally {
     await replayer?.close();
-    await reference?.stop();
+    await follower?.stop();
     await status.close();
   }
 }

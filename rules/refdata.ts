@@ -158,3 +158,24 @@ export function refTopics(topics: {
     releases: topics.refReleases,
   };
 }
+
+/**
+ * The reference topics as one view a compacted-topic follower (core/kafka/compacted-follower.ts)
+ * keeps up to date: each topic's records applied to its kind. Pure; the follower does the I/O.
+ */
+export function referenceView(topics: Record<RefKind, string>) {
+  const data = new ReferenceMaps();
+  const kindOf = new Map(Object.entries(topics).map(([k, t]) => [t, k as RefKind]));
+  return {
+    data,
+    topics: [...kindOf.keys()],
+    apply(topic: string, key: string, value: unknown | null): void {
+      const kind = kindOf.get(topic);
+      if (kind !== undefined) data.apply(kind, key, value);
+    },
+    sizes: () => Object.fromEntries([...kindOf.values()].map((k) => [k, data.size(k)])),
+  };
+}
+
+/** How the validators and the DLQ dry run name their follower of the reference topics. */
+export const REFERENCE_FOLLOWER = { name: 'reference data', groupPrefix: 'airlock-ref-' } as const;

@@ -6,7 +6,7 @@ import { createTransformLoop } from '../core/consumer/transform-loop.ts';
 import type { RouteName } from '../core/contract.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
-import { followReferenceData } from '../core/kafka/reference-follower.ts';
+import { followCompacted } from '../core/kafka/compacted-follower.ts';
 import { createLogger } from '../core/logger.ts';
 import { statusStoreFor } from '../core/record-status/redis.ts';
 import { eventsFromOutputs } from '../core/record-status/status.ts';
@@ -14,7 +14,7 @@ import { encodeRecord, registerSchema } from '../core/registry.ts';
 import { serveConsumerHealth } from '../core/stage/health-server.ts';
 import { exitOnFatal, runStage } from '../core/stage/lifecycle.ts';
 import { childTraceparent } from '../core/trace.ts';
-import { refTopics } from '../rules/refdata.ts';
+import { REFERENCE_FOLLOWER, referenceView, refTopics } from '../rules/refdata.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { validateRecord } from './verdict.ts';
 
@@ -37,8 +37,9 @@ await runStage({
 
     // Reference data first: the stage is ready (and consumes) only once it has caught up.
     // Followed whatever the setting: a rule-set reload may switch the reference rules on.
-    const reference = await followReferenceData(kafka, refTopics(config.topics), logger);
-    await reference.caughtUp;
+    const reference = referenceView(refTopics(config.topics));
+    const follower = await followCompacted(kafka, reference, logger, REFERENCE_FOLLOWER);
+    await follower.caughtUp;
     const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
     const loop = createTransformLoop({
       kafka,
@@ -101,7 +102,7 @@ await runStage({
     return {
       async drain() {
         await loop.stop();
-        await reference.stop();
+        await follower.stop();
         closeHealth();
         await status.close();
         rules.close();
