@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CircuitBreaker } from '../../../core/circuit-breaker.ts';
-import { backoffMs, errorTypes, PERMANENT_DESTINATION } from '../../../core/consumer/transform-loop.ts';
+import { backoffMs } from '../../../core/consumer/retry.ts';
 import { AirlockError } from '../../../core/errors.ts';
+import { errorTypes, kindOfType } from '../../../core/kafka/errors.ts';
 
 describe('publish circuit breaker', () => {
   const setup = () => {
@@ -114,8 +115,8 @@ describe('consumer stages: waiting out a destination', () => {
       errors: [retries, Object.assign(new Error('x'), { type: 'UNKNOWN_TOPIC_OR_PARTITION' })],
     });
     assert.deepEqual(errorTypes(aggregate).sort(), ['MESSAGE_TOO_LARGE', 'UNKNOWN_TOPIC_OR_PARTITION']);
-    assert.ok(PERMANENT_DESTINATION.has('MESSAGE_TOO_LARGE'));
-    assert.ok(!PERMANENT_DESTINATION.has('UNKNOWN_TOPIC_OR_PARTITION'), 'a missing topic is waited out');
+    assert.equal(kindOfType('MESSAGE_TOO_LARGE'), 'refused');
+    assert.equal(kindOfType('UNKNOWN_TOPIC_OR_PARTITION'), 'transient', 'a missing topic is waited out');
     const loop: { cause?: unknown } = {};
     loop.cause = loop;
     assert.deepEqual(errorTypes(loop), []);

@@ -1,0 +1,153 @@
+/**
+ * One transactional producer per input partition, and the fencing that makes a partition's outputs
+ * exactly once across rebalances and restarts.
+ *
+ * kafkajs has no KIP-447 (consumer-group metadata fencing), so the transactional id is derived from
+ * the input partition: `<prefix>-<group>-<topic>-<partition>`. Whichever process owns a partition
+ * after a rebalance or a restart initialises the same transactional id, which bumps its epoch and
+ * fences any zombie still holding the old producer (docs/adr/0002-exactly-once.md).
+ */
+import { type Admin, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { TRANSACTIONAL_RETRY } from '../kafka/client.ts';
+import type { Logger } from '../logger.ts';
+
+export interface OutputRecord {
+  topic: string;
+  message: Message;
+}
+
+export interface PartitionProducers {
+  /**
+   * The partition's producer, fenced and checked before its first use (false: the group's offsets
+   * moved past `fromOffset`, the batch is stale and the partition was re-fetched). A producer whose
+   * check failed is never used: the next attempt starts with a new one and checks again.
+   */
+  ensureFenced(partition: number, fromOffset: string): Promise<boolean>;
+  /**
+   * One transaction: the outputs and the input offset `next`. On failure it aborts, drops the
+   * partition's producer (the next attempt initialises the id afresh) and rethrows.
+   */
+  commit(partition: number, outputs: readonly OutputRecord[], next: string): Promise<void>;
+  /** Closes the producers of partitions this process no longer owns. */
+  keepOnly(owned: ReadonlySet<number>): void;
+  closeAll(): Promise<void>;
+}
+
+export function partitionProducers(opts: {
+  kafka: Kafka;
+  admin: Admin;
+  logger: Logger;
+  groupId: string;
+  inputTopic: string;
+  transactionalIdPrefix: string;
+  /** Moves the consumer of a stale partition back to the group's committed offset. */
+  seek: (partition: number, offset: string) => void;
+}): PartitionProducers {
+  const { kafka, admin, logger, groupId, inputTopic } = opts;
+  const producers = new Map<number, Promise<Producer>>();
+  /** Producers whose first use fenced the partition's previous owner and re-read its offset. */
+  const fenced = new WeakSet<Producer>();
+
+  const producerFor = (partition: number): Promise<Producer> => {
+    let p = producers.get(partition);
+    if (!p) {
+      const transactionalId = `${opts.transactionalIdPrefix}-${groupId}-${inputTopic}-${partition}`;
+      const producer = kafka.producer({
+        transactionalId,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: TRANSACTIONAL_RETRY,
+        // A destination that does not exist is an outage to wait out, never a topic to create.
+        allowAutoTopicCreation: false,
+      });
+      p = producer.connect().then(() => producer);
+      p.catch(() => producers.delete(partition));
+      producers.set(partition, p);
+    }
+    return p;
+  };
+
+  const drop = async (partition: number, producer: Producer) => {
+    producers.delete(partition);
+    await producer.disconnect().catch(() => undefined);
+  };
+
+  /**
+   * First use of a partition's transactional id in this process: initialising it fences a zombie
+   * (and aborts its open transaction). A zombie may have committed after this consumer read the
+   * group's offsets, so they are read again; when they moved past this batch, the batch is skipped
+   * and the partition re-fetched from the committed offset (the pre-KIP-447 fencing pattern).
+   */
+  const fenceAndCheck = async (producer: Producer, partition: number, firstOffset: string) => {
+    const init = await producer.transaction();
+    await init.abort();
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [inputTopic] });
+    const committedOffset = offsets?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+    if (BigInt(committedOffset) > BigInt(firstOffset)) {
+      logger.warn(
+        { partition, committedOffset, firstOffset },
+        'offsets moved while fencing; re-fetching from the committed offset',
+      );
+      opts.seek(partition, committedOffset);
+      return false;
+    }
+    return true;
+  };
+
+  return {
+    async ensureFenced(partition, fromOffset) {
+      const producer = await producerFor(partition);
+      if (fenced.has(producer)) return true;
+      let current: boolean;
+      try {
+        current = await fenceAndCheck(producer, partition, fromOffset);
+      } catch (err) {
+        await drop(partition, producer);
+        throw err;
+      }
+      fenced.add(producer);
+      return current;
+    },
+
+    async commit(partition, outputs, next) {
+      const producer = await producerFor(partition);
+      const tx = await producer.transaction();
+      try {
+        const byTopic = new Map<string, Message[]>();
+        for (const o of outputs) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o.message]);
+        if (byTopic.size > 0) {
+          await tx.sendBatch({
+            acks: -1,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          });
+        }
+        await tx.sendOffsets({
+          consumerGroupId: groupId,
+          topics: [{ topic: inputTopic, partitions: [{ partition, offset: next }] }],
+        });
+        await tx.commit();
+      } catch (err) {
+        await tx.abort().catch(() => undefined);
+        await drop(partition, producer);
+        throw err;
+      }
+    },
+
+    // Producers of partitions this process no longer owns are closed: the new owner fences them
+    // anyway, and a fenced producer must never be reused if the partition comes back.
+    keepOnly(owned) {
+      for (const [partition, p] of producers) {
+        if (owned.has(partition)) continue;
+        producers.delete(partition);
+        void p.then((producer) => producer.disconnect()).catch(() => undefined);
+      }
+    },
+
+    async closeAll() {
+      const all = await Promise.allSettled(producers.values());
+      await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.disconnect() : undefined)));
+      producers.clear();
+    },
+  };
+}
