@@ -99,7 +99,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   if (args.includes('--help') || args.includes('-h')) return help(io, command);
   let config: Config;
   try {
-    config = loadConfig(env, 'tool');
+    config = loadConfig(env, 'dlq-replayer');
   } catch (err) {
     io.err(`${err instanceof ConfigError ? err.message : String(err)}\n`);
     return EXIT.failed;

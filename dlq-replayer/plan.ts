@@ -9,7 +9,7 @@ import type { RouteContract, RouteName } from '../core/contract.ts';
 import type { Reason } from '../core/errors.ts';
 import { ErrorHeader, Header, type HeaderMap, ReplayHeader } from '../core/headers.ts';
 import { childTraceparent } from '../core/trace.ts';
-import { type RoutingRule, routeRecord } from '../router/table.ts';
+import { matchDestinations, type RoutingRule } from '../router/table.ts';
 import type { ReferenceData } from '../rules/refdata.ts';
 import type { RuleParams } from '../rules/types.ts';
 import { validateRecord } from '../validators/verdict.ts';
@@ -146,7 +146,7 @@ export function judgeWith(
     const verdict = validateRecord(value, headers, contracts, rules(), now(), reference);
     if (verdict.kind === 'rejected')
       return { pass: false, code: verdict.code, reasons: [...verdict.reasons] };
-    const destinations = routeRecord(table, verdict.envelope as unknown as Record<string, unknown>);
+    const destinations = matchDestinations(table, verdict.envelope as unknown as Record<string, unknown>);
     if (destinations.length === 0) {
       return {
         pass: false,

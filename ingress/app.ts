@@ -154,7 +154,7 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
   );
   app.get('/health/ready', async (_req, reply) => {
     const results = await Promise.all(
-      deps.readiness.map(async (r) => [r.name, await r.check().catch(() => false)] as const),
+      deps.readiness.map(async (r) => [r.name, await Promise.resolve(r.check()).catch(() => false)] as const),
     );
     const draining = deps.isDraining?.() ?? false;
     const ready = !draining && results.every(([, ok]) => ok);

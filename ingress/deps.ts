@@ -7,6 +7,7 @@ import type { Config } from '../core/config/schema.ts';
 import type { RouteContract, RouteName } from '../core/contract.ts';
 import type { Logger } from '../core/logger.ts';
 import type { StatusStore } from '../core/record-status/status.ts';
+import type { HealthCheck } from '../core/stage/health-server.ts';
 import type { StateStore } from '../core/store/store.ts';
 import type { MaintenanceContext } from '../rules/context.ts';
 import type { RuleSettings } from '../rules/settings.ts';
@@ -22,11 +23,6 @@ export interface Item {
   parseError?: string;
 }
 
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<boolean>;
-}
-
 export interface IngressDeps {
   config: Config;
   logger: Logger;
@@ -39,7 +35,8 @@ export interface IngressDeps {
   status?: StatusStore | undefined;
   /** The rule-set configuration (rules/settings.ts); from `config` when absent. */
   rules?: RuleSettings | undefined;
-  readiness: readonly ReadinessCheck[];
+  /** What GET /health/ready checks (Kafka, the registry, Redis, the JWKS). */
+  readiness: readonly HealthCheck[];
   isDraining?: () => boolean;
   /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
   https?: ServerOptions | undefined;

@@ -9,15 +9,8 @@ import type { Config } from '../core/config/schema.ts';
 import { ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
 import type { Logger } from '../core/logger.ts';
 import { registerSchema, type SchemaRegistry } from '../core/registry.ts';
-import { defaultRoutingSpec, parseRoutingTable, type RoutingRule } from './table.ts';
-
-export interface ActiveTable {
-  rules: readonly RoutingRule[];
-  /** Schema id by `<topic>|<route>`. */
-  schemaIds: ReadonlyMap<string, number>;
-}
-
-export const schemaKey = (topic: string, route: RouteName) => `${topic}|${route}`;
+import { type ActiveTable, schemaKey } from './route-record.ts';
+import { defaultRoutingSpec, parseRoutingTable } from './table.ts';
 
 export async function loadTable(
   config: Config,

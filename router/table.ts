@@ -152,7 +152,10 @@ const at = (value: unknown, path: readonly string[]): unknown =>
   );
 
 /** Destinations for an envelope, in table order, without duplicates; empty when no rule matches. */
-export function routeRecord(table: readonly RoutingRule[], envelope: Record<string, unknown>): string[] {
+export function matchDestinations(
+  table: readonly RoutingRule[],
+  envelope: Record<string, unknown>,
+): string[] {
   const out = new Set<string>();
   for (const rule of table) {
     if (rule.route !== envelope.route) continue;

@@ -1,18 +1,13 @@
 /** Entry file of the validators stage: the only place it reads the environment. */
 import { loadConfig } from '../core/config/load.ts';
-import { preparePipelineStage } from '../core/consumer/consumer-stage.ts';
-import { dlqForError, toDlq } from '../core/consumer/dead-letter.ts';
-import { createTransformLoop } from '../core/consumer/transform-loop.ts';
+import { runConsumerStage } from '../core/consumer/consumer-stage.ts';
+import { toDlq } from '../core/consumer/dead-letter.ts';
 import type { RouteName } from '../core/contract.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
 import { followCompacted } from '../core/kafka/compacted-follower.ts';
 import { createLogger } from '../core/logger.ts';
-import { statusStoreFor } from '../core/record-status/redis.ts';
-import { eventsFromOutputs } from '../core/record-status/status.ts';
 import { encodeRecord, registerSchema } from '../core/registry.ts';
-import { serveConsumerHealth } from '../core/stage/health-server.ts';
-import { exitOnFatal, runStage } from '../core/stage/lifecycle.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { REFERENCE_FOLLOWER, referenceView, refTopics } from '../rules/refdata.ts';
 import { ruleSettings } from '../rules/settings.ts';
@@ -21,11 +16,15 @@ import { validateRecord } from './verdict.ts';
 const config = loadConfig(process.env, 'validators');
 const logger = createLogger(config, 'validators');
 
-await runStage({
+await runConsumerStage({
+  stage: 'validators',
+  config,
   logger,
-  graceMs: config.shutdownGraceMs,
-  async start(lifecycle) {
-    const { kafka, contracts, registry } = await preparePipelineStage(config, logger, 'validators');
+  groupId: config.validators.groupId,
+  inputTopic: config.topics.ingress,
+  outputTopic: config.topics.validated,
+  healthPort: config.validators.healthPort,
+  async setup({ kafka, contracts, registry }) {
     const rules = ruleSettings(config, logger);
     // The validated topic carries one record type per route, so its subjects follow Confluent's
     // TopicRecordNameStrategy: <topic>-<fully qualified record name>.
@@ -40,20 +39,10 @@ await runStage({
     const reference = referenceView(refTopics(config.topics));
     const follower = await followCompacted(kafka, reference, logger, REFERENCE_FOLLOWER);
     await follower.caughtUp;
-    const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
-    const loop = createTransformLoop({
-      kafka,
-      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-      partitionsConcurrently: config.kafka.partitionsConcurrently,
-      logger,
-      groupId: config.validators.groupId,
-      inputTopic: config.topics.ingress,
-      transactionalIdPrefix: config.transactionalIdPrefix,
-      deadLetter: (input, err) => dlqForError(config.topics.dlq, 'validators', input, err),
-      onFatal: exitOnFatal(logger),
-      afterCommit: (outputs) => {
-        for (const [traceId, event] of eventsFromOutputs('validators', outputs, config.topics.dlq))
-          status.record(traceId, event);
+    return {
+      async close() {
+        await follower.stop();
+        rules.close();
       },
       async transform(input) {
         const headers = headersToMap(input.message.headers);
@@ -89,23 +78,6 @@ await runStage({
             },
           },
         ];
-      },
-    });
-    await loop.start();
-    logger.info({ input: config.topics.ingress, output: config.topics.validated }, 'validators consuming');
-    const closeHealth = await serveConsumerHealth(
-      config.healthHost,
-      config.validators.healthPort,
-      lifecycle,
-      loop,
-    );
-    return {
-      async drain() {
-        await loop.stop();
-        await follower.stop();
-        closeHealth();
-        await status.close();
-        rules.close();
       },
     };
   },

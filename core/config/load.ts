@@ -2,8 +2,10 @@
  * Loads the configuration: environment variables (read only by each stage's entry file) are parsed
  * by their kind, validated whole against the schema once at start-up, and frozen.
  */
+
+import type { StageName } from '../stage/names.ts';
 import { ENV_VARS, envNameFor, isReservedEnvName } from './env.ts';
-import { type Config, configSchema, type StageName } from './schema.ts';
+import { type Config, configSchema } from './schema.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -61,8 +63,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Builds the configuration from an environment (pass `process.env`), and validates it whole. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, stage: StageName): Config {
+/**
+ * Builds the configuration from an environment (pass `process.env`), and validates it whole. `stage`
+ * is the process that loads it (`tool` for scripts): settings only one stage needs are required by it alone.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  stage: StageName | 'tool',
+): Config {
   const raw: Record<string, unknown> = { kafka: {}, registry: {}, redis: {}, topics: {}, ingress: {} };
   raw.rules = {};
   raw.tls = {};

@@ -211,6 +211,3 @@ export const configSchema = z
   });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
-
-/** Which process loads the configuration: settings only one stage needs are required by it alone. */
-export type StageName = 'ingress' | 'validators' | 'router' | 'tool';

@@ -1,6 +1,8 @@
 /**
- * What every consumer stage (validators, router) sets up before it consumes: a Kafka client, its
- * topics (idempotently), the Avro contract and a registry client.
+ * A consumer stage (the validators, the router), wired once: a Kafka client, its topics
+ * (idempotently), the Avro contract and a registry client; the transform loop with the DLQ, the
+ * record status after each commit and an exit when kafkajs gives up; health endpoints; and a drain
+ * in the right order on SIGTERM. The stage brings only its transform (its decision lives beside it).
  */
 import type { Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
@@ -8,7 +10,14 @@ import { loadContract, type RouteContract, type RouteName } from '../contract.ts
 import { createKafka } from '../kafka/client.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import type { Logger } from '../logger.ts';
+import { statusStoreFor } from '../record-status/redis.ts';
+import { eventsFromOutputs } from '../record-status/status.ts';
 import { createRegistry, type SchemaRegistry } from '../registry.ts';
+import { serveConsumerHealth } from '../stage/health-server.ts';
+import { exitOnFatal, runStage } from '../stage/lifecycle.ts';
+import type { ConsumerStageName } from '../stage/names.ts';
+import { dlqForError } from './dead-letter.ts';
+import { createTransformLoop, type Transform } from './transform-loop.ts';
 
 export interface PipelineStageDeps {
   kafka: Kafka;
@@ -16,12 +25,74 @@ export interface PipelineStageDeps {
   registry: SchemaRegistry;
 }
 
+/** What a stage builds once Kafka, the contract and the registry are there. */
+export interface StageWork {
+  transform: Transform;
+  /** Released after the loop stopped (followers, watchers, settings). */
+  close?: () => Promise<void> | void;
+}
+
+export interface ConsumerStageSpec {
+  stage: ConsumerStageName;
+  config: Config;
+  logger: Logger;
+  groupId: string;
+  inputTopic: string;
+  /** Logged with the start line (e.g. the output topic). */
+  outputTopic?: string;
+  healthPort: number;
+  setup(deps: PipelineStageDeps): Promise<StageWork>;
+}
+
 export async function preparePipelineStage(
   config: Config,
   logger: Logger,
-  stage: string,
+  stage: ConsumerStageName,
 ): Promise<PipelineStageDeps> {
   const kafka = createKafka(config, logger, stage);
   await ensureTopics(kafka, config, logger);
   return { kafka, contracts: loadContract(), registry: createRegistry(config) };
+}
+
+export function runConsumerStage(spec: ConsumerStageSpec): Promise<void> {
+  const { stage, config, logger } = spec;
+  return runStage({
+    logger,
+    graceMs: config.shutdownGraceMs,
+    async start(lifecycle) {
+      const deps = await preparePipelineStage(config, logger, stage);
+      const work = await spec.setup(deps);
+      const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
+      const loop = createTransformLoop({
+        kafka: deps.kafka,
+        sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+        partitionsConcurrently: config.kafka.partitionsConcurrently,
+        logger,
+        groupId: spec.groupId,
+        inputTopic: spec.inputTopic,
+        transactionalIdPrefix: config.transactionalIdPrefix,
+        deadLetter: (input, err) => dlqForError(config.topics.dlq, stage, input, err),
+        onFatal: exitOnFatal(logger),
+        afterCommit: (outputs) => {
+          for (const [traceId, event] of eventsFromOutputs(stage, outputs, config.topics.dlq))
+            status.record(traceId, event);
+        },
+        transform: work.transform,
+      });
+      await loop.start();
+      logger.info(
+        { input: spec.inputTopic, ...(spec.outputTopic ? { output: spec.outputTopic } : {}) },
+        `${stage} consuming`,
+      );
+      const closeHealth = await serveConsumerHealth(config.healthHost, spec.healthPort, lifecycle, loop);
+      return {
+        async drain() {
+          await loop.stop();
+          closeHealth();
+          await status.close();
+          await work.close?.();
+        },
+      };
+    },
+  });
 }

@@ -5,9 +5,8 @@
 import type { Message } from 'kafkajs';
 import type { AirlockError, ErrorCode, Reason } from '../errors.ts';
 import { ErrorHeader, type HeaderMap, headersToMap } from '../headers.ts';
+import type { StageName } from '../stage/names.ts';
 import type { InputRecord, OutputRecord } from './transform-loop.ts';
-
-export type StageName = 'ingress' | 'validators' | 'router';
 
 export interface Rejection {
   code: ErrorCode;

@@ -8,11 +8,12 @@
 import type { Message } from 'kafkajs';
 import type { OutputRecord } from '../consumer/transform-loop.ts';
 import { ErrorHeader, Header, type HeaderMap, headersToMap } from '../headers.ts';
+import type { StageName } from '../stage/names.ts';
 
 export type StatusState = 'accepted' | 'validated' | 'rejected' | 'routed' | 'replayed';
 
 export interface StatusEvent {
-  stage: 'ingress' | 'validators' | 'router' | 'dlq-replayer';
+  stage: StageName;
   state: StatusState;
   at: string;
   topics?: string[];

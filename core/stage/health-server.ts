@@ -7,9 +7,10 @@
 import { createServer, type Server } from 'node:http';
 import type { Lifecycle } from './lifecycle.ts';
 
+/** One dependency a stage is ready only with: the ingress's are asynchronous (a ping), the consumers' not. */
 export interface HealthCheck {
   name: string;
-  check(): boolean;
+  check(): boolean | Promise<boolean>;
 }
 
 export function startHealthServer(opts: {
@@ -20,7 +21,7 @@ export function startHealthServer(opts: {
   /** Reported on /health/ready without deciding it (e.g. the output circuit breaker). */
   info?: () => Record<string, string>;
 }): Promise<Server> {
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(body));
@@ -28,7 +29,13 @@ export function startHealthServer(opts: {
     if (req.method !== 'GET') return send(405, { status: 'method not allowed' });
     if (req.url === '/health/live') return send(200, { status: 'live', state: opts.lifecycle.state });
     if (req.url === '/health/ready') {
-      const checks = Object.fromEntries(opts.checks.map((c) => [c.name, c.check() ? 'up' : 'down']));
+      const results = await Promise.all(
+        opts.checks.map(async (c) => [
+          c.name,
+          (await Promise.resolve(c.check()).catch(() => false)) ? 'up' : 'down',
+        ]),
+      );
+      const checks = Object.fromEntries(results);
       const ready = opts.lifecycle.state === 'ready' && Object.values(checks).every((v) => v === 'up');
       return send(ready ? 200 : 503, {
         status: ready ? 'ready' : opts.lifecycle.state,

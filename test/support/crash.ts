@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Admin, Kafka } from 'kafkajs';
 import { sampleRecord } from '../../scripts/lib/sample.ts';
 import { edgeMessage } from './kafka.ts';
-import type { Pipeline, StageName } from './pipeline.ts';
+import type { Pipeline, PipelineStage } from './pipeline.ts';
 
 const REGISTRATIONS = ['D-AIBL', 'N123AZ', 'G-EUPT', 'F-GKXA', 'HB-JCA', 'EI-DVM'];
 
@@ -72,7 +72,7 @@ export async function committed(admin: Admin, groupId: string, topic: string): P
 export async function waitCommitted(
   admin: Admin,
   p: Pipeline,
-  stage: StageName,
+  stage: PipelineStage,
   groupId: string,
   topic: string,
   min: number,
@@ -98,7 +98,7 @@ export async function waitCommitted(
 export async function crashThrough(opts: {
   admin: Admin;
   p: Pipeline;
-  stage: StageName;
+  stage: PipelineStage;
   groupId: string;
   topic: string;
   feed: () => Promise<unknown>;

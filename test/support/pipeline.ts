@@ -14,7 +14,7 @@ import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { deleteTopics, testKafka, uid } from './kafka.ts';
 import type { Services } from './services.ts';
 
-export type StageName = 'ingress' | 'validators' | 'router';
+export type PipelineStage = 'ingress' | 'validators' | 'router';
 
 export interface Pipeline {
   env: Record<string, string>;
@@ -25,15 +25,15 @@ export interface Pipeline {
   topics: { ingress: string; validated: string; dlq: string; partsTrace: string };
   url: string;
   /** The last lines a stage printed, for failure messages. */
-  output(stage: StageName): string;
+  output(stage: PipelineStage): string;
   /** SIGTERM every stage, wait for it to exit, delete the test's topics; each stage's exit code. */
-  stop(): Promise<Partial<Record<StageName, number | null>>>;
+  stop(): Promise<Partial<Record<PipelineStage, number | null>>>;
   /** SIGKILL a stage (a crash). */
-  kill(stage: StageName): Promise<void>;
+  kill(stage: PipelineStage): Promise<void>;
   /** Send a signal to a running stage. */
-  signal(stage: StageName, signal: NodeJS.Signals): void;
+  signal(stage: PipelineStage, signal: NodeJS.Signals): void;
   /** Start a stage again and wait until it is ready. */
-  restart(stage: StageName): Promise<void>;
+  restart(stage: PipelineStage): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -59,7 +59,7 @@ function cleanEnv(): Record<string, string> {
 
 export async function startPipeline(
   s: Services,
-  stages: readonly StageName[] = ['ingress', 'validators', 'router'],
+  stages: readonly PipelineStage[] = ['ingress', 'validators', 'router'],
   extraEnv: Record<string, string> = {},
 ): Promise<Pipeline> {
   const prefix = `test-${uid()}`;
@@ -109,13 +109,13 @@ export async function startPipeline(
     await ensureTopics(kafka, config, createLogger({ log: { level: 'silent' } }, 'test'));
     await loadDemoReference(kafka, refTopics(config.topics));
   }
-  const children = new Map<StageName, ChildProcess>();
-  const logs = new Map<StageName, string[]>();
-  const output = (stage: StageName) => (logs.get(stage) ?? []).slice(-40).join('\n');
+  const children = new Map<PipelineStage, ChildProcess>();
+  const logs = new Map<PipelineStage, string[]>();
+  const output = (stage: PipelineStage) => (logs.get(stage) ?? []).slice(-40).join('\n');
 
-  let stopped: Promise<Partial<Record<StageName, number | null>>> | undefined;
+  let stopped: Promise<Partial<Record<PipelineStage, number | null>>> | undefined;
   const stopOnce = async () => {
-    const codes: Partial<Record<StageName, number | null>> = {};
+    const codes: Partial<Record<PipelineStage, number | null>> = {};
     await Promise.all(
       [...children].map(
         ([stage, child]) =>
@@ -146,7 +146,7 @@ export async function startPipeline(
   };
 
   /** Spawns a stage and resolves once it logged `lifecycle ready`. */
-  const launch = (stage: StageName) =>
+  const launch = (stage: PipelineStage) =>
     new Promise<void>((resolve, reject) => {
       const child = spawn(process.execPath, [`${ROOT}${stage}/main.ts`], {
         env: { ...cleanEnv(), ...env },
@@ -181,7 +181,7 @@ export async function startPipeline(
     });
 
   /** SIGKILL: no drain, no flush, no commit — a crash. Resolves once the process is gone. */
-  const kill = (stage: StageName) =>
+  const kill = (stage: PipelineStage) =>
     new Promise<void>((resolve) => {
       const child = children.get(stage);
       if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -195,7 +195,7 @@ export async function startPipeline(
     await stop();
     throw err;
   }
-  const signal = (stage: StageName, sig: NodeJS.Signals) => {
+  const signal = (stage: PipelineStage, sig: NodeJS.Signals) => {
     children.get(stage)?.kill(sig);
   };
   const health = {

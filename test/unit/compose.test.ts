@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { ENV_VARS } from '../../core/config/env.ts';
 import { loadConfig } from '../../core/config/load.ts';
-import type { StageName } from '../../core/config/schema.ts';
+import type { StageName } from '../../core/stage/names.ts';
 
 interface Service {
   image?: string;

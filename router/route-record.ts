@@ -1,0 +1,42 @@
+/**
+ * Where the router decides: one validated envelope → its destinations (each with the schema id its
+ * copy is encoded with), or the DLQ when no rule of the table matches. Pure: no I/O, so the
+ * decision is tested without Kafka (router/main.ts decodes, encodes and produces).
+ */
+
+import { isRouteName, type RouteName } from '../core/contract.ts';
+import { AirlockError, type ErrorCode, type Reason } from '../core/errors.ts';
+import { matchDestinations, type RoutingRule } from './table.ts';
+
+/** The table as it is served: its rules, and the registered schema of every (destination, route). */
+export interface ActiveTable {
+  rules: readonly RoutingRule[];
+  /** Schema id by `<topic>|<route>`. */
+  schemaIds: ReadonlyMap<string, number>;
+}
+
+export const schemaKey = (topic: string, route: RouteName) => `${topic}|${route}`;
+
+export type RouteDecision =
+  | { kind: 'routed'; route: RouteName; destinations: { topic: string; schemaId: number }[] }
+  | { kind: 'rejected'; code: ErrorCode; reasons: Reason[] };
+
+export function routeRecord(table: ActiveTable, envelope: Record<string, unknown>): RouteDecision {
+  const route = String(envelope.route);
+  const topics = isRouteName(route) ? matchDestinations(table.rules, envelope) : [];
+  if (!isRouteName(route) || topics.length === 0) {
+    const message = `no routing rule matches this ${route} record`;
+    return {
+      kind: 'rejected',
+      code: 'NO_ROUTE_MATCH',
+      reasons: [{ code: 'NO_ROUTE_MATCH', rule: 'ROUTING', path: '/route', message }],
+    };
+  }
+  const destinations = topics.map((topic) => {
+    const schemaId = table.schemaIds.get(schemaKey(topic, route));
+    // loadTable registers every schema a table needs before it is served: a gap is our bug.
+    if (schemaId === undefined) throw new AirlockError('INTERNAL', `no schema id for ${topic}`);
+    return { topic, schemaId };
+  });
+  return { kind: 'routed', route, destinations };
+}
