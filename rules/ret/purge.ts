@@ -1,4 +1,5 @@
-import { type Finding, finding, type Payload, str } from '../types.ts';
+import { ALL_RULE_SETS } from '../rule-set.ts';
+import { type Finding, finding, type Payload, type Rule, str } from '../types.ts';
 
 export interface Purge {
   at: number;
@@ -50,3 +51,15 @@ export function purgeGuard(
     ),
   ];
 }
+
+/**
+ * A retention rule (REGULATORY.md §10): each rule whose record class applies must allow the purge,
+ * so the longest period wins (RET-MAX); a legal hold allows none.
+ */
+export const retentionRule = (id: string, check: Rule['check']): Rule => ({
+  id,
+  routes: ['compliance-audit'],
+  ruleSets: ALL_RULE_SETS,
+  structural: false,
+  check,
+});

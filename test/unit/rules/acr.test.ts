@@ -1,7 +1,13 @@
+/**
+ * The release-certificate rules (REGULATORY.md §6 ACR) with the catalogue's vectors; ACR-ITEM-1 and
+ * the reference-data half of ACR-APPR-1 against an in-memory copy of the reference topics.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normaliseTracking } from '../../../rules/acr/ACR-NORM-1.ts';
 import { run, severities } from './harness.ts';
+import { approver, crs, easa, faa, fails, ok } from './logbook.ts';
+import { authorityReference, withRef } from './reference.ts';
 
 const acr = (id: string, ref: string) => run(id, { airworthiness_certificate_ref: ref });
 
@@ -73,15 +79,75 @@ describe('ACR-NORM-1 (WARN)', () => {
   });
 });
 
-describe('CTX-WO-2 (WARN)', () => {
-  const wo = (v: string | null, patch: Record<string, unknown> = {}) =>
-    run('CTX-WO-2', { external_work_order_ref: v, ...patch });
-  for (const v of ['WO-88123/B', 'INV 2025-0042']) it(`✔ ${v}`, () => assert.deepEqual(wo(v), []));
-  it('✘ "" when a release ref is present', () => assert.deepEqual(severities(wo('')), ['WARN']));
-  it('✘ missing when a release ref is present', () => assert.deepEqual(severities(wo(null)), ['WARN']));
-  it('✔ missing on a record without a release certificate', () =>
-    assert.deepEqual(wo(null, { airworthiness_certificate_ref: null }), []));
-  it('✘ over 40 characters', () => assert.deepEqual(severities(wo('W'.repeat(41))), ['WARN']));
-  it("✘ Airlock's own work_order_id in its place", () =>
-    assert.deepEqual(severities(wo('3f2b8c1e-9d4a-4f6b-8a2c-1e5d7f9a0b3c')), ['WARN']));
+describe('ACR-APPR-1 (WARN)', () => {
+  const appr = (ref: string) => easa('ACR-APPR-1', { crs: { ...crs, organisation_approval_ref: ref } });
+  for (const v of ['EASA.145.0163', 'DE.145.0123', 'UK.145.00123', 'FR.CAMO.0042'])
+    it(`✔ ${v}`, () => ok(appr(v)));
+  for (const v of ['DE-145-0123', '145.0123', 'de.145.0123'])
+    it(`✘ ${v}`, () => assert.deepEqual(severities(appr(v)), ['WARN']));
+});
+
+describe('ACR-APPR-2 (WARN)', () => {
+  const station = (n: string) =>
+    faa('ACR-APPR-2', {
+      approver: { ...approver, certificate_kind: 'REPAIR_STATION', certificate_number: n },
+    });
+  it('✔ ABCR123X', () => ok(station('ABCR123X')));
+  for (const v of ['ABC-R-123-X', 'ABCR12X'])
+    it(`✘ ${v}`, () => assert.deepEqual(severities(station(v)), ['WARN']));
+  it('✔ a mechanic certificate number is not an air-agency number', () => ok(faa('ACR-APPR-2', {})));
+});
+
+describe('ACR-ITEM-1', () => {
+  it('✔ PN/SN equal', () => assert.deepEqual(withRef('ACR-ITEM-1', {}), []));
+  it('✘ SN SN12345K vs block 10 SN12346K', () =>
+    assert.deepEqual(
+      withRef('ACR-ITEM-1', { serial_number: 'SN12346K' }).map((f) => f.path),
+      ['/serial_number'],
+    ));
+  it('✔ batch item with block 10 N/A', () =>
+    assert.deepEqual(
+      withRef('ACR-ITEM-1', {
+        airworthiness_certificate_ref: 'EASA-DE-145-0123-F1-2025-000482',
+        serial_number: 'LOT-7',
+      }),
+      [],
+    ));
+  it('✘ a certificate that is not on file', () =>
+    assert.deepEqual(
+      withRef('ACR-ITEM-1', { airworthiness_certificate_ref: 'EASA-DE-145-0123-F1-2025-999999' }).map(
+        (f) => f.path,
+      ),
+      ['/airworthiness_certificate_ref'],
+    ));
+});
+
+const approval = (ref: string, withdrawn: Partial<Record<string, unknown>> = {}) =>
+  easa(
+    'ACR-APPR-1',
+    { crs: { ...crs, organisation_approval_ref: ref } },
+    undefined,
+    authorityReference({}, withdrawn),
+  );
+
+describe('ACR-APPR-1 (known approvals)', () => {
+  it('✔ DE.145.0123, a known approval', () => ok(approval('DE.145.0123')));
+  it('✘ DE.145.9999, well formed but unknown', () => fails(approval('DE.145.9999')));
+  it('✘ de.145.0123: format WARN and unknown ERROR', () =>
+    assert.deepEqual(severities(approval('de.145.0123')), ['WARN', 'ERROR']));
+  it('✘ withdrawn 2025-03-01, CRS 2025-03-14', () =>
+    fails(approval('DE.145.0123', { withdrawn_at: '2025-03-01' })));
+  it('✔ withdrawn 2025-04-01, after the CRS', () =>
+    ok(approval('DE.145.0123', { withdrawn_at: '2025-04-01' })));
+  it('✘ withdrawn on the CRS day (2025-03-14T00:30+02:00 is the 13th in UTC)', () =>
+    fails(
+      easa(
+        'ACR-APPR-1',
+        { crs: { ...crs, issued_at: '2025-03-14T00:30:00+02:00' } },
+        undefined,
+        authorityReference({}, { withdrawn_at: '2025-03-14' }),
+      ),
+    ));
+  it('✘ granted 2025-04-01, after the CRS', () =>
+    fails(approval('DE.145.0123', { valid_from: '2025-04-01' })));
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { run } from './harness.ts';
+import { crs, LOG } from './logbook.ts';
 
 describe('TIME-1', () => {
   for (const v of [
@@ -50,4 +51,23 @@ describe('TRACE-DATE-1 (now 2025-06-01T00:00:00Z, skew 5 min)', () => {
     it(`✔ ${v}`, () => assert.deepEqual(run('TRACE-DATE-1', { installation_date: v }), []));
   it('✘ 2025-06-02T00:00:00Z', () =>
     assert.equal(run('TRACE-DATE-1', { installation_date: '2025-06-02T00:00:00Z' }).length, 1));
+});
+
+describe('TIME-1 and TIME-2 on the logbook', () => {
+  it('✘ completion_date without offset, crs.issued_at with -00:00', () => {
+    assert.deepEqual(
+      run('TIME-1', { completion_date: '2025-03-14T09:26:53' }, { base: LOG, registration: 'D-AIBL' }).map(
+        (f) => f.path,
+      ),
+      ['/completion_date'],
+    );
+    assert.deepEqual(
+      run(
+        'TIME-2',
+        { crs: { ...crs, issued_at: '2025-03-14T09:26:53-00:00' } },
+        { base: LOG, registration: 'D-AIBL' },
+      ).map((f) => f.path),
+      ['/crs/issued_at'],
+    );
+  });
 });

@@ -1,8 +1,11 @@
+/**
+ * The parts-traceability rules (REGULATORY.md §8 TRACE) with the catalogue's vectors; TRACE-DATE-2
+ * and TRACE-DATE-3 against an in-memory copy of the reference topics.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { judge } from '../../../rules/index.ts';
-import { DEFAULT_RULE_PARAMS } from '../../../rules/types.ts';
-import { base, NOW, run, severities } from './harness.ts';
+import { run, severities } from './harness.ts';
+import { reference, withRef } from './reference.ts';
 
 describe('TRACE-CERT-EASA (EASA and UK_CAA)', () => {
   it('✔ EASA-DE-145-0123-F1-2025-000481', () => assert.deepEqual(run('TRACE-CERT-EASA', {}), []));
@@ -82,59 +85,26 @@ describe('TRACE-LLP-2', () => {
     ));
 });
 
-describe('judge: rule set selection', () => {
-  const ctx = (reg: string) => ({
-    work_order_id: '3f2b8c1e-9d4a-4f6b-8a2c-1e5d7f9a0b3c',
-    aircraft_registration: reg,
-    technician_badge_hash: '19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2',
-  });
-  it('a clean EASA record has no findings', () => {
-    const j = judge(
-      'parts-trace',
-      base,
-      ctx('D-AIBL'),
-      { ...DEFAULT_RULE_PARAMS, serialChecksum: 'error' },
-      NOW,
-    );
-    assert.equal(j.ruleSet, 'EASA');
-    assert.deepEqual([...j.errors, ...j.warnings], []);
-  });
-  it('under OTHER only structural rules run, and the record is flagged for review', () => {
-    const j = judge(
-      'parts-trace',
-      {
-        ...base,
-        aircraft_registration: 'JA8089',
-        airworthiness_certificate_ref: null,
-        installation_date: '2030-01-01T00:00:00Z',
-      },
-      ctx('JA8089'),
-      DEFAULT_RULE_PARAMS,
-      NOW,
-    );
-    assert.equal(j.ruleSet, 'OTHER');
-    assert.deepEqual(j.errors, [], 'TRACE-DATE-1 and TRACE-CERT-* are not structural');
+describe('TRACE-DATE-2 (aircraft built 2015-04-01)', () => {
+  it('✔ 2015-04-01T12:00:00Z', () =>
+    assert.deepEqual(withRef('TRACE-DATE-2', { installation_date: '2015-04-01T12:00:00Z' }), []));
+  it('✘ 2014-12-31T00:00:00Z', () =>
+    assert.equal(withRef('TRACE-DATE-2', { installation_date: '2014-12-31T00:00:00Z' }).length, 1));
+  it('WARN when the aircraft is not in the fleet master', () =>
     assert.deepEqual(
-      j.warnings.map((w) => w.rule),
-      ['CTX-RS-1'],
-    );
-  });
-  it('FAA rules do not run on an EASA aircraft, and EASA rules not on an FAA one', () => {
-    const noAcr = { ...base, airworthiness_certificate_ref: null };
+      severities(run('TRACE-DATE-2', {}, { registration: 'D-AIBA', reference: reference() })),
+      ['WARN'],
+    ));
+});
+
+describe('TRACE-DATE-3 (release 2025-02-01)', () => {
+  it('✔ 2025-02-01T08:00:00+01:00', () =>
+    assert.deepEqual(withRef('TRACE-DATE-3', { installation_date: '2025-02-01T08:00:00+01:00' }), []));
+  it('✘ 2025-01-15T08:00:00Z', () =>
+    assert.equal(withRef('TRACE-DATE-3', { installation_date: '2025-01-15T08:00:00Z' }).length, 1));
+  it('✔ a removal is not judged against the release date', () =>
     assert.deepEqual(
-      judge('parts-trace', noAcr, ctx('D-AIBL'), DEFAULT_RULE_PARAMS, NOW).errors.map((e) => e.rule),
-      ['TRACE-CERT-EASA'],
-    );
-    const faa = judge(
-      'parts-trace',
-      { ...noAcr, aircraft_registration: 'N123AZ' },
-      ctx('N123AZ'),
-      DEFAULT_RULE_PARAMS,
-      NOW,
-    );
-    assert.deepEqual(
-      faa.errors.map((e) => e.rule),
-      ['TRACE-CERT-FAA'],
-    );
-  });
+      withRef('TRACE-DATE-3', { installation_status: 'removed', installation_date: '2025-01-15T08:00:00Z' }),
+      [],
+    ));
 });
