@@ -25,8 +25,8 @@ const MAX_BATCH = 500;
 const s = await services();
 const p = await startPipeline(s, ['ingress'], {
   ...UNTHROTTLED_INGRESS,
-  AIRLOCK_INGRESS_LINGER_MS: String(LINGER_MS),
-  AIRLOCK_INGRESS_MAX_BATCH_RECORDS: String(MAX_BATCH),
+  AIRLOCK_INGRESS_PUBLISH_LINGER_MS: String(LINGER_MS),
+  AIRLOCK_INGRESS_PUBLISH_BATCH_MAX_RECORDS: String(MAX_BATCH),
 });
 const client = await tablet(p, CONCURRENCY);
 const ndjson = `${Array.from({ length: BATCH }, () => client.body).join('\n')}\n`;

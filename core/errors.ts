@@ -33,6 +33,36 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * Check ids: the `rule` of a reason that no rule of the regulatory catalogue raised (a record's
+ * structure, its lineage, routing, a destination's refusal). The catalogue's own rule ids are in
+ * rules/ and docs/rules.md. docs/errors.md lists these; a unit test keeps the two in step.
+ */
+export const CHECK_IDS = {
+  /** The record does not match its Avro schema (ingress and validators). */
+  schema: 'AVRO-SCHEMA',
+  /** The lineage headers do not fit the envelope schema. */
+  envelope: 'ENVELOPE',
+  /** Not Confluent wire-format Avro with a schema the registry knows (router). */
+  wire: 'AVRO-WIRE',
+  /** The record value is missing or not JSON (validators). */
+  json: 'JSON',
+  /** A lineage header is missing or malformed. */
+  lineage: 'LINEAGE',
+  /** `airlock-route` names no route Airlock has. */
+  route: 'ROUTE',
+  /** The maintenance context's structure (its fields have catalogue rule ids: CTX-WO-1, …). */
+  context: 'CTX',
+  /** No rule of the routing table matches (router, and the replay dry run). */
+  routing: 'ROUTING',
+  /** The destination topic refused the record for good. */
+  destination: 'DESTINATION',
+  /** A permanent failure that carried no reason of its own. */
+  pipeline: 'PIPELINE',
+} as const;
+
+export type CheckId = (typeof CHECK_IDS)[keyof typeof CHECK_IDS];
+
 /** One finding about a record: a JSON pointer into it, what is wrong, and the rule that says so. */
 export interface Reason {
   code: ErrorCode;

@@ -4,9 +4,9 @@
  * are errors (no silent stripping); nothing is coerced.
  */
 import avro from 'avsc';
-import type { Reason } from './errors.ts';
+import { CHECK_IDS, type Reason } from './errors.ts';
 
-export const SCHEMA_RULE = 'AVRO-SCHEMA';
+export const SCHEMA_RULE = CHECK_IDS.schema;
 
 export type SchemaCheck = { ok: true; value: Record<string, unknown> } | { ok: false; reasons: Reason[] };
 

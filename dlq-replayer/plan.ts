@@ -9,7 +9,7 @@ import type { RouteContract, RouteName } from '../core/contract.ts';
 import type { Reason } from '../core/errors.ts';
 import { ErrorHeader, Header, type HeaderMap, ReplayHeader } from '../core/headers.ts';
 import { childTraceparent } from '../core/trace.ts';
-import { matchDestinations, type RoutingRule } from '../router/table.ts';
+import { matchDestinations, noRouteMatch, type RoutingRule } from '../router/table.ts';
 import type { ReferenceData } from '../rules/refdata.ts';
 import type { RuleParams } from '../rules/types.ts';
 import { validateRecord } from '../validators/verdict.ts';
@@ -148,18 +148,7 @@ export function judgeWith(
       return { pass: false, code: verdict.code, reasons: [...verdict.reasons] };
     const destinations = matchDestinations(table, verdict.envelope as unknown as Record<string, unknown>);
     if (destinations.length === 0) {
-      return {
-        pass: false,
-        code: 'NO_ROUTE_MATCH',
-        reasons: [
-          {
-            code: 'NO_ROUTE_MATCH',
-            rule: 'ROUTE',
-            path: '',
-            message: `no routing rule matches route ${verdict.route}`,
-          },
-        ],
-      };
+      return { pass: false, code: 'NO_ROUTE_MATCH', reasons: [noRouteMatch(verdict.route)] };
     }
     return { pass: true, destinations };
   };

@@ -64,8 +64,8 @@ await runStage({
       kafka,
       topic: config.topics.ingress,
       timeoutMs: config.ingress.publishTimeoutMs,
-      lingerMs: config.ingress.lingerMs,
-      maxBatchRecords: config.ingress.maxBatchRecords,
+      lingerMs: config.ingress.publishLingerMs,
+      maxBatchRecords: config.ingress.publishBatchMaxRecords,
       logger,
     });
     await publisher.connect();

@@ -223,7 +223,7 @@ export function registerRecordRoute(
       });
     }
 
-    const max = deps.config.ingress.maxBatchItems;
+    const max = deps.config.ingress.maxRecordsPerRequest;
     if (items.length === 0) throw new AirlockError('MALFORMED_JSON', 'the batch is empty');
     if (items.length > max)
       throw new AirlockError('PAYLOAD_TOO_LARGE', `a batch holds at most ${max} records`);

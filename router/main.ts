@@ -3,7 +3,7 @@ import { loadConfig } from '../core/config/load.ts';
 import { runConsumerStage } from '../core/consumer/consumer-stage.ts';
 import { toDlq } from '../core/consumer/dead-letter.ts';
 import type { OutputRecord } from '../core/consumer/transform-loop.ts';
-import { AirlockError } from '../core/errors.ts';
+import { AirlockError, CHECK_IDS } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
 import { createLogger } from '../core/logger.ts';
 import { decodeRecord, encodeRecord } from '../core/registry.ts';
@@ -37,7 +37,7 @@ await runConsumerStage({
           envelope = await decodeRecord(registry, input.message.value);
         } catch (err) {
           if (err instanceof AirlockError && !err.retriable) {
-            const reasons = [{ code: err.code, rule: 'AVRO-WIRE', path: '', message: err.message }];
+            const reasons = [{ code: err.code, rule: CHECK_IDS.wire, path: '', message: err.message }];
             return [toDlq(config.topics.dlq, 'router', input, headers, { code: err.code, reasons })];
           }
           throw err;

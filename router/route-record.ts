@@ -6,7 +6,7 @@
 
 import { isRouteName, type RouteName } from '../core/contract.ts';
 import { AirlockError, type ErrorCode, type Reason } from '../core/errors.ts';
-import { matchDestinations, type RoutingRule } from './table.ts';
+import { matchDestinations, noRouteMatch, type RoutingRule } from './table.ts';
 
 /** The table as it is served: its rules, and the registered schema of every (destination, route). */
 export interface ActiveTable {
@@ -25,12 +25,7 @@ export function routeRecord(table: ActiveTable, envelope: Record<string, unknown
   const route = String(envelope.route);
   const topics = isRouteName(route) ? matchDestinations(table.rules, envelope) : [];
   if (!isRouteName(route) || topics.length === 0) {
-    const message = `no routing rule matches this ${route} record`;
-    return {
-      kind: 'rejected',
-      code: 'NO_ROUTE_MATCH',
-      reasons: [{ code: 'NO_ROUTE_MATCH', rule: 'ROUTING', path: '/route', message }],
-    };
+    return { kind: 'rejected', code: 'NO_ROUTE_MATCH', reasons: [noRouteMatch(route)] };
   }
   const destinations = topics.map((topic) => {
     const schemaId = table.schemaIds.get(schemaKey(topic, route));

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Config } from '../core/config/schema.ts';
 import { type AvroSchema, ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
+import { CHECK_IDS, type Reason } from '../core/errors.ts';
 import { RULE_SETS } from '../rules/rule-set.ts';
 
 export const DESTINATIONS = {
@@ -150,6 +151,16 @@ const at = (value: unknown, path: readonly string[]): unknown =>
       node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined,
     value,
   );
+
+/** Why a record with no matching rule goes to the DLQ (the router), or would (the replay dry run). */
+export function noRouteMatch(route: string): Reason {
+  return {
+    code: 'NO_ROUTE_MATCH',
+    rule: CHECK_IDS.routing,
+    path: '/route',
+    message: `no routing rule matches this ${route} record`,
+  };
+}
 
 /** Destinations for an envelope, in table order, without duplicates; empty when no rule matches. */
 export function matchDestinations(

@@ -3,7 +3,7 @@
  * The ingress receives it base64-encoded in `x-maintenance-context`; every later stage reads the
  * decoded JSON from the record header of the same name and checks it again.
  */
-import type { Reason } from '../core/errors.ts';
+import { CHECK_IDS, type Reason } from '../core/errors.ts';
 import { nationalityMark, rowForMark } from './registration/marks.ts';
 
 export interface MaintenanceContext {
@@ -36,11 +36,12 @@ const fail = (rule: string, path: string, message: string): ContextResult => ({
 /** Checks an already-decoded context object: exactly the three fields, each in its format. */
 export function checkContext(value: unknown): ContextResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return fail('CTX', '', 'the maintenance context must be a JSON object');
+    return fail(CHECK_IDS.context, '', 'the maintenance context must be a JSON object');
   }
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!(FIELDS as readonly string[]).includes(key)) return fail('CTX', `/${key}`, `unknown field ${key}`);
+    if (!(FIELDS as readonly string[]).includes(key))
+      return fail(CHECK_IDS.context, `/${key}`, `unknown field ${key}`);
   }
   const { work_order_id: wo, aircraft_registration: reg, technician_badge_hash: badge } = obj;
   if (typeof wo !== 'string' || !UUID_V4.test(wo)) {
@@ -79,18 +80,24 @@ export function checkContext(value: unknown): ContextResult {
 
 /** Decodes the `x-maintenance-context` HTTP header value: strict base64 of a JSON object. */
 export function decodeContextHeader(header: string | string[] | undefined): ContextResult {
-  if (header === undefined) return fail('CTX', '', 'the x-maintenance-context header is required');
-  if (Array.isArray(header)) return fail('CTX', '', 'exactly one x-maintenance-context header is allowed');
+  if (header === undefined)
+    return fail(CHECK_IDS.context, '', 'the x-maintenance-context header is required');
+  if (Array.isArray(header))
+    return fail(CHECK_IDS.context, '', 'exactly one x-maintenance-context header is allowed');
   if (header.length === 0 || header.length > MAX_CONTEXT_HEADER_BYTES) {
-    return fail('CTX', '', `x-maintenance-context must be 1 to ${MAX_CONTEXT_HEADER_BYTES} bytes`);
+    return fail(
+      CHECK_IDS.context,
+      '',
+      `x-maintenance-context must be 1 to ${MAX_CONTEXT_HEADER_BYTES} bytes`,
+    );
   }
   if (!STRICT_BASE64.test(header))
-    return fail('CTX', '', 'x-maintenance-context must be standard base64 (RFC 4648 §4)');
+    return fail(CHECK_IDS.context, '', 'x-maintenance-context must be standard base64 (RFC 4648 §4)');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
   } catch {
-    return fail('CTX', '', 'x-maintenance-context must be base64 of a JSON object');
+    return fail(CHECK_IDS.context, '', 'x-maintenance-context must be base64 of a JSON object');
   }
   return checkContext(parsed);
 }

@@ -6,19 +6,23 @@
  */
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { z } from 'zod';
-import type { Config } from '../core/config/schema.ts';
+import { type Config, ruleParamsSchema } from '../core/config/schema.ts';
 import type { Logger } from '../core/logger.ts';
 import { RULES } from './catalogue.ts';
 import type { RuleParams } from './types.ts';
 
 const ruleIds = new Set(RULES.map((r) => r.id));
 
+// The parameters' schema with every key optional (an absent key keeps the environment's value),
+// plus the file's own version and the rules it switches off.
+const { clockSkewMs, serialChecksum, serialChecksumByIssuer, referenceData } = ruleParamsSchema.shape;
 const fileSchema = z.strictObject({
+  // Without their defaults: `.partial()` alone would fill an absent key with the default.
+  clockSkewMs: clockSkewMs.unwrap().optional(),
+  serialChecksum: serialChecksum.unwrap().optional(),
+  serialChecksumByIssuer: serialChecksumByIssuer.unwrap().optional(),
+  referenceData: referenceData.unwrap().optional(),
   version: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a version like 2026-11-21.1'),
-  clockSkewMs: z.number().int().min(0).max(3_600_000).optional(),
-  serialChecksum: z.enum(['error', 'warn', 'off']).optional(),
-  serialChecksumByIssuer: z.record(z.string().min(1), z.enum(['error', 'warn', 'off'])).optional(),
-  referenceData: z.enum(['enforce', 'off']).optional(),
   disabled: z
     .array(
       z

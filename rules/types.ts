@@ -1,4 +1,6 @@
 /** What a rule of REGULATORY.md is: a pure function with an id, from (record, context) to findings. */
+import type { z } from 'zod';
+import { ruleParamsSchema } from '../core/config/schema.ts';
 import type { RouteName } from '../core/contract.ts';
 import type { MaintenanceContext } from './context.ts';
 import type { ReferenceData } from './refdata.ts';
@@ -14,29 +16,19 @@ export interface Finding {
   message: string;
 }
 
-export interface RuleParams {
-  /** TIME-4: how far in the future a timestamp may be. */
-  clockSkewMs: number;
-  /** SN-CHK-1: ERROR for issuer-controlled serials, WARN otherwise, or off. */
-  serialChecksum: 'error' | 'warn' | 'off';
-  /** SN-CHK-1 per issuer: certificate-reference prefix → level (longest prefix wins). */
-  serialChecksumByIssuer: Readonly<Record<string, 'error' | 'warn' | 'off'>>;
-  /**
-   * Rules that need reference data (the roster, the fleet master, release certificates): `enforce`
-   * judges them in the validators against the materialised `airlock.ref.*` topics; `off` skips them.
-   */
-  referenceData: 'enforce' | 'off';
+/**
+ * The rules' parameters (core/config/schema.ts `ruleParamsSchema`, the one statement of them), the
+ * rule ids switched off by the rule-set file, and its version.
+ */
+export type RuleParams = Readonly<z.output<typeof ruleParamsSchema>> & {
   /** Rule ids switched off by the rule-set configuration (conventions an operator does not use). */
-  disabled: readonly string[];
+  readonly disabled: readonly string[];
   /** Version of the rule-set configuration, recorded in every envelope. */
-  version: string;
-}
+  readonly version: string;
+};
 
 export const DEFAULT_RULE_PARAMS: RuleParams = Object.freeze({
-  clockSkewMs: 5 * 60_000,
-  serialChecksum: 'warn',
-  serialChecksumByIssuer: {},
-  referenceData: 'enforce',
+  ...ruleParamsSchema.parse({}),
   disabled: [],
   version: 'default',
 });

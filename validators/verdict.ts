@@ -7,6 +7,7 @@
 import type { Rejection } from '../core/consumer/dead-letter.ts';
 import type { RouteContract, RouteName } from '../core/contract.ts';
 import { isRouteName } from '../core/contract.ts';
+import { CHECK_IDS } from '../core/errors.ts';
 import type { PartsTraceRecord } from '../core/generated/avro-types.ts';
 import { Header, type HeaderMap, LineageError, readLineage } from '../core/headers.ts';
 import { checkAgainst } from '../core/schema-check.ts';
@@ -45,33 +46,33 @@ export function validateRecord(
   try {
     lineage = readLineage(headers);
   } catch (err) {
-    if (err instanceof LineageError) return reject('LINEAGE_MISSING', 'LINEAGE', '', err.message);
+    if (err instanceof LineageError) return reject('LINEAGE_MISSING', CHECK_IDS.lineage, '', err.message);
     throw err;
   }
   const receivedAt = Date.parse(lineage.receivedAt);
   if (Number.isNaN(receivedAt)) {
-    return reject('LINEAGE_MISSING', 'LINEAGE', '', `${Header.receivedAt} is not an RFC 3339 time`);
+    return reject('LINEAGE_MISSING', CHECK_IDS.lineage, '', `${Header.receivedAt} is not an RFC 3339 time`);
   }
   const route = lineage.route;
   const contract = isRouteName(route) ? contracts.get(route) : undefined;
   if (!contract || !isRouteName(route))
-    return reject('UNKNOWN_ROUTE', 'ROUTE', '', `unknown route "${route}"`);
+    return reject('UNKNOWN_ROUTE', CHECK_IDS.route, '', `unknown route "${route}"`);
 
   let contextJson: unknown;
   try {
     contextJson = JSON.parse(lineage.maintenanceContext);
   } catch {
-    return reject('CONTEXT_INVALID', 'CTX', '', `${Header.maintenanceContext} is not JSON`);
+    return reject('CONTEXT_INVALID', CHECK_IDS.context, '', `${Header.maintenanceContext} is not JSON`);
   }
   const ctx = checkContext(contextJson);
   if (!ctx.ok) return { kind: 'rejected', code: 'CONTEXT_INVALID', reasons: [ctx.reason] };
 
-  if (value === null) return reject('UNDECODABLE_RECORD', 'JSON', '', 'the record has no value');
+  if (value === null) return reject('UNDECODABLE_RECORD', CHECK_IDS.json, '', 'the record has no value');
   let body: unknown;
   try {
     body = JSON.parse(value.toString('utf8'));
   } catch {
-    return reject('UNDECODABLE_RECORD', 'JSON', '', 'the record value is not JSON');
+    return reject('UNDECODABLE_RECORD', CHECK_IDS.json, '', 'the record value is not JSON');
   }
   const checked = checkAgainst(contract.payloadType, body);
   if (!checked.ok) return { kind: 'rejected', code: 'SCHEMA_VIOLATION', reasons: checked.reasons };
@@ -117,7 +118,7 @@ export function validateRecord(
     payload: checked.value,
   };
   if (!contract.recordType.isValid(envelope)) {
-    return reject('SCHEMA_VIOLATION', 'ENVELOPE', '', 'the lineage does not fit the envelope schema');
+    return reject('SCHEMA_VIOLATION', CHECK_IDS.envelope, '', 'the lineage does not fit the envelope schema');
   }
   return { kind: 'valid', route, key: ctx.context.aircraft_registration, envelope };
 }

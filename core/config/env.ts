@@ -42,9 +42,9 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_INGRESS_IDLE_TIMEOUT_MS: { path: ['ingress', 'idleTimeoutMs'], kind: 'int' },
   AIRLOCK_INGRESS_REQUEST_TIMEOUT_MS: { path: ['ingress', 'requestTimeoutMs'], kind: 'int' },
   AIRLOCK_INGRESS_ACCESS_LOG: { path: ['ingress', 'accessLog'], kind: 'bool' },
-  AIRLOCK_INGRESS_MAX_BATCH_ITEMS: { path: ['ingress', 'maxBatchItems'], kind: 'int' },
-  AIRLOCK_INGRESS_LINGER_MS: { path: ['ingress', 'lingerMs'], kind: 'int' },
-  AIRLOCK_INGRESS_MAX_BATCH_RECORDS: { path: ['ingress', 'maxBatchRecords'], kind: 'int' },
+  AIRLOCK_INGRESS_MAX_RECORDS_PER_REQUEST: { path: ['ingress', 'maxRecordsPerRequest'], kind: 'int' },
+  AIRLOCK_INGRESS_PUBLISH_LINGER_MS: { path: ['ingress', 'publishLingerMs'], kind: 'int' },
+  AIRLOCK_INGRESS_PUBLISH_BATCH_MAX_RECORDS: { path: ['ingress', 'publishBatchMaxRecords'], kind: 'int' },
   AIRLOCK_INGRESS_IDEMPOTENCY_TTL_MS: { path: ['ingress', 'idempotencyTtlMs'], kind: 'int' },
   AIRLOCK_INGRESS_AUTH_MODE: { path: ['ingress', 'authMode'], kind: 'string' },
   AIRLOCK_INGRESS_DEV_INSECURE_ALLOW_NETWORK: { path: ['ingress', 'devInsecureAllowNetwork'], kind: 'bool' },
@@ -91,6 +91,13 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
  * AIRLOCK_* names that are not configuration of a stage: the local stack's ports and folders
  * (stack/), the Node bootstrap (stack/node-env.sh) and the test harness.
  */
+/** Settings renamed to say what they mean (issue #10): an old name stops start-up with the new one. */
+export const RENAMED_ENV: Readonly<Record<string, string>> = {
+  AIRLOCK_INGRESS_MAX_BATCH_ITEMS: 'AIRLOCK_INGRESS_MAX_RECORDS_PER_REQUEST',
+  AIRLOCK_INGRESS_MAX_BATCH_RECORDS: 'AIRLOCK_INGRESS_PUBLISH_BATCH_MAX_RECORDS',
+  AIRLOCK_INGRESS_LINGER_MS: 'AIRLOCK_INGRESS_PUBLISH_LINGER_MS',
+};
+
 const RESERVED_PREFIXES = ['AIRLOCK_STACK_', 'AIRLOCK_TEST_', 'AIRLOCK_NODE_', 'AIRLOCK_CACHE_'];
 
 export function isReservedEnvName(name: string): boolean {

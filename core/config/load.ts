@@ -4,7 +4,7 @@
  */
 
 import type { StageName } from '../stage/names.ts';
-import { ENV_VARS, envNameFor, isReservedEnvName } from './env.ts';
+import { ENV_VARS, envNameFor, isReservedEnvName, RENAMED_ENV } from './env.ts';
 import { type Config, configSchema } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -84,7 +84,12 @@ export function loadConfig(
     if (!name.startsWith('AIRLOCK_') || value === undefined || isReservedEnvName(name)) continue;
     const spec = ENV_VARS[name];
     if (!spec) {
-      problems.push(`${name}: unknown setting; see docs/configuration.md for the list`);
+      const renamed = RENAMED_ENV[name];
+      problems.push(
+        renamed
+          ? `${name}: renamed to ${renamed}; set that instead`
+          : `${name}: unknown setting; see docs/configuration.md for the list`,
+      );
       continue;
     }
     try {

@@ -11,6 +11,23 @@ const topicName = z
 const ms = z.number().int().positive();
 const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/**
+ * The one schema of the rules' parameters, with their defaults: read from the environment here,
+ * from the rule-set file by rules/settings.ts (every key optional there), and the type and defaults
+ * the rules see (rules/types.ts). It lives in the configuration because core/ validates the whole
+ * configuration once and imports no rule.
+ */
+export const ruleParamsSchema = z.strictObject({
+  // TIME-4: how far in the future a timestamp may be (TRACE-DATE-1).
+  clockSkewMs: z.number().int().min(0).max(3_600_000).default(300_000),
+  // SN-CHK-1: our MOD 37,36 convention; OEM serials carry no check character (REGULATORY.md §7.2).
+  serialChecksum: z.enum(['error', 'warn', 'off']).default('warn'),
+  // SN-CHK-1 per issuer: airworthiness_certificate_ref prefix → level (longest prefix wins).
+  serialChecksumByIssuer: z.record(z.string().min(1), z.enum(['error', 'warn', 'off'])).default({}),
+  // Rules that need reference data (airlock.ref.*): enforced by the validators, or off.
+  referenceData: z.enum(['enforce', 'off']).default('enforce'),
+});
+
 export const configSchema = z
   .strictObject({
     kafka: z.strictObject({
@@ -76,10 +93,10 @@ export const configSchema = z
         .default(1024 * 1024),
       // How long a request waits for the broker's acknowledgement before it answers 503.
       publishTimeoutMs: ms.default(10000),
-      // Micro-batching of concurrent requests into one produce request.
-      lingerMs: z.number().int().min(0).max(1000).default(2),
-      // Records in one batch request (JSON array or NDJSON).
-      maxBatchItems: z.number().int().min(1).max(10000).default(500),
+      // Micro-batching: how long the publisher gathers concurrent requests into one produce request.
+      publishLingerMs: z.number().int().min(0).max(1000).default(2),
+      // Records in one batch request (JSON array or NDJSON): more is 413.
+      maxRecordsPerRequest: z.number().int().min(1).max(10000).default(500),
       // Slow clients: all headers within headersTimeoutMs, the whole request within requestTimeoutMs.
       headersTimeoutMs: ms.default(10_000),
       // A kept-alive connection with no request for this long is closed.
@@ -87,7 +104,8 @@ export const configSchema = z
       requestTimeoutMs: ms.default(30_000),
       // One log line per request (fastify's request/response logs) at info level.
       accessLog: z.boolean().default(true),
-      maxBatchRecords: z.number().int().min(1).max(10000).default(500),
+      // The publisher sends a gathered batch at once when it reaches this many records.
+      publishBatchMaxRecords: z.number().int().min(1).max(10000).default(500),
       // How long an Idempotency-Key and its answer are kept.
       idempotencyTtlMs: ms.default(24 * 3600 * 1000),
       // mtls-jwt: client certificate + verified JWT (the default). dev-insecure: no authentication,
@@ -155,17 +173,9 @@ export const configSchema = z
       requireCertBinding: z.boolean().default(false),
       jwksTimeoutMs: ms.default(2000),
     }),
-    rules: z.strictObject({
-      // TIME-4: how far in the future a timestamp may be (TRACE-DATE-1).
-      clockSkewMs: z.number().int().min(0).max(3_600_000).default(300_000),
-      // SN-CHK-1: our MOD 37,36 convention; OEM serials carry no check character (REGULATORY.md §7.2).
-      serialChecksum: z.enum(['error', 'warn', 'off']).default('warn'),
-      // SN-CHK-1 per issuer: airworthiness_certificate_ref prefix → level (longest prefix wins).
-      serialChecksumByIssuer: z.record(z.string().min(1), z.enum(['error', 'warn', 'off'])).default({}),
-      // Rules that need reference data (airlock.ref.*): enforced by the validators, or off.
-      referenceData: z.enum(['enforce', 'off']).default('enforce'),
-      // A versioned rule-set file (docs/rules.md) that overrides the two above and is reloaded
-      // without a restart when it changes or on SIGHUP.
+    rules: ruleParamsSchema.extend({
+      // A versioned rule-set file (docs/rules.md) that overrides the parameters above and is
+      // reloaded without a restart when it changes or on SIGHUP.
       file: z.string().min(1).optional(),
     }),
     validators: z.strictObject({

@@ -3,7 +3,7 @@
  * stage rejected it, why (code, rule ids, JSON pointers, messages) and where it came from.
  */
 import type { Message } from 'kafkajs';
-import type { AirlockError, ErrorCode, Reason } from '../errors.ts';
+import { type AirlockError, CHECK_IDS, type ErrorCode, type Reason } from '../errors.ts';
 import { ErrorHeader, type HeaderMap, headersToMap } from '../headers.ts';
 import type { StageName } from '../stage/names.ts';
 import type { InputRecord, OutputRecord } from './transform-loop.ts';
@@ -66,6 +66,6 @@ export function dlqForError(
   const reasons =
     err.reasons.length > 0
       ? [...err.reasons]
-      : [{ code: err.code, rule: 'PIPELINE', path: '', message: err.message }];
+      : [{ code: err.code, rule: CHECK_IDS.pipeline, path: '', message: err.message }];
   return toDlq(dlqTopic, stage, input, headersToMap(input.message.headers), { code: err.code, reasons });
 }

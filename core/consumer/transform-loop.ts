@@ -6,7 +6,7 @@
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { BreakerState } from '../circuit-breaker.ts';
-import { AirlockError, isRetriable } from '../errors.ts';
+import { AirlockError, CHECK_IDS, isRetriable } from '../errors.ts';
 import { classifyKafkaError } from '../kafka/errors.ts';
 import type { Logger } from '../logger.ts';
 import { type OutputRecord, partitionProducers } from './partition-producers.ts';
@@ -185,7 +185,7 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
             input,
             new AirlockError('DESTINATION_REJECTED', message, {
               cause: err,
-              reasons: [{ code: 'DESTINATION_REJECTED', rule: 'DESTINATION', path: '', message }],
+              reasons: [{ code: 'DESTINATION_REJECTED', rule: CHECK_IDS.destination, path: '', message }],
             }),
           ),
         ];

@@ -113,7 +113,7 @@ describe('ingress micro-batching (real Kafka)', () => {
     // 200 TLS handshakes at once on a shared 2-core CI machine can keep a Redis round trip past the
     // default 500 ms, which is a fail-closed 503 by design (tested below); here the subject is batching.
     p = await startPipeline(s, ['ingress'], {
-      AIRLOCK_INGRESS_LINGER_MS: '5',
+      AIRLOCK_INGRESS_PUBLISH_LINGER_MS: '5',
       AIRLOCK_REDIS_COMMAND_TIMEOUT_MS: '5000',
     });
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ENV_VARS } from '../../../core/config/env.ts';
+import { ENV_VARS, RENAMED_ENV } from '../../../core/config/env.ts';
 import { ConfigError, loadConfig } from '../../../core/config/load.ts';
 
 const minimal = {
@@ -61,6 +61,16 @@ describe('configuration', () => {
     const problems = problemsOf({ ...minimal, AIRLOCK_KAFKA_BROKER: 'x:1' });
     assert.ok(
       problems.some((p) => p.startsWith('AIRLOCK_KAFKA_BROKER: unknown setting')),
+      problems.join('\n'),
+    );
+  });
+
+  it('names the new setting when an old, renamed one is set', () => {
+    const problems = problemsOf({ ...minimal, AIRLOCK_INGRESS_MAX_BATCH_ITEMS: '10' });
+    assert.ok(
+      problems.includes(
+        'AIRLOCK_INGRESS_MAX_BATCH_ITEMS: renamed to AIRLOCK_INGRESS_MAX_RECORDS_PER_REQUEST; set that instead',
+      ),
       problems.join('\n'),
     );
   });
@@ -154,7 +164,7 @@ describe('configuration', () => {
     const reserved = /^AIRLOCK_(STACK|TEST|NODE|CACHE)_/;
     for (const name of documented) {
       assert.ok(
-        name in ENV_VARS || reserved.test(name),
+        name in ENV_VARS || name in RENAMED_ENV || reserved.test(name),
         `docs/configuration.md names ${name}, which does not exist`,
       );
     }

@@ -35,6 +35,19 @@ describe('rule-set configuration file', () => {
     );
   });
 
+  it("a parameter the file leaves out keeps the environment's value, not the default", () => {
+    const env = {
+      ...DEFAULT_RULE_PARAMS,
+      clockSkewMs: 60_000,
+      referenceData: 'off' as const,
+      version: 'env',
+    };
+    const params = parseRuleFile('{"version":"2"}', env);
+    assert.equal(params.clockSkewMs, 60_000);
+    assert.equal(params.referenceData, 'off');
+    assert.equal(params.serialChecksum, env.serialChecksum);
+  });
+
   it('refuses a file without a version, with an unknown rule id, or with an unknown key', () => {
     assert.throws(() => parseRuleFile('{}', DEFAULT_RULE_PARAMS), /version/);
     assert.throws(
