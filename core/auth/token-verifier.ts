@@ -3,7 +3,8 @@
  * shape and a length cap before any cryptography; then signature against the JWKS with an algorithm
  * allow-list, exact issuer and audience, required exp/iat/jti/sub/role, a maximum token age, a
  * bounded clock tolerance, optional `typ: at+jwt` (RFC 9068) and unknown `crit` rejected (jose's
- * default); then the RFC 8705 certificate binding. Shared by the ingress and, later, the DLQ tool.
+ * default); then the RFC 8705 certificate binding. Shared by the ingress and the DLQ tool
+ * (dlq-replayer/operator.ts), which verifies its operator as the ingress verifies a sender.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * "Where is my record?": every stage records a record's progress by trace id — accepted (ingress),
- * validated or rejected (validators), routed or rejected (router), replayed (later) — off the hot
+ * validated or rejected (validators), routed or rejected (router), replayed (the DLQ replayer) — off the hot
  * path: events are buffered and written in batches. The ingress answers GET /v1/records/{trace_id}
  * from the same store. Kept in Redis for `retentionMs`; without Redis, in the one process (so a
  * single-process development setup sees only its own stage's events).
