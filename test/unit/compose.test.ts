@@ -62,7 +62,7 @@ describe('compose.yaml', () => {
     });
   }
 
-  it('publishes the ingress on the host loopback only (compose runs dev-insecure: no PKI in the containers)', () => {
+  it('publishes the ingress on the host loopback only (compose runs dev-insecure: no PKI is mounted into its containers)', () => {
     assert.deepEqual(compose.services.ingress?.ports, ['127.0.0.1:8080:8080']);
   });
 
