@@ -21,12 +21,15 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const LINGER_MS = 2;
 const MAX_BATCH = 500;
+/** The ingress's transactional producers (AIRLOCK_INGRESS_TRANSACTIONAL_PRODUCERS; its default when unset). */
+const TX_PRODUCERS = process.env.BENCH_TX_PRODUCERS;
 
 const s = await services();
 const p = await startPipeline(s, ['ingress'], {
   ...UNTHROTTLED_INGRESS,
   AIRLOCK_INGRESS_PUBLISH_LINGER_MS: String(LINGER_MS),
   AIRLOCK_INGRESS_PUBLISH_BATCH_MAX_RECORDS: String(MAX_BATCH),
+  ...(TX_PRODUCERS ? { AIRLOCK_INGRESS_TRANSACTIONAL_PRODUCERS: TX_PRODUCERS } : {}),
 });
 const client = await tablet(p, CONCURRENCY);
 const ndjson = `${Array.from({ length: BATCH }, () => client.body).join('\n')}\n`;

@@ -16,20 +16,56 @@ export const ROUTES = {
     httpPath: '/v1/logbook',
     schemaFile: 'logbook-entry.avsc',
     destination: (c: Config) => c.topics.logbook,
+    key: 'aircraft',
   },
   'compliance-audit': {
     httpPath: '/v1/compliance/audit',
     schemaFile: 'compliance-audit-event.avsc',
     destination: (c: Config) => c.topics.complianceAudit,
+    key: 'aircraft',
   },
   'parts-trace': {
     httpPath: '/v1/parts/trace',
     schemaFile: 'parts-trace-event.avsc',
     destination: (c: Config) => c.topics.partsTrace,
+    key: 'part',
   },
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
+
+/**
+ * Partition keys (DESIGN.md "Records"): the entity whose history the rules judge and whose ledger
+ * orders it. `aircraft`: the normalised registration (logbook entries, audit events); `part`: the
+ * normalised part number and serial number, so every event of one serialised part is in one
+ * partition, in order (a batch-controlled item, serial "N/A", by part number and lot).
+ */
+export type KeyKind = 'aircraft' | 'part';
+
+const norm = (v: unknown) =>
+  String(v ?? '')
+    .trim()
+    .toUpperCase();
+
+/** The key of a record of `kind`: from its payload, and the maintenance context's registration. */
+export function recordKey(
+  kind: KeyKind,
+  payload: Readonly<Record<string, unknown>>,
+  registration: string,
+): string {
+  if (kind === 'aircraft') return norm(registration);
+  const serial = norm(payload.serial_number);
+  return serial === 'N/A'
+    ? `${norm(payload.part_number)}|LOT:${norm(payload.batch_lot_code)}`
+    : `${norm(payload.part_number)}|${serial}`;
+}
+
+/** A route's records are keyed by its key kind, in the ingress topic and in its destination. */
+export const routeKey = (
+  route: RouteName,
+  payload: Readonly<Record<string, unknown>>,
+  registration: string,
+) => recordKey(ROUTES[route].key, payload, registration);
 
 export function isRouteName(name: string): name is RouteName {
   return Object.hasOwn(ROUTES, name);

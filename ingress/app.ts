@@ -13,6 +13,7 @@ import type { IngressDeps, ResolvedDeps } from './deps.ts';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
 import { createIngressMetrics } from './metrics.ts';
 import { sendProblem } from './problem.ts';
+import { OutcomeUnknownError } from './publisher.ts';
 import { registerRecordRoute } from './records-route.ts';
 import { registerStatusRoute } from './status-route.ts';
 
@@ -136,6 +137,15 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
         errors: err.reasons,
         retryAfterSeconds: retry,
       });
+    }
+    if (err instanceof OutcomeUnknownError) {
+      // The broker could not say whether the records committed. Any answer could be a lie (a 202
+      // for a lost record, a 503 for a published one), so there is none: the connection closes,
+      // the Idempotency-Key stays reserved, and the sender retries with it (docs/errors.md).
+      req.log.error({ err, traceId }, 'publish outcome unknown; closing the connection unanswered');
+      reply.hijack();
+      req.raw.socket?.destroy();
+      return reply;
     }
     req.log.error({ err, traceId }, 'unhandled error');
     return problem(reply, 'INTERNAL', { detail: 'internal error', traceId });

@@ -1,6 +1,7 @@
 /** Entry file of the ingress stage: the only place it reads the environment. */
 import { readFileSync } from 'node:fs';
 import type { Server, ServerOptions } from 'node:https';
+import { hostname } from 'node:os';
 import type { TLSSocket } from 'node:tls';
 import { jwksReachable } from '../core/auth/token-verifier.ts';
 import { loadConfig } from '../core/config/load.ts';
@@ -16,6 +17,7 @@ import { stateStoreFor } from '../core/store/redis.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { buildIngress } from './app.ts';
 import { createAuthenticator } from './identity.ts';
+import { createIngressMetrics } from './metrics.ts';
 import { createKafkaPublisher } from './publisher.ts';
 import { watchTlsMaterial } from './tls-reload.ts';
 
@@ -60,13 +62,22 @@ await runStage({
     const admin = kafka.admin();
     await admin.connect();
     await provisionTopics(admin, config, logger);
+    const metrics = createIngressMetrics();
+    const transactionalId =
+      config.ingress.transactionalId ?? `${config.transactionalIdPrefix}-ingress-${hostname()}`;
+    logger.info({ transactionalId }, 'transactional id of this ingress instance');
     const publisher = createKafkaPublisher({
       kafka,
       topic: config.topics.ingress,
       timeoutMs: config.ingress.publishTimeoutMs,
       lingerMs: config.ingress.publishLingerMs,
       maxBatchRecords: config.ingress.publishBatchMaxRecords,
+      transactionalId,
+      producers: config.ingress.transactionalProducers,
+      transactionTimeoutMs: config.ingress.transactionTimeoutMs,
+      resolveTimeoutMs: 2 * config.ingress.transactionTimeoutMs,
       logger,
+      onOutcome: (outcome) => metrics.transactions.inc({ outcome }),
     });
     await publisher.connect();
     const tls = tlsOptions(config);
@@ -84,6 +95,7 @@ await runStage({
       logger,
       contract: loadContract(),
       publisher,
+      metrics,
       authenticate: createAuthenticator(config, store),
       rules,
       status,

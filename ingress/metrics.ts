@@ -7,6 +7,8 @@ export interface IngressMetrics {
   rejections: Counter<'code'>;
   publishSeconds: Histogram;
   batchRecords: Histogram;
+  /** Transactions by outcome (ingress/publisher.ts `TransactionOutcome`). */
+  transactions: Counter<'outcome'>;
 }
 
 export function createIngressMetrics(): IngressMetrics {
@@ -28,8 +30,14 @@ export function createIngressMetrics(): IngressMetrics {
     }),
     publishSeconds: new Histogram({
       name: 'airlock_ingress_publish_seconds',
-      help: 'Time from publish to the broker acknowledgement (acks=all)',
+      help: "A request's records: from hand-over to the commit of their transaction (acks=all)",
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    transactions: new Counter({
+      name: 'airlock_ingress_transactions_total',
+      help: 'Publish transactions by outcome: committed, aborted (nothing visible), read back after an unanswered commit (committed or aborted), unknown',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     batchRecords: new Histogram({

@@ -1,13 +1,32 @@
 /**
- * Publishes accepted records to the ingress topic through one idempotent producer with acks=all.
- * `publish` resolves only once the broker has acknowledged the record: that is what a 202 promises.
+ * Publishes accepted records to the ingress topic in Kafka transactions (DESIGN.md "Stages",
+ * reliability promises 1 and 2; docs/adr/0007-transactional-ingress.md):
+ *
+ * - `publish` resolves only once the transaction holding the request's records committed with
+ *   acks=all: that is what a 202 promises. A request's records are one unit, never split.
+ * - It rejects with KAFKA_UNAVAILABLE only when the records can never become visible to a
+ *   read_committed reader: the transaction was not committed and never will be (it is aborted by
+ *   us, by the slot's next producer, or by the coordinator's transaction timeout).
+ * - A request whose deadline passes before its commit began is answered 503 at once; its
+ *   transaction is then aborted, never committed. Once the commit began, the request waits for its
+ *   outcome; when the commit got no answer, the outcome is read back (./publish/outcome.ts).
+ *   Only if even that fails is the outcome unknown (OutcomeUnknownError): the caller keeps the
+ *   Idempotency-Key reserved and answers nothing.
+ *
+ * Concurrent requests are gathered (micro-batching, `lingerMs`) into one transaction per free slot.
  */
-import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { Kafka, Message, RecordMetadata } from 'kafkajs';
 import { CircuitBreaker } from '../core/circuit-breaker.ts';
+import { backoffMs } from '../core/consumer/retry.ts';
 import { AirlockError } from '../core/errors.ts';
 import type { HeaderMap } from '../core/headers.ts';
+import { Header } from '../core/headers.ts';
+import { classifyKafkaError } from '../core/kafka/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { createMicroBatcher } from './micro-batch.ts';
+import { committed, OutcomeUnknownError } from './publish/outcome.ts';
+import { createSlots, type Slot } from './publish/slots.ts';
+
+export { OutcomeUnknownError };
 
 export interface OutgoingRecord {
   key: string;
@@ -17,61 +36,266 @@ export interface OutgoingRecord {
 
 export interface Publisher {
   connect(): Promise<void>;
-  publish(record: OutgoingRecord): Promise<void>;
+  /** One request's records, in one transaction (see the module comment for what each outcome means). */
+  publish(records: readonly OutgoingRecord[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 
-export function createKafkaPublisher(opts: {
+export interface PublisherOptions {
   kafka: Kafka;
   topic: string;
+  /** A request's deadline: its transaction must have begun to commit by then, else 503. */
   timeoutMs: number;
   lingerMs: number;
   maxBatchRecords: number;
+  /** This instance's transactional id (a restart with the same id fences its predecessor). */
+  transactionalId: string;
+  producers: number;
+  transactionTimeoutMs: number;
+  /** How long an unanswered commit's outcome is sought (fence, read back) before it is unknown. */
+  resolveTimeoutMs: number;
   logger: Logger;
-}): Publisher {
-  // The Java client's partitioner (murmur2 of the key), so an aircraft's records land on the same
-  // partition whichever client wrote them.
-  const producer: Producer = opts.kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+  /** Told every transaction's outcome (metrics). */
+  onOutcome?: (outcome: TransactionOutcome) => void;
+}
+
+export type TransactionOutcome =
+  | 'committed'
+  | 'aborted'
+  | 'read-back-committed'
+  | 'read-back-aborted'
+  | 'unknown';
+
+type Phase = 'queued' | 'sending' | 'committing' | 'settled';
+
+interface Request {
+  /** When it arrived (performance.now()). */
+  at: number;
+  messages: Message[];
+  traceIds: string[];
+  phase: Phase;
+  /** Answered 503 at its deadline while its transaction was sending: that transaction must abort. */
+  expired: boolean;
+  timer: NodeJS.Timeout | undefined;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** A commit answered with a Kafka error (other than a concurrent one) was refused: not committed. */
+function commitRefused(err: unknown): boolean {
+  const { types } = classifyKafkaError(err);
+  return types.length > 0 && !types.includes('CONCURRENT_TRANSACTIONS');
+}
+
+export function createKafkaPublisher(opts: PublisherOptions): Publisher {
+  const { kafka, topic, logger } = opts;
+  const slots = createSlots({
+    kafka,
+    logger,
+    transactionalId: opts.transactionalId,
+    count: opts.producers,
+    transactionTimeoutMs: opts.transactionTimeoutMs,
   });
-  // Each produce request goes through the breaker: a down broker is answered 503 at once.
+  // Each transaction goes through the breaker: a down broker is answered 503 at once.
   const breaker = new CircuitBreaker({ threshold: 3, baseMs: 1000, maxMs: 30_000 });
-  // kafkajs's idempotent producer retries without end while the broker is away; an acknowledgement
-  // that does not come within the publish timeout counts as a failure for the breaker.
-  const ackedWithin = <T>(send: Promise<T>): Promise<T> => {
-    let deadline: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      deadline = setTimeout(
-        () => reject(new AirlockError('KAFKA_UNAVAILABLE', `no acknowledgement within ${opts.timeoutMs} ms`)),
-        opts.timeoutMs,
-      );
-    });
-    return Promise.race([send, late]).finally(() => clearTimeout(deadline));
+  let queue: Request[] = [];
+  let lingering: NodeJS.Timeout | undefined;
+  /** Shutting down: what is queued is sent without lingering. */
+  let flushing = false;
+  let closing = false;
+
+  const settle = (r: Request, err?: unknown) => {
+    if (r.phase === 'settled') return;
+    r.phase = 'settled';
+    clearTimeout(r.timer);
+    if (err === undefined) r.resolve();
+    else r.reject(err);
   };
-  // A record waits at most lingerMs for its batch, then the batch at most timeoutMs for its ack.
-  const batcher = createMicroBatcher<OutgoingRecord>({
-    lingerMs: opts.lingerMs,
-    maxItems: opts.maxBatchRecords,
-    send: (records) =>
-      breaker
-        .run(() => ackedWithin(producer.send({ topic: opts.topic, acks: -1, messages: records })))
-        .catch((cause: unknown) => {
-          opts.logger.warn({ err: cause, records: records.length }, 'produce failed');
-          throw cause instanceof AirlockError
-            ? cause
-            : new AirlockError('KAFKA_UNAVAILABLE', 'the broker did not accept the record', { cause });
-        }),
-  });
+  const unavailable = (message: string, cause?: unknown) =>
+    cause instanceof AirlockError && cause.code === 'KAFKA_UNAVAILABLE'
+      ? cause
+      : new AirlockError('KAFKA_UNAVAILABLE', message, cause === undefined ? {} : { cause });
+
+  const onDeadline = (r: Request) => {
+    if (r.phase === 'queued') {
+      queue = queue.filter((q) => q !== r);
+      settle(r, unavailable(`not published within ${opts.timeoutMs} ms`));
+    } else if (r.phase === 'sending') {
+      // Its transaction has not begun to commit, and now never will: answered 503 now.
+      r.expired = true;
+      settle(r, unavailable(`not committed within ${opts.timeoutMs} ms`));
+    }
+    // committing: the outcome is the broker's; the request waits for it.
+  };
+
+  const take = (): Request[] => {
+    const batch: Request[] = [];
+    let records = 0;
+    while (queue.length > 0) {
+      const next = queue[0] as Request;
+      if (batch.length > 0 && records + next.messages.length > opts.maxBatchRecords) break;
+      batch.push(next);
+      records += next.messages.length;
+      queue.shift();
+    }
+    return batch;
+  };
+
+  /**
+   * A batch is due once its oldest request has lingered `lingerMs` (measured from its arrival, so
+   * a request that waited for a free slot does not linger again), or the queue holds a full batch.
+   */
+  const ready = () => {
+    const first = queue[0];
+    if (!first) return false;
+    return (
+      flushing ||
+      performance.now() - first.at >= opts.lingerMs ||
+      queue.reduce((n, r) => n + r.messages.length, 0) >= opts.maxBatchRecords
+    );
+  };
+  const pump = () => {
+    clearTimeout(lingering);
+    lingering = undefined;
+    while (ready()) {
+      // The idle slot that rested longest: its last commit's markers are most likely written, so
+      // its next transaction does not meet CONCURRENT_TRANSACTIONS (~25 ms of retry).
+      let slot: Slot | undefined;
+      for (const s of slots) if (!s.busy && (!slot || s.endedAt < slot.endedAt)) slot = s;
+      if (!slot) return; // a slot that frees up pumps again
+      void run(slot, take());
+    }
+    const first = queue[0];
+    if (first) lingering = setTimeout(pump, Math.max(0, opts.lingerMs - (performance.now() - first.at)));
+  };
+
+  /** After a commit that got no answer: fence (the slot's next producer), then read back. */
+  const resolveUnanswered = async (
+    slot: Slot,
+    batch: Request[],
+    written: RecordMetadata[],
+    cause: unknown,
+  ) => {
+    logger.warn(
+      { err: cause, transactionalId: slot.transactionalId },
+      'commit unanswered; reading the outcome back',
+    );
+    const ids = new Set(batch.flatMap((r) => r.traceIds));
+    // The broker may be restarting: fencing and reading back are retried until the resolve timeout.
+    const giveUpAt = Date.now() + opts.resolveTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await slot.producer();
+        const ok = await committed(kafka, topic, written, ids, Math.max(1000, giveUpAt - Date.now()));
+        logger.warn({ committed: ok, records: ids.size }, 'outcome of an unanswered commit read back');
+        opts.onOutcome?.(ok ? 'read-back-committed' : 'read-back-aborted');
+        for (const r of batch)
+          settle(r, ok ? undefined : unavailable('the transaction was not committed', cause));
+        return;
+      } catch (err) {
+        slot.replace();
+        if (Date.now() >= giveUpAt) {
+          logger.error({ err, traceIds: [...ids] }, 'outcome of a commit unknown');
+          opts.onOutcome?.('unknown');
+          const unknown =
+            err instanceof OutcomeUnknownError
+              ? err
+              : new OutcomeUnknownError('outcome unknown', { cause: err });
+          for (const r of batch) settle(r, unknown);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+      }
+    }
+  };
+
+  const run = async (slot: Slot, batch: Request[]) => {
+    slot.busy = true;
+    for (const r of batch) r.phase = 'sending';
+    let commitBegan = false;
+    let ran = false;
+    let written: RecordMetadata[] = [];
+    try {
+      await breaker.run(async () => {
+        ran = true;
+        const producer = await slot.producer();
+        const tx = await producer.transaction();
+        try {
+          written = await tx.sendBatch({
+            acks: -1,
+            topicMessages: [{ topic, messages: batch.flatMap((r) => r.messages) }],
+          });
+        } catch (err) {
+          await tx.abort().catch(() => undefined);
+          throw err;
+        }
+        if (batch.some((r) => r.expired)) {
+          // A request of this batch was answered 503: nothing of the batch may become visible.
+          await tx.abort();
+          opts.onOutcome?.('aborted');
+          const live = batch.filter((r) => r.phase === 'sending');
+          for (const r of live) r.phase = 'queued';
+          queue = [...live, ...queue];
+          return;
+        }
+        for (const r of batch) r.phase = 'committing';
+        commitBegan = true;
+        await tx.commit();
+        opts.onOutcome?.('committed');
+        for (const r of batch) settle(r);
+      });
+    } catch (err) {
+      // Any failure inside a transaction: the next one gets a new producer (a new epoch).
+      if (ran) slot.replace();
+      if (!commitBegan || commitRefused(err)) {
+        logger.warn({ err, records: written.length, commitBegan }, 'transaction failed; nothing published');
+        opts.onOutcome?.('aborted');
+        for (const r of batch) settle(r, unavailable('the broker did not accept the records', err));
+      } else {
+        await resolveUnanswered(slot, batch, written, err);
+      }
+    } finally {
+      slot.busy = false;
+      slot.endedAt = performance.now();
+      pump();
+    }
+  };
 
   return {
-    connect: () => producer.connect(),
-    async disconnect() {
-      batcher.flush();
-      await producer.disconnect();
+    async connect() {
+      // Every slot initialised now: a predecessor with the same ids is fenced before we answer.
+      await Promise.all(slots.map((s) => s.producer()));
     },
-    publish: (record) => batcher.add(record),
+    async disconnect() {
+      closing = true;
+      flushing = true;
+      pump();
+      // What was accepted is sent (each request still within its deadline); then the slots close.
+      while (slots.some((s) => s.busy) || queue.length > 0) await new Promise((r) => setTimeout(r, 10));
+      for (const r of queue) settle(r, unavailable('the ingress is shutting down'));
+      await Promise.all(slots.map((s) => s.close()));
+    },
+    publish(records) {
+      if (records.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const r: Request = {
+          at: performance.now(),
+          messages: records.map((x) => ({ key: x.key, value: x.value, headers: x.headers })),
+          traceIds: records.map((x) => String(x.headers[Header.traceId] ?? '')),
+          phase: 'queued',
+          expired: false,
+          timer: undefined,
+          resolve,
+          reject,
+        };
+        if (closing) {
+          reject(unavailable('the ingress is shutting down'));
+          return;
+        }
+        r.timer = setTimeout(() => onDeadline(r), opts.timeoutMs);
+        queue.push(r);
+        pump();
+      });
+    },
   };
 }

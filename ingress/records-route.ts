@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
+import { ROUTES, type RouteContract, type RouteName, routeKey } from '../core/contract.ts';
 import { AirlockError, ERROR_CODES } from '../core/errors.ts';
 import { lineageHeaders } from '../core/headers.ts';
 import { checkAgainst } from '../core/schema-check.ts';
@@ -15,6 +15,7 @@ import { decodeContextHeader, type MaintenanceContext } from '../rules/context.t
 import { judge } from '../rules/index.ts';
 import type { Item, ResolvedDeps } from './deps.ts';
 import { type Identity, roleAllowed } from './identity.ts';
+import { OutcomeUnknownError } from './publisher.ts';
 
 interface Sender {
   route: RouteName;
@@ -53,36 +54,73 @@ function check(
   });
 }
 
-/** Step 11: publish with acks=all; resolves once the broker acknowledged. */
-async function publish(deps: ResolvedDeps, s: Sender, traceId: string, raw: string): Promise<void> {
+/**
+ * Step 11: a request's records in one Kafka transaction (acks=all); resolves once it committed.
+ * Rejects with KAFKA_UNAVAILABLE when nothing became visible, with OutcomeUnknownError when the
+ * broker could not say (ingress/publisher.ts).
+ */
+async function publish(
+  deps: ResolvedDeps,
+  s: Sender,
+  records: readonly { traceId: string; raw: string; value: unknown }[],
+): Promise<void> {
   const end = deps.metrics.publishSeconds.startTimer();
-  await deps.publisher.publish({
-    key: s.context.aircraft_registration,
-    value: raw,
-    headers: lineageHeaders({
-      traceId,
-      route: s.route,
-      idempotencyKey: s.idemKey,
-      receivedAt: new Date().toISOString(),
-      source: 'http',
-      subject: s.identity.subject,
-      role: s.identity.role,
-      clientCertSha256: s.identity.clientCertSha256,
-      maintenanceContext: JSON.stringify(s.context),
-      traceparent: childTraceparent(s.traceparent),
-    }),
-  });
-  end?.();
-  deps.status.record(
-    traceId,
-    { stage: 'ingress', state: 'accepted', at: new Date().toISOString() },
-    s.identity.subject,
+  const receivedAt = new Date().toISOString();
+  await deps.publisher.publish(
+    records.map(({ traceId, raw, value }) => ({
+      key: routeKey(s.route, (value ?? {}) as Record<string, unknown>, s.context.aircraft_registration),
+      value: raw,
+      headers: lineageHeaders({
+        traceId,
+        route: s.route,
+        idempotencyKey: s.idemKey,
+        receivedAt,
+        source: 'http',
+        subject: s.identity.subject,
+        role: s.identity.role,
+        clientCertSha256: s.identity.clientCertSha256,
+        maintenanceContext: JSON.stringify(s.context),
+        traceparent: childTraceparent(s.traceparent),
+      }),
+    })),
   );
+  end?.();
+  const at = new Date().toISOString();
+  for (const { traceId } of records) {
+    deps.status.record(traceId, { stage: 'ingress', state: 'accepted', at }, s.identity.subject);
+  }
+}
+
+/**
+ * An attempt's in-flight marker lives the transaction timeout and is extended every third of it
+ * while the attempt lives: a marker left by a crashed instance frees its key within the transaction
+ * timeout, not after the idempotency TTL (issue #11), while a live attempt that waits long for its
+ * outcome keeps its key.
+ */
+async function heldWhile<T>(
+  deps: ResolvedDeps,
+  scope: string,
+  key: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const ttl = deps.config.ingress.transactionTimeoutMs;
+  const beat = setInterval(
+    () => {
+      deps.store.extendIdempotent(scope, key, ttl).catch(() => undefined);
+    },
+    Math.max(250, Math.floor(ttl / 3)),
+  );
+  try {
+    return await work();
+  } finally {
+    clearInterval(beat);
+  }
 }
 
 /**
  * Step 10 around the work: same key and body → the stored answer; other body → 422; in flight →
- * 409. A failure before anything was durable frees the key; a stored answer is kept for the TTL.
+ * 409. A failure known not to be visible frees the key; an unknown outcome keeps it reserved until
+ * its in-flight marker expires; a stored answer is kept for the TTL.
  */
 async function idempotent(
   deps: ResolvedDeps,
@@ -99,7 +137,12 @@ async function idempotent(
   }
   const ttl = deps.config.ingress.idempotencyTtlMs;
   const bodyHash = sha(rawBody);
-  const prior = await deps.store.beginIdempotent(s.identity.subject, key, bodyHash, ttl);
+  const prior = await deps.store.beginIdempotent(
+    s.identity.subject,
+    key,
+    bodyHash,
+    deps.config.ingress.transactionTimeoutMs,
+  );
   if (prior.state === 'done') {
     const stored = prior.answer.body as { trace_id?: string };
     if (req.airlock && stored.trace_id) req.airlock.traceId = stored.trace_id;
@@ -113,9 +156,12 @@ async function idempotent(
   }
   let answer: Awaited<ReturnType<typeof work>>;
   try {
-    answer = await work();
+    answer = await heldWhile(deps, s.identity.subject, key, work);
   } catch (err) {
-    await deps.store.abandonIdempotent(s.identity.subject, key).catch(() => undefined);
+    // Unknown outcome: the key stays reserved (409 to a retry) until its marker expires.
+    if (!(err instanceof OutcomeUnknownError)) {
+      await deps.store.abandonIdempotent(s.identity.subject, key).catch(() => undefined);
+    }
     throw err;
   }
   if (!answer.durable) {
@@ -218,7 +264,7 @@ export function registerRecordRoute(
       const refused = check(contract, route, deps, { value: req.body, raw: rawBody }, context);
       if (refused) throw refused;
       return idempotent(deps, req, reply, sender, rawBody, async () => {
-        await publish(deps, sender, traceId, rawBody);
+        await publish(deps, sender, [{ traceId, raw: rawBody, value: req.body }]);
         return { status: 202, body: { trace_id: traceId, status: 'accepted' }, durable: true };
       });
     }
@@ -229,20 +275,29 @@ export function registerRecordRoute(
       throw new AirlockError('PAYLOAD_TOO_LARGE', `a batch holds at most ${max} records`);
     deps.metrics.batchRecords.observe(items.length);
     return idempotent(deps, req, reply, sender, rawBody, async () => {
-      const results = await Promise.all(
-        items.map(async (item, index) => {
-          const refused = check(contract, route, deps, item, context);
-          if (refused) return problemEntry(deps, index, refused);
-          const id = randomUUID();
-          try {
-            await publish(deps, sender, id, item.raw);
-            return { index, status: 202, trace_id: id };
-          } catch (err) {
-            if (err instanceof AirlockError) return problemEntry(deps, index, err);
-            throw err;
-          }
-        }),
-      );
+      const checked = items.map((item, index) => {
+        const refused = check(contract, route, deps, item, context);
+        return refused ? problemEntry(deps, index, refused) : { index, traceId: randomUUID(), item };
+      });
+      const passing = checked.filter((c) => 'traceId' in c);
+      // The batch's valid records are one unit: one transaction, all committed or none.
+      let failure: AirlockError | undefined;
+      try {
+        await publish(
+          deps,
+          sender,
+          passing.map((c) => ({ traceId: c.traceId, raw: c.item.raw, value: c.item.value })),
+        );
+      } catch (err) {
+        if (!(err instanceof AirlockError)) throw err;
+        failure = err;
+      }
+      const results = checked.map((c) => {
+        if (!('traceId' in c)) return c;
+        return failure
+          ? problemEntry(deps, c.index, failure)
+          : { index: c.index, status: 202, trace_id: c.traceId };
+      });
       const accepted = results.filter((r) => r.status === 202).length;
       return {
         status: 207,

@@ -50,9 +50,9 @@ await runConsumerStage({
           [Header.traceparent]: childTraceparent(headers[Header.traceparent]),
         };
         const outputs: OutputRecord[] = [];
-        for (const { topic, schemaId } of decision.destinations) {
+        for (const { topic, schemaId, key } of decision.destinations) {
           const value = await encodeRecord(registry, schemaId, envelope);
-          outputs.push({ topic, message: { key: input.message.key, value, headers: outHeaders } });
+          outputs.push({ topic, message: { key, value, headers: outHeaders } });
         }
         logger.debug(
           { traceId: headers[Header.traceId], route: decision.route, destinations: decision.destinations },

@@ -9,7 +9,7 @@ import type { Config } from '../core/config/schema.ts';
 import { ROUTES, type RouteContract, type RouteName } from '../core/contract.ts';
 import type { Logger } from '../core/logger.ts';
 import { registerSchema, type SchemaRegistry } from '../core/registry.ts';
-import { type ActiveTable, schemaKey } from './route-record.ts';
+import { type ActiveTable, destinationKeys, schemaKey } from './route-record.ts';
 import { defaultRoutingSpec, parseRoutingTable } from './table.ts';
 
 export async function loadTable(
@@ -37,7 +37,7 @@ export async function loadTable(
       );
     }
   }
-  return { rules, schemaIds };
+  return { rules, schemaIds, keys: destinationKeys(config) };
 }
 
 export function watchTable(

@@ -6,7 +6,7 @@
 
 import type { Rejection } from '../core/consumer/dead-letter.ts';
 import type { RouteContract, RouteName } from '../core/contract.ts';
-import { isRouteName } from '../core/contract.ts';
+import { isRouteName, routeKey } from '../core/contract.ts';
 import { CHECK_IDS } from '../core/errors.ts';
 import type { PartsTraceRecord } from '../core/generated/avro-types.ts';
 import { Header, type HeaderMap, LineageError, readLineage } from '../core/headers.ts';
@@ -120,5 +120,10 @@ export function validateRecord(
   if (!contract.recordType.isValid(envelope)) {
     return reject('SCHEMA_VIOLATION', CHECK_IDS.envelope, '', 'the lineage does not fit the envelope schema');
   }
-  return { kind: 'valid', route, key: ctx.context.aircraft_registration, envelope };
+  return {
+    kind: 'valid',
+    route,
+    key: routeKey(route, checked.value, ctx.context.aircraft_registration),
+    envelope,
+  };
 }

@@ -104,6 +104,17 @@ export const configSchema = z
       requestTimeoutMs: ms.default(30_000),
       // One log line per request (fastify's request/response logs) at info level.
       accessLog: z.boolean().default(true),
+      // This instance's transactional id (its producers are <id>-0 … <id>-<n-1>): unique per ingress
+      // instance and stable across its restarts, so that a restart fences its predecessor. Default:
+      // <transactionalIdPrefix>-ingress-<hostname> (ingress/main.ts).
+      transactionalId: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, ".", "_" or "-"')
+        .optional(),
+      // Transactional producers (each one transaction at a time); more overlap back-to-back commits.
+      transactionalProducers: z.number().int().min(1).max(16).default(3),
+      // The coordinator aborts a transaction left open this long (an ingress that died mid-batch).
+      transactionTimeoutMs: z.number().int().min(1000).max(900_000).default(10_000),
       // The publisher sends a gathered batch at once when it reaches this many records.
       publishBatchMaxRecords: z.number().int().min(1).max(10000).default(500),
       // How long an Idempotency-Key and its answer are kept.

@@ -1,6 +1,7 @@
 import { Kafka, type LogEntry, type logCreator, logLevel } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
+import { EXPECTED_RETRY_MESSAGES } from './errors.ts';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -14,7 +15,9 @@ function pinoLogCreator(logger: Logger): logCreator {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      logger[LEVELS[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
+      const expected = EXPECTED_RETRY_MESSAGES.get(String(extra.error));
+      if (expected) logger.debug({ kafkajs: namespace, type: expected, ...extra }, message);
+      else logger[LEVELS[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
     };
 }
 

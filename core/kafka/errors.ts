@@ -32,6 +32,19 @@ export const KAFKA_ERRORS = {
   REQUEST_TIMED_OUT: 'transient',
 } as const satisfies Record<string, KafkaErrorKind>;
 
+/**
+ * kafkajs logs an error response at error level with its message only (no type). These are
+ * expected under plain load and retried by kafkajs (a transaction begun while the previous one's
+ * markers are still being written): logged at debug, not as errors (issue #11). The text is
+ * kafkajs's own for the type (its protocol error table).
+ */
+export const EXPECTED_RETRY_MESSAGES: ReadonlyMap<string, string> = new Map([
+  [
+    'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
+    'CONCURRENT_TRANSACTIONS',
+  ],
+]);
+
 /** The Kafka protocol error types in an error and everything it wraps (kafkajs nests them). */
 export function errorTypes(err: unknown, seen = new Set<unknown>()): string[] {
   if (err === null || typeof err !== 'object' || seen.has(err)) return [];

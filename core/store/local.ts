@@ -47,6 +47,11 @@ export function createLocalStore(maxEntries = 100_000): StateStore {
     },
     completeIdempotent: async (scope, key, bodyHash, answer, ttlMs) =>
       set(idempotencyKey(scope, key), { state: 'done', body: bodyHash, answer }, Date.now() + ttlMs),
+    extendIdempotent: async (scope, key, ttlMs) => {
+      const k = idempotencyKey(scope, key);
+      const rec = get(k);
+      if (rec && rec !== true && rec.state === 'in-flight') set(k, rec, Date.now() + ttlMs);
+    },
     abandonIdempotent: async (scope, key) => {
       entries.delete(idempotencyKey(scope, key));
     },

@@ -16,6 +16,10 @@ import {
   type StateStore,
 } from './store.ts';
 
+const EXTEND_IN_FLIGHT = `local v = redis.call('GET', KEYS[1])
+if v and string.find(v, '"state":"in-flight"', 1, true) then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 0`;
+
 /** `keyPrefix` separates deployments (and tests) that share one Redis. */
 export function createRedisStore(url: string, commandTimeoutMs = 500, keyPrefix = 'airlock'): StateStore {
   const redis = new Redis(url, {
@@ -82,6 +86,12 @@ export function createRedisStore(url: string, commandTimeoutMs = 500, keyPrefix 
       call('idempotency', async () => {
         const rec: IdempotencyRecord = { state: 'done', body: bodyHash, answer };
         await redis.set(idempotencyKey(scope, key), JSON.stringify(rec), 'PX', ttlMs);
+      }),
+    extendIdempotent: (scope, key, ttlMs) =>
+      call('idempotency', async () => {
+        // Atomic: only a marker still in flight is extended (a late heartbeat must not shorten
+        // the TTL of an answer stored meanwhile).
+        await redis.eval(EXTEND_IN_FLIGHT, 1, idempotencyKey(scope, key), String(ttlMs));
       }),
     abandonIdempotent: (scope, key) =>
       call('idempotency', async () => {

@@ -41,6 +41,11 @@ export interface StateStore {
     answer: StoredAnswer,
     ttlMs: number,
   ): Promise<void>;
+  /**
+   * The attempt holding the key is still alive: its in-flight marker lives `ttlMs` more. Only an
+   * in-flight marker is extended; a stored answer keeps its own TTL.
+   */
+  extendIdempotent(scope: string, key: string, ttlMs: number): Promise<void>;
   /** The request failed before it was durable: the key may be used again. */
   abandonIdempotent(scope: string, key: string): Promise<void>;
   /**

@@ -14,7 +14,7 @@ import { createRegistry, decodeRecord } from '../../core/registry.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { type Answer, httpsCall, tokenFor } from '../support/https.ts';
-import { edgeMessage, endOffset, readTopic, testKafka, uid } from '../support/kafka.ts';
+import { committedCount, edgeMessage, endOffset, readTopic, testKafka, uid } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { HOW_TO_START, type Services, services } from '../support/services.ts';
 
@@ -57,13 +57,14 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     );
     const [only] = arrived;
     assert.equal(only?.headers[Header.traceId], trace_id);
-    assert.equal(only?.message.key?.toString(), 'D-AIBL');
+    // Keyed by the part (DESIGN.md "Records"): every event of one serialised part in one partition.
+    assert.equal(only?.message.key?.toString(), '2314567-3|SN12345K');
     assert.equal(only?.message.value?.[0], 0, 'Confluent wire format: magic byte 0');
 
     // The ingress and validated topics hold it once too: nothing duplicated on the way.
     const admin = kafka.admin();
     await admin.connect();
-    assert.equal(await endOffset(admin, p.topics.ingress), 1);
+    assert.equal(await committedCount(kafka, p.topics.ingress), 1);
     assert.equal(await endOffset(admin, p.topics.dlq), 0);
     await admin.disconnect();
 
@@ -95,7 +96,7 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
       headers: Record<string, string>;
       value: Record<string, unknown> & { payload: Record<string, unknown> };
     };
-    assert.equal(decoded.key, 'D-AIBL');
+    assert.equal(decoded.key, '2314567-3|SN12345K');
     assert.equal(decoded.headers[Header.traceId], trace_id);
     const v = decoded.value;
     assert.equal(v.trace_id, trace_id);

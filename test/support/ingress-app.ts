@@ -39,7 +39,7 @@ export function testIngress(opts: TestIngressOptions = {}) {
     publish: async (r) => {
       if (opts.fail) throw opts.fail;
       await opts.beforePublish?.();
-      published.push(r);
+      published.push(...r);
     },
   };
   const app = buildIngress({

@@ -1,6 +1,7 @@
 /** Kafka helpers for the integration tests: real clients against the real broker. */
 import { randomBytes } from 'node:crypto';
 import { type Admin, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { caughtUp, partitionKey } from '../../core/kafka/catch-up.ts';
 import type { Services } from './services.ts';
 
 export function testKafka(s: Services, name = 'airlock-test'): Kafka {
@@ -13,6 +14,38 @@ export const uid = () => randomBytes(4).toString('hex');
 export async function endOffset(admin: Admin, topic: string): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return offsets.reduce((n, p) => n + Number(p.high), 0);
+}
+
+/**
+ * How many records a read_committed reader sees in a topic now. Offsets are no count on a
+ * transactional topic: every commit writes a marker, and aborted records keep their offsets.
+ */
+export async function committedCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<string, bigint>();
+  for (const o of await admin.fetchTopicOffsets(topic)) {
+    if (BigInt(o.high) > BigInt(o.low)) ends.set(partitionKey(topic, o.partition), BigInt(o.high));
+  }
+  await admin.disconnect();
+  if (ends.size === 0) return 0;
+  const consumer = kafka.consumer({
+    groupId: `test-count-${uid()}`,
+    readUncommitted: false,
+    maxWaitTimeInMs: 200,
+  });
+  let count = 0;
+  const done = caughtUp(consumer, ends);
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async () => {
+      count++;
+    },
+  });
+  await done;
+  await consumer.disconnect();
+  return count;
 }
 
 export interface ReadRecord {

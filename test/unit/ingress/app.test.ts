@@ -32,7 +32,7 @@ const post = (headers: Record<string, string | string[]>, payload: string = body
 });
 
 describe('ingress: POST /v1/parts/trace', () => {
-  it('answers 202 with a trace id and publishes the body as received, keyed by registration', async () => {
+  it('answers 202 with a trace id and publishes the body as received, keyed by the part (number|serial)', async () => {
     const { app, published } = setup();
     const spaced = body.replace(/,/g, ', ');
     const res = await app.inject(
@@ -47,7 +47,8 @@ describe('ingress: POST /v1/parts/trace', () => {
     assert.equal(published.length, 1);
     const [rec] = published;
     assert.equal(rec?.value, spaced);
-    assert.equal(rec?.key, 'D-AIBL');
+    // Partition key per route (issue #11): every event of one serialised part in one partition.
+    assert.equal(rec?.key, '2314567-3|SN12345K');
     assert.equal(rec?.headers[Header.traceId], trace_id);
     assert.equal(rec?.headers[Header.route], 'parts-trace');
     assert.equal(rec?.headers[Header.source], 'http');
@@ -355,7 +356,8 @@ describe('ingress: /metrics', () => {
     assert.match(res.body, /airlock_ingress_requests_total\{route="\/v1\/parts\/trace",status="202"\} 1/);
     assert.match(res.body, /airlock_ingress_requests_total\{route="\/v1\/parts\/trace",status="422"\} 1/);
     assert.match(res.body, /airlock_ingress_rejections_total\{code="SCHEMA_VIOLATION"\} 1/);
-    assert.match(res.body, /airlock_ingress_publish_seconds_count 3/);
+    // One transaction per request: the batch's two records are published together.
+    assert.match(res.body, /airlock_ingress_publish_seconds_count 2/);
     assert.match(res.body, /airlock_ingress_batch_records_count 1/);
   });
 });

@@ -25,18 +25,22 @@ describe('publisher against an unreachable broker (real kafkajs client)', () => 
       timeoutMs: 1000,
       lingerMs: 0,
       maxBatchRecords: 10,
+      transactionalId: 'publisher-test',
+      producers: 2,
+      transactionTimeoutMs: 10_000,
+      resolveTimeoutMs: 1000,
       logger: pino({ level: 'silent' }),
     });
     const record = { key: 'D-AIBL', value: '{}', headers: {} };
     for (let i = 0; i < 3; i++) {
       await assert.rejects(
-        publisher.publish(record),
+        publisher.publish([record]),
         (err: unknown) => err instanceof AirlockError && err.code === 'KAFKA_UNAVAILABLE',
       );
     }
     const started = Date.now();
     await assert.rejects(
-      publisher.publish(record),
+      publisher.publish([record]),
       (err: unknown) =>
         err instanceof AirlockError &&
         err.code === 'KAFKA_UNAVAILABLE' &&

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { loadConfig } from '../../../core/config/load.ts';
 import { loadContract } from '../../../core/contract.ts';
 import { AirlockError } from '../../../core/errors.ts';
-import { type ActiveTable, routeRecord, schemaKey } from '../../../router/route-record.ts';
+import { type ActiveTable, destinationKeys, routeRecord, schemaKey } from '../../../router/route-record.ts';
 import { defaultRoutingSpec, parseRoutingTable } from '../../../router/table.ts';
 
 const config = loadConfig(
@@ -30,11 +30,13 @@ const served: ActiveTable = {
     [schemaKey(config.topics.logbook, 'logbook'), 21],
     [schemaKey(config.topics.complianceAudit, 'compliance-audit'), 31],
   ]),
+  keys: destinationKeys(config),
 };
 const envelope = (route: string, payload: Record<string, unknown> = {}) => ({
   route,
   rule_set: 'EASA',
-  payload,
+  maintenance_context: { aircraft_registration: 'D-AIBL' },
+  payload: { part_number: '2314567-3', serial_number: 'SN12345K', ...payload },
 });
 
 describe('router: routeRecord (the decision for one record)', () => {
@@ -42,16 +44,17 @@ describe('router: routeRecord (the decision for one record)', () => {
     assert.deepEqual(routeRecord(served, envelope('logbook')), {
       kind: 'routed',
       route: 'logbook',
-      destinations: [{ topic: config.topics.logbook, schemaId: 21 }],
+      destinations: [{ topic: config.topics.logbook, schemaId: 21, key: 'D-AIBL' }],
     });
   });
 
-  it('fans out in table order, each destination once, each copy with its own schema id', () => {
+  it('fans out in table order, each destination once, each copy with its own schema id and its destination key', () => {
     const d = routeRecord(served, envelope('parts-trace', { life_limited: true }));
     assert.equal(d.kind, 'routed');
     assert.deepEqual(d.kind === 'routed' ? d.destinations : [], [
-      { topic: config.topics.partsTrace, schemaId: 11 },
-      { topic: config.topics.complianceAudit, schemaId: 12 },
+      // The parts ledger is keyed by the part; the compliance store by the aircraft (DESIGN.md "Records").
+      { topic: config.topics.partsTrace, schemaId: 11, key: '2314567-3|SN12345K' },
+      { topic: config.topics.complianceAudit, schemaId: 12, key: 'D-AIBL' },
     ]);
   });
 
@@ -81,7 +84,7 @@ describe('router: routeRecord (the decision for one record)', () => {
   });
 
   it('a destination without a registered schema is an internal error (never a silent drop)', () => {
-    const missing: ActiveTable = { rules, schemaIds: new Map() };
+    const missing: ActiveTable = { rules, schemaIds: new Map(), keys: destinationKeys(config) };
     assert.throws(
       () => routeRecord(missing, envelope('logbook')),
       (err: unknown) => err instanceof AirlockError && err.code === 'INTERNAL' && !err.retriable,

@@ -37,11 +37,11 @@ const validateRecord = (v: Buffer | null, h: Record<string, string>, c: typeof c
   validateWith(v, h, c, DEFAULT_RULE_PARAMS, NOW);
 
 describe('validators: validateRecord', () => {
-  it('wraps a valid record in the envelope with its lineage, keyed by registration', () => {
+  it('wraps a valid record in the envelope with its lineage, keyed by the part (number|serial; issue #11)', () => {
     const v = validateRecord(value(body), headers, contracts);
     assert.equal(v.kind, 'valid');
     if (v.kind !== 'valid') return;
-    assert.equal(v.key, 'D-AIBL');
+    assert.equal(v.key, '2314567-3|SN12345K');
     assert.equal(v.envelope.trace_id, '0b6f2f6e-1d7b-4f43-9a43-0c3f0a1e9c11');
     assert.equal(v.envelope.received_at, Date.parse('2025-06-01T00:00:00.000Z'));
     assert.deepEqual(v.envelope.actor, {

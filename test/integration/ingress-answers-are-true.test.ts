@@ -1,0 +1,172 @@
+/**
+ * Reliability promises 1 and 2 at the front door (issue #11), counted against the real broker:
+ * keyed senders over mTLS retry every non-202 with the same Idempotency-Key while the broker is
+ * SIGKILLed and restarted five times, then frozen (SIGSTOP) for 15 s. Afterwards the ingress topic
+ * is read with read_committed:
+ * - every record answered 202 is there exactly once, under the trace id it was answered with;
+ * - no record answered anything else (503, 409, …) is there;
+ * - each Idempotency-Key that was ever answered 202 is there exactly once.
+ * A connection closed unanswered (the outcome of a commit could not be learned) is counted and
+ * printed: such an attempt may or may not be visible, and its key stays reserved.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { Header } from '../../core/headers.ts';
+import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
+import { ROOT, stackDir } from '../../scripts/lib/stack-env.ts';
+import { httpsCall, tokenFor } from '../support/https.ts';
+import { readTopic, testKafka, uid } from '../support/kafka.ts';
+import { type Pipeline, startPipeline } from '../support/pipeline.ts';
+import { type Services, services } from '../support/services.ts';
+
+const SENDERS = 16;
+
+function brokerPid(): number {
+  const pid = Number(readFileSync(`${stackDir()}/run/kafka.pid`, 'utf8').trim());
+  assert.ok(pid > 0, 'the stack runs Kafka (npm run stack:up)');
+  return pid;
+}
+
+/** `stack.sh up` restarts what is dead and waits until it is healthy. */
+function stackUp(): void {
+  const run = spawnSync('bash', [`${ROOT}stack/stack.sh`, 'up'], { encoding: 'utf8', timeout: 240_000 });
+  assert.equal(run.status, 0, `stack.sh up failed:\n${run.stdout}\n${run.stderr}`);
+}
+
+interface Ledger {
+  /** Idempotency-Key → the trace id it was answered 202 with. */
+  accepted: Map<string, string>;
+  /** Trace ids of attempts answered anything but 202. */
+  refused: Set<string>;
+  statuses: Map<number, number>;
+  unanswered: number;
+}
+
+/** One keyed sender: each record retried with its key until 202, until told to stop. */
+async function sender(p: Pipeline, token: string, n: number, ledger: Ledger, stop: () => boolean) {
+  for (let i = 0; !stop(); i++) {
+    const key = `k-${n}-${i}-${uid()}`;
+    const body = JSON.stringify({ ...sampleRecord(), serial_number: `SN${n}X${i}Z${uid().toUpperCase()}` });
+    for (let attempt = 0; ; attempt++) {
+      let status = 0;
+      try {
+        const res = await httpsCall(p.pki, `${p.url}/v1/parts/trace`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+            'x-maintenance-context': contextHeader(sampleContext('D-AIBL')),
+          },
+          body,
+        });
+        status = res.status;
+        const traceId = (JSON.parse(res.text || '{}') as { trace_id?: string }).trace_id;
+        ledger.statuses.set(status, (ledger.statuses.get(status) ?? 0) + 1);
+        if (status === 202 && traceId) {
+          const before = ledger.accepted.get(key);
+          assert.ok(
+            before === undefined || before === traceId,
+            `key ${key} answered 202 under two trace ids`,
+          );
+          ledger.accepted.set(key, traceId);
+          break;
+        }
+        if (traceId) ledger.refused.add(traceId);
+      } catch {
+        ledger.unanswered++;
+      }
+      // A sender gives up on a record only once the test is over and it has been answered 202 or
+      // tried for long enough that its in-flight marker has certainly expired.
+      if (stop() && attempt > 200) break;
+      await new Promise((r) => setTimeout(r, status === 409 ? 500 : 200));
+    }
+  }
+}
+
+describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)', () => {
+  let s: Services;
+  let p: Pipeline;
+  before(async () => {
+    s = await services();
+    p = await startPipeline(s, ['ingress'], {
+      AIRLOCK_INGRESS_RATE_LIMITS: '{"*":{"limit":10000000,"windowMs":60000}}',
+      AIRLOCK_INGRESS_ACCESS_LOG: 'false',
+    });
+  });
+  after(async () => {
+    // Whatever happened, the broker runs again for the tests after this one.
+    try {
+      process.kill(brokerPid(), 'SIGCONT');
+    } catch {}
+    stackUp();
+    await p?.stop();
+  });
+
+  it('202 means committed, anything else means invisible, across five broker kills and a 15 s freeze', async () => {
+    const token = await tokenFor(p.pki, 'certifying_staff', { ttlSeconds: 900 });
+    const ledger: Ledger = { accepted: new Map(), refused: new Set(), statuses: new Map(), unanswered: 0 };
+    let stopping = false;
+    const senders = Array.from({ length: SENDERS }, (_, n) => sender(p, token, n, ledger, () => stopping));
+    const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    await settle(3000);
+    for (let kill = 1; kill <= 5; kill++) {
+      const before = ledger.accepted.size;
+      process.kill(brokerPid(), 'SIGKILL');
+      await settle(1500);
+      stackUp();
+      // Load runs on the restarted broker before the next kill: each kill follows new progress.
+      for (let waited = 0; ledger.accepted.size < before + 50 && waited < 60_000; waited += 500)
+        await settle(500);
+      assert.ok(
+        ledger.accepted.size >= before + 50,
+        `no progress after kill ${kill}\n${p.output('ingress')}`,
+      );
+    }
+    const pid = brokerPid();
+    process.kill(pid, 'SIGSTOP');
+    await settle(15_000);
+    process.kill(pid, 'SIGCONT');
+    await settle(10_000);
+    stopping = true;
+    await Promise.all(senders);
+
+    const kafka = testKafka(s);
+    const records = await readTopic(kafka, p.topics.ingress, {
+      expect: ledger.accepted.size,
+      timeoutMs: 120_000,
+      settleMs: 5000,
+    });
+    const byTrace = new Map<string, number>();
+    const byKey = new Map<string, number>();
+    for (const r of records) {
+      const t = r.headers[Header.traceId] ?? '';
+      const k = r.headers[Header.idempotencyKey] ?? '';
+      byTrace.set(t, (byTrace.get(t) ?? 0) + 1);
+      byKey.set(k, (byKey.get(k) ?? 0) + 1);
+    }
+    const scraped = await httpsCall(p.pki, `${p.url}/metrics`);
+    const outcomes = [
+      ...scraped.text.matchAll(/^airlock_ingress_transactions_total\{outcome="([a-z-]+)"\} (\d+)/gm),
+    ]
+      .map((m) => `${m[1]}=${m[2]}`)
+      .join(' ');
+    const summary = `transactions ${outcomes}; accepted ${ledger.accepted.size}, refused attempts ${ledger.refused.size}, unanswered ${ledger.unanswered}, statuses ${JSON.stringify([...ledger.statuses])}, records in topic ${records.length}`;
+    console.log(`ingress faults: ${summary}`);
+
+    const missing = [...ledger.accepted.values()].filter((t) => byTrace.get(t) !== 1);
+    assert.deepEqual(missing, [], `202'd records not exactly once in the topic (${summary})`);
+    const visible = [...ledger.refused].filter((t) => byTrace.has(t));
+    assert.deepEqual(visible, [], `records answered non-202 but visible (${summary})`);
+    const twice = [...ledger.accepted.keys()].filter((k) => byKey.get(k) !== 1);
+    assert.deepEqual(twice, [], `Idempotency-Keys not exactly once in the topic (${summary})`);
+    assert.ok(ledger.accepted.size > 300, `enough load to mean something (${summary})`);
+    assert.ok(
+      (ledger.statuses.get(503) ?? 0) > 0,
+      `the faults were felt: some answers were 503 (${summary})`,
+    );
+  });
+});
