@@ -137,7 +137,13 @@ export async function connectReplayer(deps: {
           await tx.send({
             topic: config.topics.ingress,
             acks: -1,
-            messages: chunk.map((p) => ({ key: p.entry.key, value: p.value, headers: p.headers })),
+            // Keyed as the ingress keys it (its route's key, from the body as replayed: a patch may
+            // correct a part number); a record today's rules refuse (--force) keeps its old key.
+            messages: chunk.map((p) => ({
+              key: p.check.pass ? p.check.key : p.entry.key,
+              value: p.value,
+              headers: p.headers,
+            })),
           });
           await tx.send({ topic: config.topics.replayAudit, acks: -1, messages: audits });
           await tx.commit();

@@ -45,7 +45,10 @@ export interface PlanOptions {
   now: Date;
 }
 
-export type Check = { pass: true; destinations: string[] } | { pass: false; code: string; reasons: Reason[] };
+/** Today's verdict on a replay; a passing one carries the key the validators give it (its route's). */
+export type Check =
+  | { pass: true; destinations: string[]; key: string }
+  | { pass: false; code: string; reasons: Reason[] };
 
 export type Plan =
   | { kind: 'refused'; entry: DlqEntry; code: RefusalCode; message: string }
@@ -150,7 +153,7 @@ export function judgeWith(
     if (destinations.length === 0) {
       return { pass: false, code: 'NO_ROUTE_MATCH', reasons: [noRouteMatch(verdict.route)] };
     }
-    return { pass: true, destinations };
+    return { pass: true, destinations, key: verdict.key };
   };
 }
 

@@ -266,7 +266,12 @@ describe('replay plans', () => {
     assert.equal(JSON.parse(plan.value.toString()).installation_date, patch.installation_date);
     assert.equal(plan.patch, JSON.stringify(patch));
     assert.equal(plan.headers[ReplayHeader.patched], 'true');
-    assert.deepEqual(plan.check, { pass: true, destinations: ['airlock.parts-trace.v1'] });
+    // Keyed as the ingress keys it: by the part (issue #11).
+    assert.deepEqual(plan.check, {
+      pass: true,
+      destinations: ['airlock.parts-trace.v1'],
+      key: '2314567-3|SN12345K',
+    });
   });
 
   it('never twice: an already replayed record is refused, unless forced with a reason', () => {
