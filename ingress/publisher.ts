@@ -169,7 +169,34 @@ export function createKafkaPublisher(opts: PublisherOptions): Publisher {
     if (first) lingering = setTimeout(pump, Math.max(0, opts.lingerMs - (performance.now() - first.at)));
   };
 
-  /** After a commit that got no answer: fence (the slot's next producer), then read back. */
+  /**
+   * After a commit that got no answer: fence (the slot's next producer, which completes or aborts
+   * the transaction), then read back. The broker may be restarting, so both are retried with
+   * backoff until `untilMs`.
+   */
+  const learnOutcome = async (
+    slot: Slot,
+    written: RecordMetadata[],
+    ids: ReadonlySet<string>,
+    untilMs: number,
+  ): Promise<boolean> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await slot.producer();
+        return await committed(kafka, topic, written, ids, Math.max(1000, untilMs - Date.now()));
+      } catch (err) {
+        slot.replace();
+        if (Date.now() >= untilMs) throw err;
+        await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+      }
+    }
+  };
+
+  /**
+   * The batch's requests get their answer from the outcome if it is learned within the resolve
+   * timeout; else OutcomeUnknownError at once, while the search goes on for ten times as long in
+   * the background (the slot stays busy meanwhile) and settles `eventually`.
+   */
   const resolveUnanswered = async (
     slot: Slot,
     batch: Request[],
@@ -181,32 +208,36 @@ export function createKafkaPublisher(opts: PublisherOptions): Publisher {
       'commit unanswered; reading the outcome back',
     );
     const ids = new Set(batch.flatMap((r) => r.traceIds));
-    // The broker may be restarting: fencing and reading back are retried until the resolve timeout.
-    const giveUpAt = Date.now() + opts.resolveTimeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await slot.producer();
-        const ok = await committed(kafka, topic, written, ids, Math.max(1000, giveUpAt - Date.now()));
-        logger.warn({ committed: ok, records: ids.size }, 'outcome of an unanswered commit read back');
-        opts.onOutcome?.(ok ? 'read-back-committed' : 'read-back-aborted');
-        for (const r of batch)
-          settle(r, ok ? undefined : unavailable('the transaction was not committed', cause));
-        return;
-      } catch (err) {
-        slot.replace();
-        if (Date.now() >= giveUpAt) {
-          logger.error({ err, traceIds: [...ids] }, 'outcome of a commit unknown');
-          opts.onOutcome?.('unknown');
-          const unknown =
-            err instanceof OutcomeUnknownError
-              ? err
-              : new OutcomeUnknownError('outcome unknown', { cause: err });
-          for (const r of batch) settle(r, unknown);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, backoffMs(attempt)));
-      }
+    const started = Date.now();
+    const outcome = learnOutcome(slot, written, ids, started + 10 * opts.resolveTimeoutMs);
+    const answered = (ok: boolean) => {
+      logger.warn({ committed: ok, records: ids.size }, 'outcome of an unanswered commit read back');
+      opts.onOutcome?.(ok ? 'read-back-committed' : 'read-back-aborted');
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      outcome.then((ok) => ({ ok })),
+      new Promise<undefined>((r) => {
+        timer = setTimeout(() => r(undefined), opts.resolveTimeoutMs);
+      }),
+    ]).catch(() => undefined);
+    clearTimeout(timer);
+    if (inTime) {
+      answered(inTime.ok);
+      for (const r of batch)
+        settle(r, inTime.ok ? undefined : unavailable('the transaction was not committed', cause));
+      return;
     }
+    opts.onOutcome?.('unknown');
+    logger.error(
+      { traceIds: [...ids] },
+      'outcome of a commit not known in time; answering nothing, still looking',
+    );
+    const unknown = new OutcomeUnknownError('outcome unknown', outcome, { cause });
+    for (const r of batch) settle(r, unknown);
+    await outcome.then(answered, (err: unknown) =>
+      logger.error({ err, traceIds: [...ids] }, 'outcome of a commit never learned'),
+    );
   };
 
   const run = async (slot: Slot, batch: Request[]) => {

@@ -122,6 +122,65 @@ async function heldWhile<T>(
  * 409. A failure known not to be visible frees the key; an unknown outcome keeps it reserved until
  * its in-flight marker expires; a stored answer is kept for the TTL.
  */
+/** An outcome not known in time for an answer, with the answer it would have had if committed. */
+class UnansweredOutcome extends OutcomeUnknownError {
+  readonly answer: { status: number; body: unknown };
+  constructor(cause: OutcomeUnknownError, answer: { status: number; body: unknown }) {
+    super(cause.message, cause.eventually, { cause });
+    this.answer = answer;
+  }
+}
+
+/** The work's answer, or an UnansweredOutcome carrying it when the publish outcome is not known. */
+async function answering<T extends { status: number; body: unknown }>(
+  publishing: Promise<void>,
+  answer: () => T,
+): Promise<T> {
+  try {
+    await publishing;
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError) throw new UnansweredOutcome(err, answer());
+    throw err;
+  }
+  return answer();
+}
+
+/** Holds the key while the outcome is sought, then stores the answer (committed) or frees the key. */
+async function settleLater(
+  deps: ResolvedDeps,
+  scope: string,
+  key: string,
+  bodyHash: string,
+  pending: UnansweredOutcome,
+  log: FastifyRequest['log'],
+): Promise<void> {
+  const ttl = deps.config.ingress.transactionTimeoutMs;
+  const beat = setInterval(
+    () => {
+      deps.store.extendIdempotent(scope, key, ttl).catch(() => undefined);
+    },
+    Math.max(250, Math.floor(ttl / 3)),
+  );
+  try {
+    if (await pending.eventually) {
+      await deps.store.completeIdempotent(
+        scope,
+        key,
+        bodyHash,
+        pending.answer,
+        deps.config.ingress.idempotencyTtlMs,
+      );
+    } else {
+      await deps.store.abandonIdempotent(scope, key);
+    }
+  } catch (err) {
+    // Never learned (or Redis refused): the marker expires on its own.
+    log.warn({ err }, 'the Idempotency-Key of an unanswered request could not be settled');
+  } finally {
+    clearInterval(beat);
+  }
+}
+
 async function idempotent(
   deps: ResolvedDeps,
   req: FastifyRequest,
@@ -158,8 +217,11 @@ async function idempotent(
   try {
     answer = await heldWhile(deps, s.identity.subject, key, work);
   } catch (err) {
-    // Unknown outcome: the key stays reserved (409 to a retry) until its marker expires.
-    if (!(err instanceof OutcomeUnknownError)) {
+    if (err instanceof UnansweredOutcome) {
+      // Unknown for now: the key stays reserved (409 to a retry) while the outcome is sought, and
+      // is then settled by it — the stored 202 (the original trace id) or freed (issue #11).
+      void settleLater(deps, s.identity.subject, key, bodyHash, err, req.log);
+    } else {
       await deps.store.abandonIdempotent(s.identity.subject, key).catch(() => undefined);
     }
     throw err;
@@ -263,10 +325,13 @@ export function registerRecordRoute(
     if (items === undefined) {
       const refused = check(contract, route, deps, { value: req.body, raw: rawBody }, context);
       if (refused) throw refused;
-      return idempotent(deps, req, reply, sender, rawBody, async () => {
-        await publish(deps, sender, [{ traceId, raw: rawBody, value: req.body }]);
-        return { status: 202, body: { trace_id: traceId, status: 'accepted' }, durable: true };
-      });
+      return idempotent(deps, req, reply, sender, rawBody, () =>
+        answering(publish(deps, sender, [{ traceId, raw: rawBody, value: req.body }]), () => ({
+          status: 202,
+          body: { trace_id: traceId, status: 'accepted' },
+          durable: true,
+        })),
+      );
     }
 
     const max = deps.config.ingress.maxRecordsPerRequest;
@@ -280,30 +345,32 @@ export function registerRecordRoute(
         return refused ? problemEntry(deps, index, refused) : { index, traceId: randomUUID(), item };
       });
       const passing = checked.filter((c) => 'traceId' in c);
-      // The batch's valid records are one unit: one transaction, all committed or none.
-      let failure: AirlockError | undefined;
-      try {
-        await publish(
-          deps,
-          sender,
-          passing.map((c) => ({ traceId: c.traceId, raw: c.item.raw, value: c.item.value })),
-        );
-      } catch (err) {
-        if (!(err instanceof AirlockError)) throw err;
-        failure = err;
-      }
-      const results = checked.map((c) => {
-        if (!('traceId' in c)) return c;
-        return failure
-          ? problemEntry(deps, c.index, failure)
-          : { index: c.index, status: 202, trace_id: c.traceId };
-      });
-      const accepted = results.filter((r) => r.status === 202).length;
-      return {
-        status: 207,
-        body: { accepted, rejected: results.length - accepted, results },
-        durable: accepted > 0,
+      const answer = (failure?: AirlockError) => {
+        const results = checked.map((c) => {
+          if (!('traceId' in c)) return c;
+          return failure
+            ? problemEntry(deps, c.index, failure)
+            : { index: c.index, status: 202, trace_id: c.traceId };
+        });
+        const accepted = results.filter((r) => r.status === 202).length;
+        return {
+          status: 207,
+          body: { accepted, rejected: results.length - accepted, results },
+          durable: accepted > 0,
+        };
       };
+      // The batch's valid records are one unit: one transaction, all committed or none.
+      const publishing = publish(
+        deps,
+        sender,
+        passing.map((c) => ({ traceId: c.traceId, raw: c.item.raw, value: c.item.value })),
+      );
+      try {
+        return await answering(publishing, () => answer());
+      } catch (err) {
+        if (err instanceof AirlockError) return answer(err);
+        throw err;
+      }
     });
   });
 }

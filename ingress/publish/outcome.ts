@@ -14,8 +14,25 @@ import type { Kafka, RecordMetadata } from 'kafkajs';
 import { Header } from '../../core/headers.ts';
 import { caughtUp, partitionKey } from '../../core/kafka/catch-up.ts';
 
+/**
+ * The outcome was not learned in time for an answer. The search goes on in the background:
+ * `eventually` resolves true (committed) or false (not) once it is learned, and rejects if it never
+ * is; whoever holds the request's Idempotency-Key settles the key by it (ingress/records-route.ts).
+ */
 export class OutcomeUnknownError extends Error {
   override readonly name = 'OutcomeUnknownError';
+  readonly eventually: Promise<boolean>;
+  constructor(message: string, eventually: Promise<boolean>, options?: ErrorOptions) {
+    super(message, options);
+    this.eventually = eventually;
+    // Nobody may be listening (a request without a key): never an unhandled rejection.
+    eventually.catch(() => undefined);
+  }
+}
+
+/** Thrown by `committed` when the read-back did not finish: one attempt failed, try again. */
+export class ReadBackError extends Error {
+  override readonly name = 'ReadBackError';
 }
 
 /** True when the transaction that wrote `written` (and the trace ids in it) committed. */
@@ -59,16 +76,16 @@ export async function committed(
       done,
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new OutcomeUnknownError(`could not read ${topic} back within ${timeoutMs} ms`)),
+          () => reject(new ReadBackError(`could not read ${topic} back within ${timeoutMs} ms`)),
           timeoutMs,
         );
       }),
     ]);
     return seen;
   } catch (err) {
-    throw err instanceof OutcomeUnknownError
+    throw err instanceof ReadBackError
       ? err
-      : new OutcomeUnknownError('could not read the ingress topic back', { cause: err });
+      : new ReadBackError('could not read the ingress topic back', { cause: err });
   } finally {
     clearTimeout(timer);
     await consumer.disconnect().catch(() => undefined);

@@ -6,18 +6,14 @@
  * since the crashed attempt's transaction never committed.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Header } from '../../core/headers.ts';
-import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
-import { ROOT, stackDir } from '../../scripts/lib/stack-env.ts';
-import { httpsCall, tokenFor } from '../support/https.ts';
+import { sampleRecord } from '../../scripts/lib/sample.ts';
+import { brokerBack, brokerPid, postKeyed } from '../support/broker.ts';
+import { tokenFor } from '../support/https.ts';
 import { readTopic, testKafka, uid } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
-
-const brokerPid = () => Number(readFileSync(`${stackDir()}/run/kafka.pid`, 'utf8').trim());
 
 describe('Idempotency-Key after an ingress crash (real broker, Redis)', () => {
   let s: Services;
@@ -27,10 +23,7 @@ describe('Idempotency-Key after an ingress crash (real broker, Redis)', () => {
     p = await startPipeline(s, ['ingress'], { AIRLOCK_INGRESS_TRANSACTION_TIMEOUT_MS: '3000' });
   });
   after(async () => {
-    try {
-      process.kill(brokerPid(), 'SIGCONT');
-    } catch {}
-    spawnSync('bash', [`${ROOT}stack/stack.sh`, 'up'], { timeout: 240_000 });
+    brokerBack();
     await p?.stop();
   });
 
@@ -38,17 +31,7 @@ describe('Idempotency-Key after an ingress crash (real broker, Redis)', () => {
     const token = await tokenFor(p.pki, 'certifying_staff');
     const key = `crash-${uid()}`;
     const body = JSON.stringify({ ...sampleRecord(), serial_number: `SN${uid().toUpperCase()}K` });
-    const post = () =>
-      httpsCall(p.pki, `${p.url}/v1/parts/trace`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'idempotency-key': key,
-          'x-maintenance-context': contextHeader(sampleContext('D-AIBL')),
-        },
-        body,
-      });
+    const post = () => postKeyed(p, token, key, body);
 
     const pid = brokerPid();
     process.kill(pid, 'SIGSTOP');

@@ -10,30 +10,16 @@
  * printed: such an attempt may or may not be visible, and its key stays reserved.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Header } from '../../core/headers.ts';
-import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
-import { ROOT, stackDir } from '../../scripts/lib/stack-env.ts';
+import { sampleRecord } from '../../scripts/lib/sample.ts';
+import { brokerBack, brokerPid, postKeyed, stackUp } from '../support/broker.ts';
 import { httpsCall, tokenFor } from '../support/https.ts';
 import { readTopic, testKafka, uid } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
 
 const SENDERS = 16;
-
-function brokerPid(): number {
-  const pid = Number(readFileSync(`${stackDir()}/run/kafka.pid`, 'utf8').trim());
-  assert.ok(pid > 0, 'the stack runs Kafka (npm run stack:up)');
-  return pid;
-}
-
-/** `stack.sh up` restarts what is dead and waits until it is healthy. */
-function stackUp(): void {
-  const run = spawnSync('bash', [`${ROOT}stack/stack.sh`, 'up'], { encoding: 'utf8', timeout: 240_000 });
-  assert.equal(run.status, 0, `stack.sh up failed:\n${run.stdout}\n${run.stderr}`);
-}
 
 interface Ledger {
   /** Idempotency-Key → the trace id it was answered 202 with. */
@@ -52,16 +38,7 @@ async function sender(p: Pipeline, token: string, n: number, ledger: Ledger, sto
     for (let attempt = 0; ; attempt++) {
       let status = 0;
       try {
-        const res = await httpsCall(p.pki, `${p.url}/v1/parts/trace`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'idempotency-key': key,
-            'x-maintenance-context': contextHeader(sampleContext('D-AIBL')),
-          },
-          body,
-        });
+        const res = await postKeyed(p, token, key, body);
         status = res.status;
         const traceId = (JSON.parse(res.text || '{}') as { trace_id?: string }).trace_id;
         ledger.statuses.set(status, (ledger.statuses.get(status) ?? 0) + 1);
@@ -98,10 +75,7 @@ describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)'
   });
   after(async () => {
     // Whatever happened, the broker runs again for the tests after this one.
-    try {
-      process.kill(brokerPid(), 'SIGCONT');
-    } catch {}
-    stackUp();
+    brokerBack();
     await p?.stop();
   });
 
