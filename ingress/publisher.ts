@@ -81,10 +81,20 @@ interface Request {
   reject: (err: unknown) => void;
 }
 
-/** A commit answered with a Kafka error (other than a concurrent one) was refused: not committed. */
-function commitRefused(err: unknown): boolean {
+/**
+ * Kafka errors on EndTxn that do not prove the commit was refused: a concurrent operation, or a
+ * broker-side timeout of the write that may still land (the transaction log append in flight).
+ */
+const AMBIGUOUS_COMMIT_ERRORS = new Set([
+  'CONCURRENT_TRANSACTIONS',
+  'REQUEST_TIMED_OUT',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+]);
+
+/** A commit answered with an unambiguous Kafka error was refused: not committed, and never will be. */
+export function commitRefused(err: unknown): boolean {
   const { types } = classifyKafkaError(err);
-  return types.length > 0 && !types.includes('CONCURRENT_TRANSACTIONS');
+  return types.length > 0 && !types.some((t) => AMBIGUOUS_COMMIT_ERRORS.has(t));
 }
 
 export function createKafkaPublisher(opts: PublisherOptions): Publisher {

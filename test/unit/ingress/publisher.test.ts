@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { AirlockError } from '../../../core/errors.ts';
-import { createKafkaPublisher } from '../../../ingress/publisher.ts';
+import { commitRefused, createKafkaPublisher } from '../../../ingress/publisher.ts';
 
 describe('publisher against an unreachable broker (real kafkajs client)', () => {
   it('refuses with KAFKA_UNAVAILABLE, then fails fast once the circuit is open', async () => {
@@ -49,5 +49,23 @@ describe('publisher against an unreachable broker (real kafkajs client)', () => 
     );
     assert.ok(Date.now() - started < 200, 'an open circuit answers at once');
     await publisher.disconnect().catch(() => undefined);
+  });
+});
+
+describe('which failed commits are known not to have committed', () => {
+  const protocol = (type: string) => Object.assign(new Error(type), { type });
+  it('a commit the coordinator refused with an unambiguous error: nothing visible, 503', () => {
+    assert.equal(commitRefused(protocol('INVALID_PRODUCER_EPOCH')), true);
+    assert.equal(commitRefused(protocol('INVALID_TXN_STATE')), true);
+    assert.equal(commitRefused(protocol('NOT_COORDINATOR')), true);
+  });
+  it('no answer, or one that does not prove a refusal: the outcome must be read back', () => {
+    assert.equal(commitRefused(new Error('Connection error: ECONNREFUSED')), false);
+    assert.equal(
+      commitRefused(Object.assign(new Error('timeout'), { name: 'KafkaJSRequestTimeoutError' })),
+      false,
+    );
+    assert.equal(commitRefused(protocol('CONCURRENT_TRANSACTIONS')), false);
+    assert.equal(commitRefused(protocol('REQUEST_TIMED_OUT')), false);
   });
 });
