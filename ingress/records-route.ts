@@ -117,11 +117,6 @@ async function heldWhile<T>(
   }
 }
 
-/**
- * Step 10 around the work: same key and body → the stored answer; other body → 422; in flight →
- * 409. A failure known not to be visible frees the key; an unknown outcome keeps it reserved until
- * its in-flight marker expires; a stored answer is kept for the TTL.
- */
 /** An outcome not known in time for an answer, with the answer it would have had if committed. */
 class UnansweredOutcome extends OutcomeUnknownError {
   readonly answer: { status: number; body: unknown };
@@ -154,15 +149,9 @@ async function settleLater(
   pending: UnansweredOutcome,
   log: FastifyRequest['log'],
 ): Promise<void> {
-  const ttl = deps.config.ingress.transactionTimeoutMs;
-  const beat = setInterval(
-    () => {
-      deps.store.extendIdempotent(scope, key, ttl).catch(() => undefined);
-    },
-    Math.max(250, Math.floor(ttl / 3)),
-  );
   try {
-    if (await pending.eventually) {
+    const committed = await heldWhile(deps, scope, key, () => pending.eventually);
+    if (committed) {
       await deps.store.completeIdempotent(
         scope,
         key,
@@ -176,11 +165,14 @@ async function settleLater(
   } catch (err) {
     // Never learned (or Redis refused): the marker expires on its own.
     log.warn({ err }, 'the Idempotency-Key of an unanswered request could not be settled');
-  } finally {
-    clearInterval(beat);
   }
 }
 
+/**
+ * Step 10 around the work: same key and body → the stored answer; other body → 422; in flight →
+ * 409. A failure known not to be visible frees the key; an unknown outcome keeps it reserved until
+ * the outcome is learned (settleLater); a stored answer is kept for the TTL.
+ */
 async function idempotent(
   deps: ResolvedDeps,
   req: FastifyRequest,

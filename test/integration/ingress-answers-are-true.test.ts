@@ -11,13 +11,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Kafka, KafkaMessage } from 'kafkajs';
 import { Header } from '../../core/headers.ts';
-import { caughtUp, partitionKey } from '../../core/kafka/catch-up.ts';
 import { sampleRecord } from '../../scripts/lib/sample.ts';
 import { brokerBack, brokerPid, postKeyed, stackUp } from '../support/broker.ts';
 import { httpsCall, tokenFor } from '../support/https.ts';
-import { readTopic, testKafka, uid } from '../support/kafka.ts';
+import { readToEnd, readTopic, testKafka, uid } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
 
@@ -63,39 +61,6 @@ async function sender(p: Pipeline, token: string, n: number, ledger: Ledger, sto
       await new Promise((r) => setTimeout(r, status === 409 ? 500 : 200));
     }
   }
-}
-
-/** Every record written to a topic, committed or not (read_uncommitted), read to its end. */
-async function readAll(
-  kafka: Kafka,
-  topic: string,
-): Promise<{ partition: number; message: KafkaMessage; headers: Record<string, string> }[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<string, bigint>();
-  for (const o of await admin.fetchTopicOffsets(topic)) {
-    if (BigInt(o.high) > BigInt(o.low)) ends.set(partitionKey(topic, o.partition), BigInt(o.high));
-  }
-  await admin.disconnect();
-  const out: { partition: number; message: KafkaMessage; headers: Record<string, string> }[] = [];
-  const consumer = kafka.consumer({
-    groupId: `test-raw-${uid()}`,
-    readUncommitted: true,
-    maxWaitTimeInMs: 200,
-  });
-  const done = caughtUp(consumer, ends);
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-      out.push({ partition, message, headers });
-    },
-  });
-  await Promise.race([done, new Promise((r) => setTimeout(r, 60_000))]);
-  await consumer.disconnect();
-  return out;
 }
 
 describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)', () => {
@@ -170,7 +135,7 @@ describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)'
     if (missing.length > 0) {
       // Diagnosis for the next reader: were the missing records written at all (aborted or in a
       // transaction left open), or never? read_uncommitted sees every record written.
-      const raw = await readAll(kafka, p.topics.ingress);
+      const raw = await readToEnd(kafka, p.topics.ingress, { readUncommitted: true });
       for (const t of missing) {
         const found = raw.filter((r) => r.headers[Header.traceId] === t);
         console.log(

@@ -21,6 +21,18 @@ export async function endOffset(admin: Admin, topic: string): Promise<number> {
  * transactional topic: every commit writes a marker, and aborted records keep their offsets.
  */
 export async function committedCount(kafka: Kafka, topic: string): Promise<number> {
+  return (await readToEnd(kafka, topic)).length;
+}
+
+/**
+ * Every record of a topic up to the end it has now, read_committed (or, for a diagnosis,
+ * read_uncommitted: every record written, committed or not).
+ */
+export async function readToEnd(
+  kafka: Kafka,
+  topic: string,
+  opts: { readUncommitted?: boolean } = {},
+): Promise<ReadRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map<string, bigint>();
@@ -28,24 +40,31 @@ export async function committedCount(kafka: Kafka, topic: string): Promise<numbe
     if (BigInt(o.high) > BigInt(o.low)) ends.set(partitionKey(topic, o.partition), BigInt(o.high));
   }
   await admin.disconnect();
-  if (ends.size === 0) return 0;
+  if (ends.size === 0) return [];
   const consumer = kafka.consumer({
-    groupId: `test-count-${uid()}`,
-    readUncommitted: false,
+    groupId: `test-read-${uid()}`,
+    readUncommitted: opts.readUncommitted ?? false,
     maxWaitTimeInMs: 200,
   });
-  let count = 0;
+  const out: ReadRecord[] = [];
   const done = caughtUp(consumer, ends);
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
-    eachMessage: async () => {
-      count++;
+    eachMessage: async ({ topic: t, partition, message }) => {
+      out.push({ topic: t, partition, message, headers: headerStrings(message) });
     },
   });
   await done;
   await consumer.disconnect();
-  return count;
+  return out;
+}
+
+function headerStrings(message: KafkaMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(message.headers ?? {}))
+    headers[k] = String(Array.isArray(v) ? v[0] : v);
+  return headers;
 }
 
 export interface ReadRecord {
@@ -75,10 +94,7 @@ export async function readTopic(
   });
   await consumer.run({
     eachMessage: async ({ topic: t, partition, message }) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {}))
-        headers[k] = String(Array.isArray(v) ? v[0] : v);
-      out.push({ topic: t, partition, message, headers });
+      out.push({ topic: t, partition, message, headers: headerStrings(message) });
       if (out.length >= expect) reached?.();
     },
   });
