@@ -3,7 +3,12 @@
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+COPY patches ./patches
+# Dependencies' install scripts stay off; the one Airlock needs is its own: patch-package applies
+# patches/ (the kafkajs read_committed fix, ADR 0007), then the dev dependencies go.
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && npx patch-package --error-on-fail \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production

@@ -11,6 +11,7 @@
  */
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { lineageHeaders } from '../core/headers.ts';
+import { assertReadCommittedSafe } from '../core/kafka/read-committed.ts';
 import { createMicroBatcher } from '../ingress/micro-batch.ts';
 import { startPipeline } from '../test/support/pipeline.ts';
 import { services } from '../test/support/services.ts';
@@ -49,6 +50,7 @@ latencies.sort((a, b) => a - b);
 
 // Baseline: the same records, batched the same way (the ingress's own micro-batcher), acks=all,
 // straight into Kafka.
+assertReadCommittedSafe();
 const kafka = new Kafka({ clientId: 'bench-baseline', brokers: s.brokers, logLevel: logLevel.NOTHING });
 const producer = kafka.producer({
   idempotent: true,

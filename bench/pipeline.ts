@@ -6,6 +6,7 @@
  * is not a test. Needs the local stack (npm run stack:up).
  */
 import { Kafka, logLevel } from 'kafkajs';
+import { assertReadCommittedSafe } from '../core/kafka/read-committed.ts';
 import { committed } from '../test/support/crash.ts';
 import { startPipeline } from '../test/support/pipeline.ts';
 import { services } from '../test/support/services.ts';
@@ -26,6 +27,7 @@ const post = async () => {
 const maxRps = await closedLoop(post, 5, CONCURRENCY);
 
 // 2. End-to-end latency at half of it: the destination is read as the records arrive.
+assertReadCommittedSafe();
 const kafka = new Kafka({ clientId: 'bench-pipeline', brokers: s.brokers, logLevel: logLevel.NOTHING });
 const sentAt = new Map<string, number>();
 const latencies: number[] = [];

@@ -7,6 +7,7 @@
  * registry. Prints numbers; it is not a test. Needs the local stack (npm run stack:up).
  */
 import { Kafka, logLevel } from 'kafkajs';
+import { assertReadCommittedSafe } from '../core/kafka/read-committed.ts';
 import { committed, prefill } from '../test/support/crash.ts';
 import { startPipeline } from '../test/support/pipeline.ts';
 import { services } from '../test/support/services.ts';
@@ -21,6 +22,7 @@ const p = await startPipeline(s, [], {
   // BENCH_REFERENCE_DATA=off measures the validators without the reference-data rules.
   AIRLOCK_RULES_REFERENCE_DATA: process.env.BENCH_REFERENCE_DATA ?? 'enforce',
 });
+assertReadCommittedSafe();
 const kafka = new Kafka({ clientId: 'bench-validators', brokers: s.brokers, logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();

@@ -5,6 +5,7 @@
  * date in the future (TRACE-DATE-1) and one whose serial number is not a string (schema).
  */
 import { Kafka, logLevel } from 'kafkajs';
+import { assertReadCommittedSafe } from '../core/kafka/read-committed.ts';
 import { edgeMessage, sampleRecord } from './lib/sample.ts';
 import { withStackEnv } from './lib/stack-env.ts';
 
@@ -24,6 +25,7 @@ const records = [
   edge({ ...sampleRecord(), installation_date: '2062-11-20T09:30:00+01:00' }, 'D-AIBL'),
   edge({ ...sampleRecord(), serial_number: 12345 }, 'G-EUPT'),
 ];
+assertReadCommittedSafe();
 const kafka = new Kafka({ clientId: 'airlock-demo-edge', brokers, logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ idempotent: true });
 await producer.connect();

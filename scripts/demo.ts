@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
+import { assertReadCommittedSafe } from '../core/kafka/read-committed.ts';
 import { ensureDevPki, mintDevToken } from './lib/dev-identity.ts';
 import { contextHeader, sampleContext, sampleRecord } from './lib/sample.ts';
 import { withStackEnv } from './lib/stack-env.ts';
@@ -55,6 +56,7 @@ const answer = JSON.parse(res.body) as { trace_id?: string };
 console.log(`${res.status}`, answer);
 if (res.status !== 202 || !answer.trace_id) process.exit(1);
 
+assertReadCommittedSafe();
 const kafka = new Kafka({ clientId: 'airlock-demo', brokers, logLevel: logLevel.NOTHING });
 const registry = new SchemaRegistry({ host: registryUrl });
 const consumer = kafka.consumer({ groupId: `airlock-demo-${answer.trace_id}`, readUncommitted: false });

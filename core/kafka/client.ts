@@ -2,6 +2,7 @@ import { Kafka, type LogEntry, type logCreator, logLevel } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { EXPECTED_RETRY_MESSAGES } from './errors.ts';
+import { assertReadCommittedSafe } from './read-committed.ts';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -33,6 +34,7 @@ function pinoLogCreator(logger: Logger): logCreator {
 export const TRANSACTIONAL_RETRY = { initialRetryTime: 25, maxRetryTime: 5_000, retries: 8, multiplier: 2 };
 
 export function createKafka(config: Config, logger: Logger, clientSuffix: string): Kafka {
+  assertReadCommittedSafe();
   return new Kafka({
     clientId: `${config.kafka.clientId}-${clientSuffix}`,
     brokers: [...config.kafka.brokers],

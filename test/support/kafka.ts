@@ -2,9 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { type Admin, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { caughtUp, partitionKey } from '../../core/kafka/catch-up.ts';
+import { assertReadCommittedSafe } from '../../core/kafka/read-committed.ts';
 import type { Services } from './services.ts';
 
 export function testKafka(s: Services, name = 'airlock-test'): Kafka {
+  assertReadCommittedSafe();
   return new Kafka({ clientId: name, brokers: s.brokers, logLevel: logLevel.NOTHING });
 }
 
