@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
 import type { Config } from './config/schema.ts';
+import { recordKey } from './keys.ts';
 
 export const AVRO_DIR = fileURLToPath(new URL('../avro/', import.meta.url));
 
@@ -34,31 +35,7 @@ export const ROUTES = {
 
 export type RouteName = keyof typeof ROUTES;
 
-/**
- * Partition keys (DESIGN.md "Records"): the entity whose history the rules judge and whose ledger
- * orders it. `aircraft`: the normalised registration (logbook entries, audit events); `part`: the
- * normalised part number and serial number, so every event of one serialised part is in one
- * partition, in order (a batch-controlled item, serial "N/A", by part number and lot).
- */
-export type KeyKind = 'aircraft' | 'part';
-
-const norm = (v: unknown) =>
-  String(v ?? '')
-    .trim()
-    .toUpperCase();
-
-/** The key of a record of `kind`: from its payload, and the maintenance context's registration. */
-export function recordKey(
-  kind: KeyKind,
-  payload: Readonly<Record<string, unknown>>,
-  registration: string,
-): string {
-  if (kind === 'aircraft') return norm(registration);
-  const serial = norm(payload.serial_number);
-  return serial === 'N/A'
-    ? `${norm(payload.part_number)}|LOT:${norm(payload.batch_lot_code)}`
-    : `${norm(payload.part_number)}|${serial}`;
-}
+export { type KeyKind, recordKey } from './keys.ts';
 
 /** A route's records are keyed by its key kind, in the ingress topic and in its destination. */
 export const routeKey = (

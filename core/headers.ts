@@ -8,6 +8,8 @@ export const Header = {
   traceId: 'airlock-trace-id',
   route: 'airlock-route',
   idempotencyKey: 'airlock-idempotency-key',
+  /** The record's position (0-based) in the request its Idempotency-Key was sent with. */
+  idempotencyIndex: 'airlock-idempotency-index',
   receivedAt: 'airlock-received-at',
   source: 'airlock-source',
   subject: 'airlock-subject',
@@ -56,6 +58,8 @@ export interface Lineage {
   traceId: string;
   route: string;
   idempotencyKey?: string | undefined;
+  /** With idempotencyKey: the record's position in its request (a batch shares one key). */
+  idempotencyIndex?: number | undefined;
   receivedAt: string;
   source: Source;
   subject: string;
@@ -78,7 +82,10 @@ export function lineageHeaders(l: Lineage): HeaderMap {
     [Header.maintenanceContext]: l.maintenanceContext,
     [Header.traceparent]: l.traceparent,
   };
-  if (l.idempotencyKey !== undefined) h[Header.idempotencyKey] = l.idempotencyKey;
+  if (l.idempotencyKey !== undefined) {
+    h[Header.idempotencyKey] = l.idempotencyKey;
+    h[Header.idempotencyIndex] = String(l.idempotencyIndex ?? 0);
+  }
   if (l.clientCertSha256 !== undefined) h[Header.clientCertSha256] = l.clientCertSha256;
   return h;
 }
@@ -98,6 +105,9 @@ export class LineageError extends Error {
   override readonly name = 'LineageError';
 }
 
+const index = (v: string | undefined): number | undefined =>
+  v !== undefined && /^\d{1,6}$/.test(v) ? Number(v) : undefined;
+
 /** Reads the lineage back from a record's headers; throws LineageError naming the missing header. */
 export function readLineage(h: HeaderMap): Lineage {
   const need = (name: string): string => {
@@ -112,6 +122,7 @@ export function readLineage(h: HeaderMap): Lineage {
     traceId: need(Header.traceId),
     route: need(Header.route),
     idempotencyKey: h[Header.idempotencyKey],
+    idempotencyIndex: index(h[Header.idempotencyIndex]),
     receivedAt: need(Header.receivedAt),
     source: source as Source,
     subject: need(Header.subject),

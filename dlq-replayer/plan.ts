@@ -149,6 +149,8 @@ export function judgeWith(
     const verdict = validateRecord(value, headers, contracts, rules(), now(), reference);
     if (verdict.kind === 'rejected')
       return { pass: false, code: verdict.code, reasons: [...verdict.reasons] };
+    // Duplicates are found in the validators' history, which this dry run is not given.
+    if (verdict.kind === 'duplicate') throw new Error('a dry run without history found a duplicate');
     const destinations = matchDestinations(table, verdict.envelope as unknown as Record<string, unknown>);
     if (destinations.length === 0) {
       return { pass: false, code: 'NO_ROUTE_MATCH', reasons: [noRouteMatch(verdict.route)] };

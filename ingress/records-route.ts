@@ -67,13 +67,14 @@ async function publish(
   const end = deps.metrics.publishSeconds.startTimer();
   const receivedAt = new Date().toISOString();
   await deps.publisher.publish(
-    records.map(({ traceId, raw, value }) => ({
+    records.map(({ traceId, raw, value }, index) => ({
       key: routeKey(s.route, (value ?? {}) as Record<string, unknown>, s.context.aircraft_registration),
       value: raw,
       headers: lineageHeaders({
         traceId,
         route: s.route,
         idempotencyKey: s.idemKey,
+        idempotencyIndex: index,
         receivedAt,
         source: 'http',
         subject: s.identity.subject,

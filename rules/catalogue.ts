@@ -16,7 +16,7 @@ import { RULES as TRACE } from './trace/index.ts';
 import type { Rule } from './types.ts';
 
 /** Recorded in every envelope (rule_set_version): which rules and parameters judged the record. */
-export const RULES_VERSION = 'airlock-rules/1';
+export const RULES_VERSION = 'airlock-rules/2';
 
 export const FAMILIES = {
   ctx: CTX,

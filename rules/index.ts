@@ -4,6 +4,7 @@
  * dry run, so they cannot disagree.
  */
 import type { RouteName } from '../core/contract.ts';
+import type { HistoryRead } from '../core/history/history.ts';
 import { RULES, RULES_VERSION } from './catalogue.ts';
 import type { MaintenanceContext } from './context.ts';
 import type { ReferenceData } from './refdata.ts';
@@ -15,7 +16,7 @@ export { RULES, RULES_VERSION };
 
 export interface Judgement {
   ruleSet: RuleSet;
-  /** The code's rules and the configuration's version, e.g. airlock-rules/1+2026-11-21.1. */
+  /** The code's rules and the configuration's version, e.g. airlock-rules/2+2026-11-21.1. */
   version: string;
   errors: Finding[];
   warnings: Finding[];
@@ -32,9 +33,10 @@ export function judge(
   params: RuleParams,
   now: Date,
   reference?: ReferenceData,
+  history?: HistoryRead,
 ): Judgement {
   const ruleSet = ruleSetFor(context.aircraft_registration);
-  const ctx = { route, now, ruleSet, context, params, reference };
+  const ctx = { route, now, ruleSet, context, params, reference, history };
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (rule.routes !== 'all' && !rule.routes.includes(route)) continue;
@@ -42,6 +44,7 @@ export function judge(
     if (ruleSet === 'OTHER' && !rule.structural) continue;
     if (params.disabled.includes(rule.id)) continue;
     if (rule.reference && (params.referenceData === 'off' || reference === undefined)) continue;
+    if (rule.history && history === undefined) continue;
     findings.push(...rule.check(record, ctx));
   }
   if (ruleSet === 'OTHER') {

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { ruleParamsSchema } from '../core/config/schema.ts';
 import type { RouteName } from '../core/contract.ts';
+import type { HistoryRead } from '../core/history/history.ts';
 import type { MaintenanceContext } from './context.ts';
 import type { ReferenceData } from './refdata.ts';
 import type { RuleSet } from './rule-set.ts';
@@ -42,6 +43,8 @@ export interface RuleContext {
   params: RuleParams;
   /** The reference data, where the process has it (the validators); absent at the ingress. */
   reference?: ReferenceData | undefined;
+  /** The record's partition history (the validators, the DLQ dry run); absent at the ingress. */
+  history?: HistoryRead | undefined;
 }
 
 export type Payload = Readonly<Record<string, unknown>>;
@@ -55,6 +58,8 @@ export interface Rule {
   readonly structural: boolean;
   /** Needs reference data: judged only where it is materialised, unless referenceData is off. */
   readonly reference?: boolean;
+  /** Reads the record's history (rules/history.ts): judged only where the history is held. */
+  readonly history?: boolean;
   check(record: Payload, ctx: RuleContext): Finding[];
 }
 

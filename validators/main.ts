@@ -5,10 +5,12 @@ import { toDlq } from '../core/consumer/dead-letter.ts';
 import type { RouteName } from '../core/contract.ts';
 import { AirlockError } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
+import { createHistory } from '../core/history/history.ts';
 import { followCompacted } from '../core/kafka/compacted-follower.ts';
 import { createLogger } from '../core/logger.ts';
 import { encodeRecord, registerSchema } from '../core/registry.ts';
 import { childTraceparent } from '../core/trace.ts';
+import { HISTORY_STORES } from '../rules/history.ts';
 import { REFERENCE_FOLLOWER, referenceView, refTopics } from '../rules/refdata.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { validateRecord } from './verdict.ts';
@@ -39,12 +41,37 @@ await runConsumerStage({
     const reference = referenceView(refTopics(config.topics));
     const follower = await followCompacted(kafka, reference, logger, REFERENCE_FOLLOWER);
     await follower.caughtUp;
+
+    // The history rules' stores, restored per partition before its first record (core/history).
+    const history = createHistory({
+      kafka,
+      logger,
+      stores: HISTORY_STORES,
+      topicPrefix: config.topics.historyPrefix,
+      groupPrefix: `${config.validators.groupId}-history-`,
+    });
+    /** Inputs dropped as duplicates in the batch being committed: their first record's trace id. */
+    const duplicates = new WeakMap<object, { traceId: string; firstTraceId: string }>();
     return {
+      history,
+      afterCommit(inputs, status) {
+        const at = new Date().toISOString();
+        for (const input of inputs) {
+          const d = duplicates.get(input.message);
+          if (d)
+            status.record(d.traceId, {
+              stage: 'validators',
+              state: 'duplicate',
+              at,
+              duplicateOf: d.firstTraceId,
+            });
+        }
+      },
       async close() {
         await follower.stop();
         rules.close();
       },
-      async transform(input) {
+      async transform(input, staged) {
         const headers = headersToMap(input.message.headers);
         const verdict = validateRecord(
           input.message.value,
@@ -53,7 +80,13 @@ await runConsumerStage({
           rules.current(),
           new Date(),
           reference.data,
+          staged && { read: staged, idempotencyWindowMs: config.ingress.idempotencyTtlMs },
         );
+        if (verdict.kind === 'duplicate') {
+          logger.info(verdict, 'duplicate of a record already validated; not published again');
+          duplicates.set(input.message, verdict);
+          return [];
+        }
         if (verdict.kind === 'rejected') {
           logger.info(
             {
@@ -77,6 +110,8 @@ await runConsumerStage({
               headers: { ...headers, [Header.traceparent]: childTraceparent(headers[Header.traceparent]) },
             },
           },
+          // A rejected record leaves the history as it was; an accepted one updates it, atomically.
+          ...(staged ? verdict.updates.map((u) => staged.put(u.store, u.key, u.value)) : []),
         ];
       },
     };

@@ -12,6 +12,13 @@ import type { PartsTraceRecord } from '../core/generated/avro-types.ts';
 import { Header, type HeaderMap, LineageError, readLineage } from '../core/headers.ts';
 import { checkAgainst } from '../core/schema-check.ts';
 import { checkContext } from '../rules/context.ts';
+import {
+  type HistoryRead,
+  type HistoryUpdate,
+  history as historyOf,
+  historyUpdates,
+  idempotencyKey,
+} from '../rules/history.ts';
 import { judge } from '../rules/index.ts';
 import type { ReferenceData } from '../rules/refdata.ts';
 import type { RuleParams } from '../rules/types.ts';
@@ -25,8 +32,18 @@ export type Verdict =
       route: RouteName;
       key: string;
       envelope: EnvelopeFields & { payload: Record<string, unknown> };
+      /** What the record changes in its partition's history (empty without history). */
+      updates: HistoryUpdate[];
     }
+  /** The sender's retry of a record already validated: not published again (DESIGN.md). */
+  | { kind: 'duplicate'; traceId: string; firstTraceId: string }
   | ({ kind: 'rejected' } & Rejection);
+
+/** The history a verdict reads: the record's partition, and how long an idempotency pair counts. */
+export interface HistoryInput {
+  read: HistoryRead;
+  idempotencyWindowMs: number;
+}
 
 const reject = (code: Rejection['code'], rule: string, path: string, message: string): Verdict => ({
   kind: 'rejected',
@@ -41,6 +58,7 @@ export function validateRecord(
   params: RuleParams,
   now: Date,
   reference?: ReferenceData,
+  history?: HistoryInput,
 ): Verdict {
   let lineage: ReturnType<typeof readLineage>;
   try {
@@ -57,6 +75,17 @@ export function validateRecord(
   const contract = isRouteName(route) ? contracts.get(route) : undefined;
   if (!contract || !isRouteName(route))
     return reject('UNKNOWN_ROUTE', CHECK_IDS.route, '', `unknown route "${route}"`);
+
+  // A retry of a record validated within the window (same sender, key and position) is dropped.
+  const pair =
+    lineage.idempotencyKey === undefined
+      ? undefined
+      : idempotencyKey(lineage.subject, lineage.idempotencyKey, lineage.idempotencyIndex ?? 0);
+  if (history && pair !== undefined) {
+    const first = historyOf.idempotency(history.read, pair);
+    if (first && receivedAt - Date.parse(first.at) <= history.idempotencyWindowMs)
+      return { kind: 'duplicate', traceId: lineage.traceId, firstTraceId: first.trace_id };
+  }
 
   let contextJson: unknown;
   try {
@@ -86,6 +115,7 @@ export function validateRecord(
     params,
     new Date(Math.min(receivedAt, now.getTime())),
     reference,
+    history?.read,
   );
   if (judgement.errors.length > 0) {
     return {
@@ -120,10 +150,16 @@ export function validateRecord(
   if (!contract.recordType.isValid(envelope)) {
     return reject('SCHEMA_VIOLATION', CHECK_IDS.envelope, '', 'the lineage does not fit the envelope schema');
   }
-  return {
-    kind: 'valid',
-    route,
-    key: routeKey(route, checked.value, ctx.context.aircraft_registration),
-    envelope,
-  };
+  const registration = ctx.context.aircraft_registration;
+  const updates: HistoryUpdate[] = [];
+  if (history) {
+    updates.push(...historyUpdates(route, checked.value, body, registration, lineage.traceId, history.read));
+    if (pair !== undefined)
+      updates.push({
+        store: 'idempotency',
+        key: pair,
+        value: { trace_id: lineage.traceId, at: lineage.receivedAt },
+      });
+  }
+  return { kind: 'valid', route, key: routeKey(route, checked.value, registration), envelope, updates };
 }

@@ -31,6 +31,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_TOPIC_REF_APPROVALS: { path: ['topics', 'refApprovals'], kind: 'string' },
   AIRLOCK_TOPIC_REF_BACKUPS: { path: ['topics', 'refBackups'], kind: 'string' },
   AIRLOCK_TOPIC_REF_RELEASES: { path: ['topics', 'refReleases'], kind: 'string' },
+  AIRLOCK_TOPIC_HISTORY_PREFIX: { path: ['topics', 'historyPrefix'], kind: 'string' },
   AIRLOCK_TOPIC_PARTITIONS: { path: ['topics', 'partitions'], kind: 'int' },
   AIRLOCK_TOPIC_REPLICATION_FACTOR: { path: ['topics', 'replicationFactor'], kind: 'int' },
   AIRLOCK_TOPIC_PROVISION: { path: ['topics', 'provision'], kind: 'bool' },

@@ -70,6 +70,11 @@ export const configSchema = z
       refApprovals: topicName.default('airlock.ref.approvals.v1'),
       refBackups: topicName.default('airlock.ref.backups.v1'),
       refReleases: topicName.default('airlock.ref.releases.v1'),
+      // History stores' compacted changelogs (core/history): <historyPrefix><store>.v1.
+      historyPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,200}$/)
+        .default('airlock.history.'),
       partitions: z.number().int().min(1).max(1000).default(3),
       // -1 asks the broker for its default.replication.factor (KIP-464), so one setting serves a
       // single-node development broker and a production cluster alike.

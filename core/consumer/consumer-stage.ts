@@ -7,17 +7,18 @@
 import type { Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { loadContract, type RouteContract, type RouteName } from '../contract.ts';
+import type { HistoryStores } from '../history/history.ts';
 import { createKafka } from '../kafka/client.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import type { Logger } from '../logger.ts';
 import { statusStoreFor } from '../record-status/redis.ts';
-import { eventsFromOutputs } from '../record-status/status.ts';
+import { eventsFromOutputs, type StatusStore } from '../record-status/status.ts';
 import { createRegistry, type SchemaRegistry } from '../registry.ts';
 import { serveConsumerHealth } from '../stage/health-server.ts';
 import { exitOnFatal, runStage } from '../stage/lifecycle.ts';
 import type { ConsumerStageName } from '../stage/names.ts';
 import { dlqForError } from './dead-letter.ts';
-import { createTransformLoop, type Transform } from './transform-loop.ts';
+import { createTransformLoop, type InputRecord, type Transform } from './transform-loop.ts';
 
 export interface PipelineStageDeps {
   kafka: Kafka;
@@ -28,6 +29,10 @@ export interface PipelineStageDeps {
 /** What a stage builds once Kafka, the contract and the registry are there. */
 export interface StageWork {
   transform: Transform;
+  /** History stores of the input partitions (the validators'). */
+  history?: HistoryStores;
+  /** After a batch committed: status events of inputs that have no output (the validators' duplicates). */
+  afterCommit?: (inputs: readonly InputRecord[], status: StatusStore) => void;
   /** Released after the loop stopped (followers, watchers, settings). */
   close?: () => Promise<void> | void;
 }
@@ -73,18 +78,26 @@ export function runConsumerStage(spec: ConsumerStageSpec): Promise<void> {
         transactionalIdPrefix: config.transactionalIdPrefix,
         deadLetter: (input, err) => dlqForError(config.topics.dlq, stage, input, err),
         onFatal: exitOnFatal(logger),
-        afterCommit: (outputs) => {
+        afterCommit: (outputs, inputs) => {
           for (const [traceId, event] of eventsFromOutputs(stage, outputs, config.topics.dlq))
             status.record(traceId, event);
+          work.afterCommit?.(inputs, status);
         },
         transform: work.transform,
+        history: work.history,
       });
       await loop.start();
       logger.info(
         { input: spec.inputTopic, ...(spec.outputTopic ? { output: spec.outputTopic } : {}) },
         `${stage} consuming`,
       );
-      const closeHealth = await serveConsumerHealth(config.healthHost, spec.healthPort, lifecycle, loop);
+      const closeHealth = await serveConsumerHealth(
+        config.healthHost,
+        spec.healthPort,
+        lifecycle,
+        loop,
+        work.history,
+      );
       return {
         async drain() {
           await loop.stop();

@@ -42,6 +42,8 @@ export function partitionProducers(opts: {
   transactionalIdPrefix: string;
   /** Moves the consumer of a stale partition back to the group's committed offset. */
   seek: (partition: number, offset: string) => void;
+  /** A producer fenced the partition's previous owner (first use of its transactional id here). */
+  onFenced?: (partition: number) => void;
 }): PartitionProducers {
   const { kafka, admin, logger, groupId, inputTopic } = opts;
   const producers = new Map<number, Promise<Producer>>();
@@ -107,6 +109,7 @@ export function partitionProducers(opts: {
         throw err;
       }
       fenced.add(producer);
+      opts.onFenced?.(partition);
       return current;
     },
 

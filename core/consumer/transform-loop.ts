@@ -7,6 +7,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { BreakerState } from '../circuit-breaker.ts';
 import { AirlockError, CHECK_IDS, isRetriable } from '../errors.ts';
+import type { HistoryBatch, HistoryStores } from '../history/history.ts';
 import { classifyKafkaError } from '../kafka/errors.ts';
 import type { Logger } from '../logger.ts';
 import { type OutputRecord, partitionProducers } from './partition-producers.ts';
@@ -22,9 +23,12 @@ export interface InputRecord {
 
 /**
  * Maps one input record to its outputs (to the next topic, or to the DLQ). A permanent problem with
- * the record must be returned as a DLQ output; throwing means "transient, try again".
+ * the record must be returned as a DLQ output; throwing means "transient, try again". With history
+ * stores, `history` is the record's view of its partition's history: what it reads includes the
+ * updates of the records before it in the batch, and what it puts returns the changelog records to
+ * add to its outputs.
  */
-export type Transform = (input: InputRecord) => Promise<OutputRecord[]>;
+export type Transform = (input: InputRecord, history?: HistoryBatch) => Promise<OutputRecord[]>;
 
 export interface TransformLoopOptions {
   kafka: Kafka;
@@ -36,10 +40,12 @@ export interface TransformLoopOptions {
   inputTopic: string;
   transactionalIdPrefix: string;
   transform: Transform;
+  /** History stores of the input partitions: restored before a partition's first batch here. */
+  history?: HistoryStores;
   /** The DLQ output for a record whose transform failed with a permanent (non-retriable) error. */
   deadLetter: (input: InputRecord, error: AirlockError) => OutputRecord;
-  /** Called with a batch's outputs once its transaction committed (status events, metrics). */
-  afterCommit?: (outputs: readonly OutputRecord[]) => void;
+  /** Called with a batch's outputs and inputs once its transaction committed (status events, metrics). */
+  afterCommit?: (outputs: readonly OutputRecord[], inputs: readonly InputRecord[]) => void;
   /** The consumer stopped for good (kafkajs will not restart it): the stage must not look healthy. */
   onFatal: (error: Error) => void;
 }
@@ -83,6 +89,8 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     inputTopic,
     transactionalIdPrefix: opts.transactionalIdPrefix,
     seek: (partition, offset) => consumer.seek({ topic: inputTopic, partition, offset }),
+    // A partition newly fenced may have been written by another owner: its history is read again.
+    onFenced: (partition) => opts.history?.invalidate(partition),
   });
   const { ensureFenced, commit } = producers;
   let committed = 0;
@@ -97,12 +105,17 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     /** A producer for the partition, fencing a zombie on first use; false: the batch is stale. */
     const ready = () => ensureFenced(partition, firstOffset);
     if (!(await ready())) return;
+    let staged: HistoryBatch | undefined;
     const transformAll = async () => {
+      // Restored after the fence, so that no zombie's transaction is still open on the changelogs;
+      // staged afresh on every attempt, so that a retried record never reads its own updates.
+      await opts.history?.ensure(partition, heartbeat);
+      staged = opts.history?.begin(partition);
       const out: Result[] = [];
       for (const message of batch.messages) {
         const input = { topic: batch.topic, partition, message };
         try {
-          out.push({ input, outputs: await opts.transform(input) });
+          out.push({ input, outputs: await opts.transform(input, staged) });
         } catch (err) {
           // Retry or DLQ is decided by `retriable`: a permanent fault must not block the partition;
           // a transient one (registry or Kafka unavailable, or unknown) is retried below, never DLQ'd.
@@ -123,6 +136,8 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
         await breaker.run(async () => {
           results ??= await transformAll();
           outputs = results.flatMap((r) => r.outputs);
+          // One changelog record per history key and batch: a compacted changelog keeps only the last.
+          if (opts.history) outputs = opts.history.coalesce(outputs);
           await commit(partition, outputs, next);
         });
         break;
@@ -134,6 +149,9 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
           // send a record it refuses to the DLQ with the reason, so the partition moves on.
           log.warn({ err, types }, 'a destination refused the batch; committing record by record');
           if (!(await ready()) || !results) return;
+          // A record sent to the DLQ instead leaves its history updates unwritten: the local copy
+          // is read again from the changelogs before the partition's next batch.
+          opts.history?.invalidate(partition);
           const written = await oneByOne(results, resolveOffset);
           if (!written) return;
           outputs = written;
@@ -147,9 +165,13 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
         if (!(await waitOut(delayMs, heartbeat, owned)) || !(await ready())) return;
       }
     }
+    if (staged) opts.history?.applied(staged);
     resolveOffset(batch.lastOffset());
     committed += batch.messages.length;
-    opts.afterCommit?.(outputs);
+    opts.afterCommit?.(
+      outputs,
+      (results ?? []).map((r) => r.input),
+    );
     log.debug({ records: batch.messages.length, outputs: outputs.length }, 'batch committed');
     await heartbeat();
   };
@@ -221,7 +243,9 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
         }
       });
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        producers.keepOnly(new Set(payload.memberAssignment[inputTopic] ?? []));
+        const owned = new Set(payload.memberAssignment[inputTopic] ?? []);
+        producers.keepOnly(owned);
+        opts.history?.keepOnly(owned);
       });
       await admin.connect();
       await consumer.connect();

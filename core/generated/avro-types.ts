@@ -265,7 +265,7 @@ export interface ComplianceAuditEvent {
   content_sha256: string;
   /** The canonical record version itself, when sent: its hash must equal content_sha256. */
   content: null | string;
-  /** SHA-256 of the previous audit event of the same record; 64 zeros for the first (ESIG-INT-2). */
+  /** SHA-256 of the previous audit event of the same record, as sent, in canonical JSON (RFC 8785); 64 zeros for the first (ESIG-INT-2). */
   prev_event_sha256: string;
   /** On AMEND: the version replaced, as record_id@version (ESIG-AMEND-1). */
   supersedes: null | string;

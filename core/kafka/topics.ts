@@ -1,5 +1,7 @@
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
+import { historyTopic } from '../history/history.ts';
+import { HISTORY_STORE_NAMES } from '../history/stores.ts';
 import type { Logger } from '../logger.ts';
 
 /** Every topic Airlock owns, with the per-topic settings that differ from the broker's defaults. */
@@ -21,6 +23,15 @@ export function airlockTopics(config: Config): ITopicConfig[] {
       topic,
       ...base,
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    })),
+    // History changelogs: co-partitioned with the ingress topic, the latest entry per key forever.
+    ...HISTORY_STORE_NAMES.map((store) => ({
+      topic: historyTopic(t.historyPrefix, store),
+      ...base,
+      configEntries: [
+        { name: 'cleanup.policy', value: 'compact' },
+        { name: 'min.compaction.lag.ms', value: '0' },
+      ],
     })),
   ];
 }

@@ -10,7 +10,7 @@ import type { OutputRecord } from '../consumer/transform-loop.ts';
 import { ErrorHeader, Header, type HeaderMap, headersToMap } from '../headers.ts';
 import type { StageName } from '../stage/names.ts';
 
-export type StatusState = 'accepted' | 'validated' | 'rejected' | 'routed' | 'replayed';
+export type StatusState = 'accepted' | 'validated' | 'duplicate' | 'rejected' | 'routed' | 'replayed';
 
 export interface StatusEvent {
   stage: StageName;
@@ -23,6 +23,8 @@ export interface StatusEvent {
   replayedAs?: string;
   /** On a replay's `accepted` event: the trace id of the rejected record it replays. */
   replayOf?: string;
+  /** On a `duplicate` event: the trace id of the first record validated with its Idempotency-Key. */
+  duplicateOf?: string;
 }
 
 export interface StatusTimeline {

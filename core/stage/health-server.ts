@@ -5,6 +5,7 @@
  * loopback by default: for the supervisor and compose health checks, not for clients.
  */
 import { createServer, type Server } from 'node:http';
+import type { HistoryStores } from '../history/history.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
 /** One dependency a stage is ready only with: the ingress's are asynchronous (a ping), the consumers' not. */
@@ -19,7 +20,7 @@ export function startHealthServer(opts: {
   lifecycle: Lifecycle;
   checks: readonly HealthCheck[];
   /** Reported on /health/ready without deciding it (e.g. the output circuit breaker). */
-  info?: () => Record<string, string>;
+  info?: () => Record<string, unknown>;
 }): Promise<Server> {
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
@@ -57,15 +58,31 @@ export async function serveConsumerHealth(
   port: number,
   lifecycle: Lifecycle,
   loop: { readonly running: boolean; readonly outputs: string },
+  history?: Pick<HistoryStores, 'held' | 'restoring' | 'lastRestore'>,
 ): Promise<() => void> {
   if (port === 0) return () => undefined;
   const server = await startHealthServer({
     host,
     port,
     lifecycle,
-    checks: [{ name: 'consumer', check: () => loop.running }],
+    checks: [
+      { name: 'consumer', check: () => loop.running },
+      // Not ready while a partition's history is being restored: its records wait for it.
+      ...(history ? [{ name: 'history', check: () => history.restoring.length === 0 }] : []),
+    ],
     // A destination outage is waited out, not a reason to restart the stage: reported, not failed.
-    info: () => ({ outputs: loop.outputs }),
+    info: () => ({
+      outputs: loop.outputs,
+      ...(history
+        ? {
+            history: {
+              held: history.held,
+              restoring: history.restoring,
+              last_restore: history.lastRestore ?? null,
+            },
+          }
+        : {}),
+    }),
   });
   return () => server.close();
 }

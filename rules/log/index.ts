@@ -4,10 +4,13 @@ import type { Rule } from '../types.ts';
 import { EASA_145_A_35 } from './EASA-145.A.35.ts';
 import { EASA_145_A_50_A_AUTHORISED } from './EASA-145.A.50-a.known.ts';
 import { EASA_145_A_50_A } from './EASA-145.A.50-a.ts';
+import { EASA_145_A_50_B } from './EASA-145.A.50-b.ts';
 import { EASA_145_A_50_E } from './EASA-145.A.50-e.ts';
 import { EASA_145_A_55_A } from './EASA-145.A.55-a.ts';
 import { EASA_CRS_CONTENT } from './EASA-CRS-CONTENT.ts';
+import { EASA_M_A_305_A_UNIQUE } from './EASA-M.A.305-a.history.ts';
 import { EASA_M_A_305_A } from './EASA-M.A.305-a.ts';
+import { EASA_M_A_305_B1_TOTALS } from './EASA-M.A.305-b1.history.ts';
 import { EASA_M_A_305_B1 } from './EASA-M.A.305-b1.ts';
 import { EASA_M_A_305_C } from './EASA-M.A.305-c.ts';
 import { EASA_M_A_306_A } from './EASA-M.A.306-a.ts';
@@ -39,4 +42,7 @@ export const RULES: readonly Rule[] = [
   FAA_RTS_1,
   EASA_145_A_35,
   EASA_145_A_50_A_AUTHORISED,
+  EASA_M_A_305_A_UNIQUE,
+  EASA_M_A_305_B1_TOTALS,
+  EASA_145_A_50_B,
 ];

@@ -4,8 +4,19 @@ import { readFileSync } from 'node:fs';
 import { type Lineage, lineageHeaders } from '../../core/headers.ts';
 import { ROOT } from './stack-env.ts';
 
-export function sampleRecord(): Record<string, unknown> {
+/** The installation of avro/examples' sample part (once per part: TRACE-SEQ-2 refuses a second). */
+export function sampleInstallation(): Record<string, unknown> {
   return JSON.parse(readFileSync(`${ROOT}avro/examples/parts-trace-event/valid/installed-easa.json`, 'utf8'));
+}
+
+/**
+ * An inspection of the sample part: what the demo and the tests send when a record's history is
+ * not what they are about. Inspections may repeat without end (TRACE-SEQ: they leave the part's
+ * state as it was), so any number of them is valid whatever the part's history holds; only the
+ * first of a part carries TRACE-SEQ-4's WARN (unknown provenance).
+ */
+export function sampleRecord(): Record<string, unknown> {
+  return { ...sampleInstallation(), installation_status: 'inspected' };
 }
 
 export function sampleContext(registration = 'D-AIBL'): Record<string, string> {

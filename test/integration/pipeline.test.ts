@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../core/config/load.ts';
 import { ErrorHeader, Header } from '../../core/headers.ts';
 import { createRegistry, decodeRecord } from '../../core/registry.ts';
-import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
+import { eventSha256 } from '../../rules/history.ts';
+import { contextHeader, sampleContext, sampleInstallation, sampleRecord } from '../../scripts/lib/sample.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { type Answer, httpsCall, tokenFor } from '../support/https.ts';
 import { committedCount, edgeMessage, endOffset, readTopic, testKafka, uid } from '../support/kafka.ts';
@@ -42,7 +43,9 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     });
 
   it('a posted record arrives exactly once in the parts-trace topic, and Confluent’s Python client decodes it', async () => {
-    const record = sampleRecord();
+    // The sample part's installation: its first event, so no warning (the inspections sent later
+    // in this file find it installed).
+    const record = sampleInstallation();
     const context = sampleContext('D-AIBL');
     const res = await post(record, context);
     assert.equal(res.status, 202, res.text);
@@ -113,7 +116,7 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     assert.equal(decoded.headers[Header.clientCertSha256], fingerprint);
     assert.deepEqual(v.warnings, []);
     assert.equal(v.rule_set, 'EASA');
-    assert.equal(v.rule_set_version, 'airlock-rules/1+env');
+    assert.equal(v.rule_set_version, 'airlock-rules/2+env');
     const receivedAt = (v.received_at as { $datetime: string }).$datetime;
     assert.equal(Date.parse(receivedAt), Date.parse(decoded.headers[Header.receivedAt] ?? ''));
     // Field by field: every field sent arrives unchanged; every field not sent has its schema default.
@@ -259,9 +262,11 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     const traceId = crypto.randomUUID();
-    // EASA aircraft, installed without a Form 1 reference, in the future: TRACE-CERT-EASA and TRACE-DATE-1.
+    // EASA aircraft, installed without a Form 1 reference, in the future: TRACE-CERT-EASA and
+    // TRACE-DATE-1. A part of its own, so that no earlier test's history judges it too.
     const bad = {
-      ...sampleRecord(),
+      ...sampleInstallation(),
+      serial_number: 'SN12399',
       airworthiness_certificate_ref: null,
       installation_date: '2999-01-01T00:00:00Z',
     };
@@ -420,21 +425,39 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     await admin.disconnect();
   });
 
-  it('a compliance-audit signature event arrives once in the compliance-audit topic', async () => {
-    const event = readFileSync(`${ROOT}avro/examples/compliance-audit-event/valid/sign-crs.json`, 'utf8');
-    const res = await httpsCall(p.pki, `${p.url}/v1/compliance/audit`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-maintenance-context': contextHeader(sampleContext('D-AIBL')),
-        authorization: `Bearer ${await tokenFor(p.pki, 'compliance_auditor')}`,
-      },
-      certRole: 'compliance_auditor',
-      body: event,
+  it('a compliance-audit signature event arrives once in the compliance-audit topic, after its CREATE', async () => {
+    const example = (name: string) =>
+      readFileSync(`${ROOT}avro/examples/compliance-audit-event/valid/${name}.json`, 'utf8');
+    const audit = async (body: string) => {
+      const res = await httpsCall(p.pki, `${p.url}/v1/compliance/audit`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-maintenance-context': contextHeader(sampleContext('D-AIBL')),
+          authorization: `Bearer ${await tokenFor(p.pki, 'compliance_auditor')}`,
+        },
+        certRole: 'compliance_auditor',
+        body,
+      });
+      assert.equal(res.status, 202, res.text);
+      return res.json<{ trace_id: string }>().trace_id;
+    };
+    // The signature names its record's CREATE in its chain (ESIG-INT-2): the CREATE comes first.
+    const create = JSON.parse(example('sign-crs')) as Record<string, unknown>;
+    Object.assign(create, {
+      event_id: crypto.randomUUID(),
+      action: 'CREATE',
+      signature_meaning: null,
+      occurred_at: '2025-05-31T09:00:00Z',
+      prev_event_sha256: '0'.repeat(64),
     });
-    assert.equal(res.status, 202, res.text);
+    await audit(JSON.stringify(create));
+    const sign = { ...JSON.parse(example('sign-crs')), prev_event_sha256: eventSha256(create) };
+    const signed = await audit(JSON.stringify(sign));
     const topic = p.env.AIRLOCK_TOPIC_COMPLIANCE_AUDIT ?? '';
-    const arrived = await readTopic(testKafka(s), topic, { expect: 1, settleMs: 2000 });
+    const all = await readTopic(testKafka(s), topic, { expect: 2, settleMs: 2000 });
+    const arrived = all.filter((r) => r.headers[Header.traceId] === signed);
+    assert.equal(all.length, 2, p.output('validators'));
     assert.equal(arrived.length, 1, p.output('validators'));
     const envelope = await decodeRecord(
       createRegistry(loadConfig(p.env, 'tool')),
@@ -454,7 +477,18 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
     for (const url of [p.health.validators, p.health.router]) {
       const res = await fetch(`${url}/health/ready`);
       assert.equal(res.status, 200, url);
-      assert.deepEqual(await res.json(), { status: 'ready', checks: { consumer: 'up' }, outputs: 'closed' });
+      const body = (await res.json()) as { history?: { held: number[]; restoring: number[] } };
+      // The validators also hold the history of the partitions they consumed (ADR 0008).
+      if (url === p.health.validators) {
+        assert.deepEqual(body.history?.restoring, []);
+        assert.ok((body.history?.held.length ?? 0) > 0, JSON.stringify(body));
+        delete body.history;
+        assert.deepEqual(body, {
+          status: 'ready',
+          checks: { consumer: 'up', history: 'up' },
+          outputs: 'closed',
+        });
+      } else assert.deepEqual(body, { status: 'ready', checks: { consumer: 'up' }, outputs: 'closed' });
       assert.equal((await fetch(`${url}/health/live`)).status, 200);
     }
   });

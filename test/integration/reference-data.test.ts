@@ -32,9 +32,26 @@ describe('reference data (real Kafka)', () => {
     await p?.stop();
   });
 
+  /**
+   * Sends a record as an edge station would. Each is made new to the history rules, which are not
+   * what this file tests: a CRS gets a reference of its own (EASA-M.A.305-a), an audit event becomes
+   * the CREATE of a record of its own (ESIG-INT-2, ESIG-AMEND-1).
+   */
   const send = async (badge: string, body?: Record<string, unknown>, route: RouteName = 'logbook') => {
     const id = crypto.randomUUID();
-    const m = body ? edgeMessage(body, 'D-AIBL', id, { route }) : edgeMessage(sampleRecord(), 'D-AIBL', id);
+    const fresh =
+      body === undefined
+        ? body
+        : route === 'logbook'
+          ? { ...body, crs_ref: `CRS-${id}` }
+          : {
+              ...body,
+              record_id: `R-${id}`,
+              action: 'CREATE',
+              signature_meaning: null,
+              prev_event_sha256: '0'.repeat(64),
+            };
+    const m = fresh ? edgeMessage(fresh, 'D-AIBL', id, { route }) : edgeMessage(sampleRecord(), 'D-AIBL', id);
     m.headers[Header.maintenanceContext] = JSON.stringify({
       ...sampleContext('D-AIBL'),
       technician_badge_hash: badge,

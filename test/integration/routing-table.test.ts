@@ -41,23 +41,27 @@ describe('routing table (real Kafka and registry)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The part's installation, then its removal (TRACE-SEQ-1: removed only where it is installed). */
   const send = async (traceId: string) => {
     const producer = testKafka(s).producer({ idempotent: true });
     await producer.connect();
+    const installation = { ...llpRemoval, installation_status: 'installed' };
     await producer.send({
       topic: p.topics.ingress,
       acks: -1,
-      messages: [edgeMessage(llpRemoval, 'N123AZ', traceId)],
+      messages: [edgeMessage(installation, 'N123AZ'), edgeMessage(llpRemoval, 'N123AZ', traceId)],
     });
     await producer.disconnect();
   };
+  const removals = <T extends { headers: Record<string, string> }>(records: T[], ids: string[]) =>
+    records.filter((r) => ids.includes(r.headers['airlock-trace-id'] ?? ''));
 
   it('fans a removed life-limited part out to both topics, each record decodable; then reloads', async () => {
     const kafka = testKafka(s);
     const registry = new SchemaRegistry({ host: s.registryUrl });
     const first = crypto.randomUUID();
     await send(first);
-    const parts = await readTopic(kafka, p.topics.partsTrace, { expect: 1, settleMs: 0 });
+    const parts = removals(await readTopic(kafka, p.topics.partsTrace, { expect: 2, settleMs: 0 }), [first]);
     const audit = await readTopic(kafka, p.env.AIRLOCK_TOPIC_COMPLIANCE_AUDIT ?? '', {
       expect: 1,
       settleMs: 0,
@@ -84,7 +88,10 @@ describe('routing table (real Kafka and registry)', () => {
       await new Promise((r) => setTimeout(r, 100));
     const second = crypto.randomUUID();
     await send(second);
-    const partsAfter = await readTopic(kafka, p.topics.partsTrace, { expect: 2, settleMs: 1500 });
+    const partsAfter = removals(await readTopic(kafka, p.topics.partsTrace, { expect: 4, settleMs: 1500 }), [
+      first,
+      second,
+    ]);
     const auditAfter = await readTopic(kafka, p.env.AIRLOCK_TOPIC_COMPLIANCE_AUDIT ?? '', {
       expect: 2,
       timeoutMs: 3000,

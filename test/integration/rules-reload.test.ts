@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { sampleRecord } from '../../scripts/lib/sample.ts';
+import { sampleInstallation } from '../../scripts/lib/sample.ts';
 import { edgeMessage, readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
@@ -33,7 +33,7 @@ describe('rule-set configuration reload (validators, real Kafka and registry)', 
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     // An EASA aircraft, a component installed without its Form 1 reference: TRACE-CERT-EASA.
-    const body = { ...sampleRecord(), airworthiness_certificate_ref: null };
+    const body = { ...sampleInstallation(), airworthiness_certificate_ref: null };
     const first = crypto.randomUUID();
     await producer.send({
       topic: p.topics.ingress,
@@ -67,6 +67,6 @@ describe('rule-set configuration reload (validators, real Kafka and registry)', 
       rule_set_version: string;
     };
     assert.equal(envelope.rule_set, 'EASA');
-    assert.equal(envelope.rule_set_version, 'airlock-rules/1+v2');
+    assert.equal(envelope.rule_set_version, 'airlock-rules/2+v2');
   });
 });

@@ -26,6 +26,7 @@ export async function prefill(kafka: Kafka, topic: string, total: number, invali
       const traceId = crypto.randomUUID();
       const bad = invalidEvery > 0 && i % invalidEvery === 0;
       (bad ? invalid : valid).add(traceId);
+      // Inspections of the sample part (sampleRecord): only the schema decides validated or DLQ.
       const body = {
         ...sampleRecord(),
         aircraft_registration: registration,

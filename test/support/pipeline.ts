@@ -34,6 +34,13 @@ export interface Pipeline {
   signal(stage: PipelineStage, signal: NodeJS.Signals): void;
   /** Start a stage again and wait until it is ready. */
   restart(stage: PipelineStage): Promise<void>;
+  /**
+   * A second process of a consumer stage (same group, no health port), ready once it logged so:
+   * a rebalance when it joins and when it is stopped (SIGTERM, or SIGKILL).
+   */
+  another(
+    stage: 'validators' | 'router',
+  ): Promise<{ stop(signal?: NodeJS.Signals): Promise<void>; output(): string }>;
 }
 
 async function freePort(): Promise<number> {
@@ -90,6 +97,7 @@ export async function startPipeline(
     AIRLOCK_TOPIC_REF_APPROVALS: `${prefix}.ref.approvals`,
     AIRLOCK_TOPIC_REF_BACKUPS: `${prefix}.ref.backups`,
     AIRLOCK_TOPIC_REF_RELEASES: `${prefix}.ref.releases`,
+    AIRLOCK_TOPIC_HISTORY_PREFIX: `${prefix}.history.`,
     AIRLOCK_VALIDATORS_GROUP_ID: `${prefix}-validators`,
     AIRLOCK_ROUTER_GROUP_ID: `${prefix}-router`,
     AIRLOCK_TRANSACTIONAL_ID_PREFIX: prefix,
@@ -113,8 +121,11 @@ export async function startPipeline(
   const logs = new Map<PipelineStage, string[]>();
   const output = (stage: PipelineStage) => (logs.get(stage) ?? []).slice(-40).join('\n');
 
+  /** Further processes of a stage (another()): SIGKILLed by stop() if still running. */
+  const extras: ChildProcess[] = [];
   let stopped: Promise<Partial<Record<PipelineStage, number | null>>> | undefined;
   const stopOnce = async () => {
+    for (const c of extras) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     const codes: Partial<Record<PipelineStage, number | null>> = {};
     await Promise.all(
       [...children].map(
@@ -146,18 +157,27 @@ export async function startPipeline(
   };
 
   /** Spawns a stage and resolves once it logged `lifecycle ready`. */
-  const launch = (stage: PipelineStage) =>
-    new Promise<void>((resolve, reject) => {
+  const launch = async (stage: PipelineStage) => {
+    const lines = logs.get(stage) ?? [];
+    logs.set(stage, lines);
+    await spawnReady(stage, env, (child) => children.set(stage, child), lines);
+  };
+  const spawnReady = (
+    stage: PipelineStage,
+    stageEnv: Record<string, string>,
+    started: (child: ChildProcess) => void,
+    lines: string[],
+  ) =>
+    new Promise<string[]>((resolve, reject) => {
       const child = spawn(process.execPath, [`${ROOT}${stage}/main.ts`], {
-        env: { ...cleanEnv(), ...env },
+        env: { ...cleanEnv(), ...stageEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      children.set(stage, child);
-      const lines = logs.get(stage) ?? [];
-      logs.set(stage, lines);
+      started(child);
+      const output = () => lines.slice(-40).join('\n');
       let ready = false;
       const timer = setTimeout(
-        () => reject(new Error(`${stage} not ready within 60 s:\n${output(stage)}`)),
+        () => reject(new Error(`${stage} not ready within 60 s:\n${output()}`)),
         60000,
       );
       const onData = (chunk: Buffer) => {
@@ -168,7 +188,7 @@ export async function startPipeline(
           if (!ready && line.includes('"msg":"lifecycle ready"')) {
             ready = true;
             clearTimeout(timer);
-            resolve();
+            resolve(lines);
           }
         }
       };
@@ -176,7 +196,7 @@ export async function startPipeline(
       child.stderr?.on('data', onData);
       child.once('exit', (code) => {
         clearTimeout(timer);
-        if (!ready) reject(new Error(`${stage} exited with code ${code} during start-up:\n${output(stage)}`));
+        if (!ready) reject(new Error(`${stage} exited with code ${code} during start-up:\n${output()}`));
       });
     });
 
@@ -213,5 +233,29 @@ export async function startPipeline(
     kill,
     signal,
     restart: launch,
+    async another(stage) {
+      let child: ChildProcess | undefined;
+      const lines: string[] = [];
+      const healthPort =
+        stage === 'validators' ? 'AIRLOCK_VALIDATORS_HEALTH_PORT' : 'AIRLOCK_ROUTER_HEALTH_PORT';
+      await spawnReady(
+        stage,
+        { ...env, [healthPort]: '0' },
+        (c) => {
+          child = c;
+          extras.push(c);
+        },
+        lines,
+      );
+      return {
+        output: () => lines.slice(-40).join('\n'),
+        stop: (sig: NodeJS.Signals = 'SIGTERM') =>
+          new Promise<void>((resolve) => {
+            if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill(sig);
+          }),
+      };
+    },
   };
 }

@@ -11,7 +11,12 @@ import { Header } from '../../../core/headers.ts';
 import { createLocalStore } from '../../../core/store/local.ts';
 import type { StateStore } from '../../../core/store/store.ts';
 import { jsonTooDeep } from '../../../ingress/json-depth.ts';
-import { contextHeader, sampleContext, sampleRecord } from '../../../scripts/lib/sample.ts';
+import {
+  contextHeader,
+  sampleContext,
+  sampleInstallation,
+  sampleRecord,
+} from '../../../scripts/lib/sample.ts';
 import { testIngress } from '../../support/ingress-app.ts';
 
 const setup = (fail?: AirlockError, store?: StateStore) =>
@@ -146,7 +151,10 @@ describe('ingress: POST /v1/parts/trace', () => {
   it('applies the same recordkeeping rules as the validators: 422 RULE_VIOLATION with rule ids', async () => {
     const { app, published } = setup();
     const res = await app.inject(
-      post({}, JSON.stringify({ ...sampleRecord(), airworthiness_certificate_ref: 'EASA-DE.145.0123-1' })),
+      post(
+        {},
+        JSON.stringify({ ...sampleInstallation(), airworthiness_certificate_ref: 'EASA-DE.145.0123-1' }),
+      ),
     );
     assert.equal(res.statusCode, 422, res.body);
     const problem = res.json() as { code: string; errors: { rule: string; path: string }[] };

@@ -34,9 +34,10 @@ const isRule = (v: unknown): v is Rule =>
 interface RuleFile {
   family: string;
   file: string;
-  /** The id its name gives: `<ID>.ts` or `<ID>.known.ts`. */
+  /** The id its name gives: `<ID>.ts`, `<ID>.known.ts` or `<ID>.history.ts`. */
   id: string;
-  known: boolean;
+  /** The half of an id that needs reference data (`.known`) or the record's history (`.history`). */
+  half: 'known' | 'history' | undefined;
   rules: Rule[];
 }
 
@@ -49,12 +50,12 @@ async function ruleFiles(): Promise<RuleFile[]> {
       const mod = (await import(
         pathToFileURL(new URL(`${family}/${file}`, RULES_DIR).pathname).href
       )) as Record<string, unknown>;
-      const known = file.endsWith('.known.ts');
+      const half = /\.(known|history)\.ts$/.exec(file)?.[1] as RuleFile['half'];
       out.push({
         family,
         file: `${family}/${file}`,
-        id: file.replace(/(\.known)?\.ts$/, ''),
-        known,
+        id: file.replace(/(\.known|\.history)?\.ts$/, ''),
+        half,
         rules: Object.values(mod).filter(isRule),
       });
     }
@@ -86,12 +87,24 @@ describe('rules/: one rule per file, named by its id, in its family', async () =
       assert.equal(familyOf(f.id), f.family, `${f.file}: ${f.id} belongs in ${familyOf(f.id)}/`);
   });
 
-  it('an id lives in one file, or in two when the second is its reference-data half (<ID>.known.ts)', () => {
+  it('an id lives in one file, or beside it its reference-data half (<ID>.known.ts) or history half (<ID>.history.ts)', () => {
     const byId = Map.groupBy(files, (f) => f.id);
     for (const [id, group] of byId) {
-      const plain = group.filter((f) => !f.known);
-      assert.equal(plain.length, 1, `${id}: ${group.map((f) => f.file).join(', ')}`);
-      assert.ok(group.length <= 2, `${id} lives in ${group.length} files`);
+      const plain = group.filter((f) => !f.half);
+      assert.ok(plain.length <= 1, `${id}: ${group.map((f) => f.file).join(', ')}`);
+      // A rule that needs nothing but its history may be that half alone (TRACE-SEQ-1 …).
+      if (plain.length === 0) assert.equal(group.length, 1, `${id}: ${group.map((f) => f.file).join(', ')}`);
+      for (const half of ['known', 'history'] as const)
+        assert.ok(group.filter((f) => f.half === half).length <= 1, `${id} has two ${half} halves`);
+    }
+  });
+
+  it("a rule that reads the history is its id's history half, or the only file of its id", () => {
+    for (const f of files) {
+      const reads = f.rules[0]?.history === true;
+      const alone = files.filter((g) => g.id === f.id).length === 1;
+      if (f.half === 'history') assert.ok(reads, `${f.file} does not read the history`);
+      else if (reads) assert.ok(alone && !f.half, `${f.file} reads the history: name it ${f.id}.history.ts`);
     }
   });
 

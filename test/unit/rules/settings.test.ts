@@ -21,7 +21,7 @@ describe('rule-set configuration file', () => {
     assert.equal(params.clockSkewMs, DEFAULT_RULE_PARAMS.clockSkewMs);
     const j = judge('parts-trace', { ...base, airworthiness_certificate_ref: null }, ctx, params, NOW);
     assert.deepEqual(j.errors, [], 'TRACE-CERT-EASA is off');
-    assert.equal(j.version, 'airlock-rules/1+2026-11-21.1');
+    assert.equal(j.version, 'airlock-rules/2+2026-11-21.1');
     const on = judge(
       'parts-trace',
       { ...base, airworthiness_certificate_ref: null },

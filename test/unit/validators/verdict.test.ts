@@ -114,3 +114,87 @@ describe('validators: validateRecord', () => {
     assert.deepEqual(type.fromBuffer(type.toBuffer(v.envelope)).trace_id, v.envelope.trace_id);
   });
 });
+
+describe('validators: validateRecord with the partition history (issue #11)', () => {
+  /** A partition's history as the validators keep it: a record's updates applied once it is accepted. */
+  const partition = () => {
+    const stores = new Map<string, Map<string, unknown>>();
+    const read = { get: (s: string, k: string) => stores.get(s)?.get(k) };
+    return {
+      stores,
+      judge(v: unknown, h: Record<string, string>, windowMs = 86_400_000) {
+        const verdict = validateWith(value(v), h, contracts, DEFAULT_RULE_PARAMS, NOW, undefined, {
+          read,
+          idempotencyWindowMs: windowMs,
+        });
+        if (verdict.kind === 'valid')
+          for (const u of verdict.updates) {
+            const m = stores.get(u.store) ?? new Map<string, unknown>();
+            stores.set(u.store, m);
+            m.set(u.key, u.value);
+          }
+        return verdict;
+      },
+    };
+  };
+  const keyed = (traceId: string, key = 'k-1', index = 0) => ({
+    ...headers,
+    [Header.traceId]: traceId,
+    [Header.idempotencyKey]: key,
+    [Header.idempotencyIndex]: String(index),
+  });
+
+  it("a sender's retry with the same Idempotency-Key and position is a duplicate naming the first trace id", () => {
+    const p = partition();
+    assert.equal(p.judge(body, keyed('t-1')).kind, 'valid');
+    assert.deepEqual(p.judge(body, keyed('t-2')), { kind: 'duplicate', traceId: 't-2', firstTraceId: 't-1' });
+  });
+
+  it('another position in the same request, another key or another sender is not a duplicate', () => {
+    const p = partition();
+    const removal = { ...body, installation_status: 'removed', installation_date: '2025-03-02T10:00:00Z' };
+    assert.equal(p.judge(body, keyed('t-1', 'k-1', 0)).kind, 'valid');
+    assert.equal(p.judge(removal, keyed('t-2', 'k-1', 1)).kind, 'valid');
+    const p2 = partition();
+    assert.equal(p2.judge(body, keyed('t-1', 'k-1')).kind, 'valid');
+    assert.equal(p2.judge(removal, keyed('t-2', 'k-2')).kind, 'valid');
+    const p3 = partition();
+    assert.equal(p3.judge(body, keyed('t-1')).kind, 'valid');
+    assert.equal(p3.judge(removal, { ...keyed('t-2'), [Header.subject]: 'tablet-18' }).kind, 'valid');
+  });
+
+  it('a pair older than the idempotency window is forgotten (the record is judged again)', () => {
+    const p = partition();
+    assert.equal(p.judge(body, keyed('t-1')).kind, 'valid');
+    const later = { ...keyed('t-2'), [Header.receivedAt]: '2025-06-03T00:00:00.000Z' };
+    const v = p.judge(body, later);
+    assert.ok(v.kind === 'rejected', 'judged again: the part is installed already');
+    assert.deepEqual(
+      v.reasons.map((r) => r.rule),
+      ['TRACE-SEQ-2'],
+    );
+  });
+
+  it('a record rejected by a history rule leaves the history as it was', () => {
+    const p = partition();
+    assert.equal(p.judge(body, keyed('t-1', 'a')).kind, 'valid');
+    const before = JSON.stringify([...(p.stores.get('parts') ?? [])]);
+    const elsewhere = { ...body, aircraft_registration: 'D-AIBM', installation_date: '2025-03-05T10:00:00Z' };
+    const ctx = JSON.stringify({ ...context, aircraft_registration: 'D-AIBM' });
+    const v = p.judge(elsewhere, { ...keyed('t-2', 'b'), [Header.maintenanceContext]: ctx });
+    assert.ok(v.kind === 'rejected');
+    assert.deepEqual(
+      v.reasons.map((r) => r.rule),
+      ['TRACE-SEQ-2'],
+    );
+    assert.equal(JSON.stringify([...(p.stores.get('parts') ?? [])]), before);
+    assert.equal(p.stores.get('idempotency')?.has('tablet-17|b|0'), false);
+  });
+
+  it('without a history (the ingress, the dry run) the history rules are not applied', () => {
+    const v1 = validateRecord(value(body), headers, contracts);
+    const v2 = validateRecord(value(body), headers, contracts);
+    assert.ok(v1.kind === 'valid' && v2.kind === 'valid');
+    assert.deepEqual(v1.updates, []);
+  });
+});
