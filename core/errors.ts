@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   LINEAGE_MISSING: { status: null, retriable: false, title: 'Lineage headers missing or invalid' },
   UNKNOWN_ROUTE: { status: null, retriable: false, title: 'Unknown route' },
   NO_ROUTE_MATCH: { status: null, retriable: false, title: 'No routing rule matched' },
+  DUPLICATE: { status: null, retriable: false, title: 'A retry of a record already validated' },
   DESTINATION_REJECTED: { status: null, retriable: false, title: 'Refused by its destination topic' },
   INTERNAL: { status: 500, retriable: false, title: 'Internal error' },
 } as const satisfies Record<string, { status: number | null; retriable: boolean; title: string }>;
@@ -55,6 +56,8 @@ export const CHECK_IDS = {
   context: 'CTX',
   /** No rule of the routing table matches (router, and the replay dry run). */
   routing: 'ROUTING',
+  /** The sender's Idempotency-Key and position were validated before (replay dry run). */
+  idempotency: 'IDEMPOTENCY',
   /** The destination topic refused the record for good. */
   destination: 'DESTINATION',
   /** A permanent failure that carried no reason of its own. */

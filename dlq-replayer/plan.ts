@@ -6,13 +6,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { RouteContract, RouteName } from '../core/contract.ts';
-import type { Reason } from '../core/errors.ts';
+import { CHECK_IDS, type Reason } from '../core/errors.ts';
 import { ErrorHeader, Header, type HeaderMap, ReplayHeader } from '../core/headers.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { matchDestinations, noRouteMatch, type RoutingRule } from '../router/table.ts';
 import type { ReferenceData } from '../rules/refdata.ts';
 import type { RuleParams } from '../rules/types.ts';
-import { validateRecord } from '../validators/verdict.ts';
+import { type HistoryInput, validateRecord } from '../validators/verdict.ts';
 import { type DlqEntry, mergePatch } from './entry.ts';
 
 /** Every replay of a DLQ record so far (from airlock.replay-audit.v1), by `<topic>:<partition>:<offset>`. */
@@ -144,13 +144,38 @@ export function judgeWith(
   table: readonly RoutingRule[],
   now: () => Date,
   reference?: ReferenceData,
+  history?: HistoryInput,
 ): (value: Buffer, headers: HeaderMap) => Check {
+  // The records of one run are judged in order, each against the history as the ones before it
+  // leave it if they are replayed (the validators judge the replays in that order, per partition).
+  const overlay = history && new Map<string, unknown>();
+  const read = history && {
+    get: (store: string, key: string) => {
+      const k = `${store}\u0000${key}`;
+      return overlay?.has(k) ? overlay.get(k) : history.read.get(store, key);
+    },
+  };
   return (value, headers) => {
-    const verdict = validateRecord(value, headers, contracts, rules(), now(), reference);
+    const verdict = validateRecord(
+      value,
+      headers,
+      contracts,
+      rules(),
+      now(),
+      reference,
+      history && read && { read, idempotencyWindowMs: history.idempotencyWindowMs },
+    );
     if (verdict.kind === 'rejected')
       return { pass: false, code: verdict.code, reasons: [...verdict.reasons] };
-    // Duplicates are found in the validators' history, which this dry run is not given.
-    if (verdict.kind === 'duplicate') throw new Error('a dry run without history found a duplicate');
+    if (verdict.kind === 'duplicate') {
+      const message = `a retry of ${verdict.firstTraceId}, validated already: the validators would drop it as a duplicate`;
+      return {
+        pass: false,
+        code: 'DUPLICATE',
+        reasons: [{ code: 'DUPLICATE', rule: CHECK_IDS.idempotency, path: '', message }],
+      };
+    }
+    for (const u of verdict.updates) overlay?.set(`${u.store}\u0000${u.key}`, u.value);
     const destinations = matchDestinations(table, verdict.envelope as unknown as Record<string, unknown>);
     if (destinations.length === 0) {
       return { pass: false, code: 'NO_ROUTE_MATCH', reasons: [noRouteMatch(verdict.route)] };

@@ -28,6 +28,7 @@ import {
 import { parseRef } from './entry.ts';
 import { connectReplayer, outcomeOf, type ReadyPlan } from './execute.ts';
 import { progressBar, table } from './format.ts';
+import { currentHistory } from './history.ts';
 import type { Io } from './io.ts';
 import { originalBody, type ReplayAudit, registerAuditSchema, replayIndex } from './kafka-io.ts';
 import { verifyOperator } from './operator.ts';
@@ -120,12 +121,15 @@ export async function replay(ctx: Context, args: string[]): Promise<number> {
   const reference = rules.referenceData === 'enforce' ? referenceView(refTopics(config.topics)) : undefined;
   const follower = reference && (await followCompacted(ctx.kafka, reference, ctx.logger, REFERENCE_FOLLOWER));
   await follower?.caughtUp;
+  // And the validators' history as it stands: the history rules judge the replays too (ADR 0008).
+  const history = await currentHistory(ctx.kafka, config, ctx.logger);
   const judge = judgeWith(
     contracts,
     () => rules,
     parseRoutingTable(tableSpec, config, contracts),
     () => new Date(),
     reference?.data,
+    history,
   );
 
   const status = statusStoreFor(config, (err) => io.err(`status write failed: ${String(err)}\n`));

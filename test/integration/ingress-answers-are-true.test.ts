@@ -6,6 +6,8 @@
  * - every record answered 202 is there exactly once, under the trace id it was answered with;
  * - no record answered anything else (503, 409, …) is there;
  * - each Idempotency-Key that was ever answered 202 is there exactly once.
+ * Then the validators and the router run over it (after the faults), and the destination topic
+ * is counted the same way: every 202'd record exactly once, nothing else (promise 3).
  * A connection closed unanswered (the outcome of a commit could not be learned) is counted and
  * printed: such an attempt may or may not be visible, and its key stays reserved.
  */
@@ -71,6 +73,8 @@ describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)'
     p = await startPipeline(s, ['ingress'], {
       AIRLOCK_INGRESS_RATE_LIMITS: '{"*":{"limit":10000000,"windowMs":60000}}',
       AIRLOCK_INGRESS_ACCESS_LOG: 'false',
+      // Each sender's record is a part of its own, not in the demo's release certificates.
+      AIRLOCK_RULES_REFERENCE_DATA: 'off',
     });
   });
   after(async () => {
@@ -149,6 +153,28 @@ describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)'
     const twice = [...ledger.accepted.keys()].filter((k) => byKey.get(k) !== 1);
     assert.deepEqual(twice, [], `Idempotency-Keys not exactly once in the topic (${summary})`);
     assert.ok(ledger.accepted.size > 300, `enough load to mean something (${summary})`);
+
+    // Downstream: the validators and the router deliver each 202'd record once, nothing else.
+    await p.restart('validators');
+    await p.restart('router');
+    const delivered = await readTopic(kafka, p.topics.partsTrace, {
+      expect: records.length,
+      timeoutMs: 180_000,
+      settleMs: 5000,
+    });
+    const inDestination = new Map<string, number>();
+    for (const r of delivered) {
+      const t = r.headers[Header.traceId] ?? '';
+      inDestination.set(t, (inDestination.get(t) ?? 0) + 1);
+    }
+    const notOnce = [...ledger.accepted.values()].filter((t) => inDestination.get(t) !== 1);
+    assert.deepEqual(
+      notOnce.slice(0, 10),
+      [],
+      `${notOnce.length} 202'd records not exactly once downstream\n${p.output('validators')}`,
+    );
+    // Every record of the ingress topic is valid: each arrives once downstream, and nothing else.
+    assert.equal(delivered.length, records.length, 'the destination holds the ingress topic, once each');
     assert.ok(
       (ledger.statuses.get(503) ?? 0) > 0,
       `the faults were felt: some answers were 503 (${summary})`,

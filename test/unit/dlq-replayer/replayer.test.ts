@@ -23,7 +23,7 @@ import { outcomeOf } from '../../../dlq-replayer/execute.ts';
 import { coordinates, judgeWith, type PlanOptions, planReplay } from '../../../dlq-replayer/plan.ts';
 import { defaultRoutingSpec, parseRoutingTable } from '../../../router/table.ts';
 import { DEFAULT_RULE_PARAMS } from '../../../rules/types.ts';
-import { sampleRecord } from '../../../scripts/lib/sample.ts';
+import { sampleInstallation, sampleRecord } from '../../../scripts/lib/sample.ts';
 import { edgeMessage } from '../../support/kafka.ts';
 
 const config = loadConfig(
@@ -449,5 +449,54 @@ describe('airlock-dlq command line', () => {
 
   it('tables align columns', () => {
     assert.equal(table(['A', 'BB'], [['xxx', 'y']]), 'A    BB\nxxx  y');
+  });
+});
+
+describe('dry run against the current history (issue #11)', () => {
+  const withHistory = (stores: Record<string, Record<string, unknown>> = {}) =>
+    judgeWith(
+      contracts,
+      () => DEFAULT_RULE_PARAMS,
+      parseRoutingTable(defaultRoutingSpec(), config, contracts),
+      () => new Date('2026-11-21T12:00:00Z'),
+      undefined,
+      { read: { get: (s, k) => stores[s]?.[k] }, idempotencyWindowMs: 86_400_000 },
+    );
+  const part = (status: string, at: string) => {
+    const m = edgeMessage(
+      { ...sampleInstallation(), installation_status: status, installation_date: at },
+      'D-AIBL',
+      crypto.randomUUID(),
+    );
+    return [Buffer.from(m.value), m.headers] as const;
+  };
+
+  it('judges a replay by the history rules: a removal of a part never installed would fail', () => {
+    const check = withHistory()(...part('removed', '2025-03-02T10:00:00Z'));
+    assert.ok(!check.pass);
+    assert.deepEqual(
+      check.reasons.map((r) => r.rule),
+      ['TRACE-SEQ-1'],
+    );
+  });
+
+  it('judges the records of one run in order, each over what the passing ones before it change', () => {
+    const judgeRun = withHistory();
+    assert.ok(judgeRun(...part('installed', '2025-03-01T10:00:00+01:00')).pass);
+    assert.ok(judgeRun(...part('removed', '2025-03-02T10:00:00Z')).pass);
+    const again = judgeRun(...part('removed', '2025-03-03T10:00:00Z'));
+    assert.ok(!again.pass && again.reasons[0]?.rule === 'TRACE-SEQ-1');
+  });
+
+  it('a retry of a record already validated would be dropped: DUPLICATE, naming the first', () => {
+    const [value, headers] = part('inspected', '2025-03-01T10:00:00Z');
+    const keyed = { ...headers, 'airlock-idempotency-key': 'k-1', 'airlock-idempotency-index': '0' };
+    const pair = `${headers['airlock-subject']}|k-1|0`;
+    const check = withHistory({
+      idempotency: { [pair]: { trace_id: 'first', at: new Date().toISOString() } },
+    })(value, { ...keyed, 'airlock-received-at': new Date().toISOString() });
+    assert.ok(!check.pass);
+    assert.equal(check.code, 'DUPLICATE');
+    assert.match(check.reasons[0]?.message ?? '', /first/);
   });
 });
