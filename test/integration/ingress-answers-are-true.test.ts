@@ -1,6 +1,7 @@
 /**
  * Reliability promises 1 and 2 at the front door (issue #11), counted against the real broker:
- * keyed senders over mTLS retry every non-202 with the same Idempotency-Key while the broker is
+ * keyed senders over mTLS retry every non-202 with the same Idempotency-Key (and unkeyed senders
+ * send each retry as a new record) while the broker is
  * SIGKILLed and restarted five times, then frozen (SIGSTOP) for 15 s. Afterwards the ingress topic
  * is read with read_committed:
  * - every record answered 202 is there exactly once, under the trace id it was answered with;
@@ -21,21 +22,35 @@ import { readToEnd, readTopic, testKafka, uid } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
 
-const SENDERS = 16;
+/** Senders that retry with their Idempotency-Key, and senders without one (each retry a new record). */
+const KEYED = 12;
+const UNKEYED = 4;
 
 interface Ledger {
   /** Idempotency-Key → the trace id it was answered 202 with. */
   accepted: Map<string, string>;
+  /** Trace ids answered 202 to senders without a key. */
+  acceptedUnkeyed: Set<string>;
   /** Trace ids of attempts answered anything but 202. */
   refused: Set<string>;
   statuses: Map<number, number>;
   unanswered: number;
 }
 
-/** One keyed sender: each record retried with its key until 202, until told to stop. */
-async function sender(p: Pipeline, token: string, n: number, ledger: Ledger, stop: () => boolean) {
+/**
+ * One sender: each record retried until 202, until told to stop; a keyed sender retries with the
+ * record's Idempotency-Key, an unkeyed one sends it as a new record every time.
+ */
+async function sender(
+  p: Pipeline,
+  token: string,
+  n: number,
+  ledger: Ledger,
+  stop: () => boolean,
+  keyed = true,
+) {
   for (let i = 0; !stop(); i++) {
-    const key = `k-${n}-${i}-${uid()}`;
+    const key = keyed ? `k-${n}-${i}-${uid()}` : undefined;
     const body = JSON.stringify({ ...sampleRecord(), serial_number: `SN${n}X${i}Z${uid().toUpperCase()}` });
     for (let attempt = 0; ; attempt++) {
       let status = 0;
@@ -44,7 +59,11 @@ async function sender(p: Pipeline, token: string, n: number, ledger: Ledger, sto
         status = res.status;
         const traceId = (JSON.parse(res.text || '{}') as { trace_id?: string }).trace_id;
         ledger.statuses.set(status, (ledger.statuses.get(status) ?? 0) + 1);
-        if (status === 202 && traceId) {
+        if (status === 202 && traceId && key === undefined) {
+          ledger.acceptedUnkeyed.add(traceId);
+          break;
+        }
+        if (status === 202 && traceId && key !== undefined) {
           const before = ledger.accepted.get(key);
           assert.ok(
             before === undefined || before === traceId,
@@ -85,9 +104,18 @@ describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)'
 
   it('202 means committed, anything else means invisible, across five broker kills and a 15 s freeze', async () => {
     const token = await tokenFor(p.pki, 'certifying_staff', { ttlSeconds: 900 });
-    const ledger: Ledger = { accepted: new Map(), refused: new Set(), statuses: new Map(), unanswered: 0 };
+    const ledger: Ledger = {
+      accepted: new Map(),
+      acceptedUnkeyed: new Set(),
+      refused: new Set(),
+      statuses: new Map(),
+      unanswered: 0,
+    };
     let stopping = false;
-    const senders = Array.from({ length: SENDERS }, (_, n) => sender(p, token, n, ledger, () => stopping));
+    const senders = Array.from({ length: KEYED + UNKEYED }, (_, n) =>
+      sender(p, token, n, ledger, () => stopping, n < KEYED),
+    );
+    const acceptedTraces = () => [...ledger.accepted.values(), ...ledger.acceptedUnkeyed];
     const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
     await settle(3000);
@@ -114,7 +142,7 @@ describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)'
 
     const kafka = testKafka(s);
     const records = await readTopic(kafka, p.topics.ingress, {
-      expect: ledger.accepted.size,
+      expect: acceptedTraces().length,
       timeoutMs: 120_000,
       settleMs: 5000,
     });
@@ -132,10 +160,10 @@ describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)'
     ]
       .map((m) => `${m[1]}=${m[2]}`)
       .join(' ');
-    const summary = `transactions ${outcomes}; accepted ${ledger.accepted.size}, refused attempts ${ledger.refused.size}, unanswered ${ledger.unanswered}, statuses ${JSON.stringify([...ledger.statuses])}, records in topic ${records.length}`;
+    const summary = `transactions ${outcomes}; accepted ${ledger.accepted.size} keyed + ${ledger.acceptedUnkeyed.size} unkeyed, refused attempts ${ledger.refused.size}, unanswered ${ledger.unanswered}, statuses ${JSON.stringify([...ledger.statuses])}, records in topic ${records.length}`;
     console.log(`ingress faults: ${summary}`);
 
-    const missing = [...ledger.accepted.values()].filter((t) => byTrace.get(t) !== 1);
+    const missing = acceptedTraces().filter((t) => byTrace.get(t) !== 1);
     if (missing.length > 0) {
       // Diagnosis for the next reader: were the missing records written at all (aborted or in a
       // transaction left open), or never? read_uncommitted sees every record written.
@@ -153,6 +181,7 @@ describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)'
     const twice = [...ledger.accepted.keys()].filter((k) => byKey.get(k) !== 1);
     assert.deepEqual(twice, [], `Idempotency-Keys not exactly once in the topic (${summary})`);
     assert.ok(ledger.accepted.size > 300, `enough load to mean something (${summary})`);
+    assert.ok(ledger.acceptedUnkeyed.size > 50, `the unkeyed senders were served too (${summary})`);
 
     // Downstream: the validators and the router deliver each 202'd record once, nothing else.
     await p.restart('validators');
@@ -167,7 +196,7 @@ describe('the ingress answers only the truth (real broker, SIGKILL and SIGSTOP)'
       const t = r.headers[Header.traceId] ?? '';
       inDestination.set(t, (inDestination.get(t) ?? 0) + 1);
     }
-    const notOnce = [...ledger.accepted.values()].filter((t) => inDestination.get(t) !== 1);
+    const notOnce = acceptedTraces().filter((t) => inDestination.get(t) !== 1);
     assert.deepEqual(
       notOnce.slice(0, 10),
       [],

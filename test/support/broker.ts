@@ -30,13 +30,19 @@ export function brokerBack(): void {
   stackUp();
 }
 
-export function postKeyed(p: Pipeline, token: string, key: string, body: string): Promise<Answer> {
+/** A POST of one parts-trace record, with an Idempotency-Key unless `key` is undefined. */
+export function postKeyed(
+  p: Pipeline,
+  token: string,
+  key: string | undefined,
+  body: string,
+): Promise<Answer> {
   return httpsCall(p.pki, `${p.url}/v1/parts/trace`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${token}`,
       'content-type': 'application/json',
-      'idempotency-key': key,
+      ...(key === undefined ? {} : { 'idempotency-key': key }),
       'x-maintenance-context': contextHeader(sampleContext('D-AIBL')),
     },
     body,
