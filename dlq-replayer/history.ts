@@ -18,6 +18,7 @@ export async function currentHistory(kafka: Kafka, config: Config, logger: Logge
     stores: HISTORY_STORES,
     topicPrefix: config.topics.historyPrefix,
     groupPrefix: `${config.transactionalIdPrefix}-dlq-history-`,
+    expiresAfterMs: { idempotency: 2 * config.ingress.idempotencyTtlMs },
   });
   const admin = kafka.admin();
   await admin.connect();

@@ -49,6 +49,8 @@ await runConsumerStage({
       stores: HISTORY_STORES,
       topicPrefix: config.topics.historyPrefix,
       groupPrefix: `${config.validators.groupId}-history-`,
+      // Pairs are held twice the window (a retry judged late still finds its first), then dropped.
+      expiresAfterMs: { idempotency: 2 * config.ingress.idempotencyTtlMs },
     });
     /** Inputs dropped as duplicates in the batch being committed: their first record's trace id. */
     const duplicates = new WeakMap<object, { traceId: string; firstTraceId: string }>();

@@ -54,7 +54,45 @@ export interface HistoryStores {
   readonly lastRestore: { partition: number; entries: number; ms: number } | undefined;
 }
 
-type PartitionState = Map<string, Map<string, unknown>>;
+/**
+ * One store of one partition. A store with an expiry also keeps each key's write time (the
+ * changelog record's timestamp, or the commit's) in write order, so that entries past it are
+ * dropped from the head as they age — the idempotency pairs of a busy sensor fleet must not grow
+ * the heap for ever. (Their changelog is `compact,delete` for the same reason: core/kafka/topics.ts.)
+ */
+class StoreMap {
+  readonly values = new Map<string, unknown>();
+  private readonly written: Map<string, number> | undefined;
+  private readonly expiresAfterMs: number | undefined;
+  constructor(expiresAfterMs?: number) {
+    this.expiresAfterMs = expiresAfterMs;
+    this.written = expiresAfterMs === undefined ? undefined : new Map();
+  }
+  set(key: string, value: unknown, at: number) {
+    if (value === null) {
+      this.values.delete(key);
+      this.written?.delete(key);
+      return;
+    }
+    this.values.set(key, value);
+    if (this.written) {
+      this.written.delete(key);
+      this.written.set(key, at);
+    }
+  }
+  /** Drops the entries written before `now − expiresAfterMs` (oldest first). */
+  prune(now: number) {
+    if (!this.written || this.expiresAfterMs === undefined) return;
+    const cutoff = now - this.expiresAfterMs;
+    for (const [key, at] of this.written) {
+      if (at >= cutoff) break;
+      this.written.delete(key);
+      this.values.delete(key);
+    }
+  }
+}
+
+type PartitionState = Map<string, StoreMap>;
 
 export interface HistoryOptions {
   kafka: Kafka;
@@ -64,6 +102,8 @@ export interface HistoryOptions {
   topicPrefix: string;
   /** Consumer groups of the restores are `<groupPrefix><uuid>` (nothing is committed). */
   groupPrefix: string;
+  /** Stores whose entries are forgotten this long after they were written (locally; by age). */
+  expiresAfterMs?: Readonly<Record<string, number>>;
 }
 
 export const historyTopic = (prefix: string, store: string) => `${prefix}${store}.v1`;
@@ -88,7 +128,7 @@ export function createHistory(opts: HistoryOptions): HistoryStores {
   /** Reads partition p of every changelog from its start to the end it has now (read_committed). */
   const restore = async (partition: number, heartbeat?: () => Promise<void>): Promise<PartitionState> => {
     const started = Date.now();
-    const state: PartitionState = new Map(stores.map((s) => [s, new Map()]));
+    const state: PartitionState = new Map(stores.map((s) => [s, new StoreMap(opts.expiresAfterMs?.[s])]));
     const admin = kafka.admin();
     const ends = new Map<string, bigint>();
     /** Per changelog holding entries of p: its other partitions (paused, never read). */
@@ -133,8 +173,11 @@ export function createHistory(opts: HistoryOptions): HistoryStores {
             for (const m of batch.messages) {
               const key = m.key?.toString('utf8');
               if (key === undefined) continue;
-              if (m.value === null) map.delete(key);
-              else map.set(key, JSON.parse(m.value.toString('utf8')));
+              map.set(
+                key,
+                m.value === null ? null : JSON.parse(m.value.toString('utf8')),
+                Number(m.timestamp),
+              );
             }
           },
         });
@@ -146,7 +189,8 @@ export function createHistory(opts: HistoryOptions): HistoryStores {
         await consumer.disconnect().catch(() => undefined);
       }
     }
-    const entries = [...state.values()].reduce((n, m) => n + m.size, 0);
+    for (const m of state.values()) m.prune(Date.now());
+    const entries = [...state.values()].reduce((n, m) => n + m.values.size, 0);
     lastRestore = { partition, entries, ms: Date.now() - started };
     logger.info({ partition, entries, ms: lastRestore.ms }, 'history restored');
     return state;
@@ -178,7 +222,7 @@ export function createHistory(opts: HistoryOptions): HistoryStores {
         get(store, key) {
           const s = staged.get(store);
           if (s?.has(key)) return s.get(key) ?? undefined;
-          return base.get(store)?.get(key);
+          return base.get(store)?.values.get(key);
         },
         put(store, key, value) {
           const t = topic(store);
@@ -194,14 +238,13 @@ export function createHistory(opts: HistoryOptions): HistoryStores {
       const base = held.get(batch.partition);
       const staged = (batch as HistoryBatch & { staged?: Map<string, Map<string, unknown>> }).staged;
       if (!base || !staged) return;
+      const now = Date.now();
       for (const [store, updates] of staged) {
         const map = base.get(store);
         if (!map) continue;
-        for (const [key, value] of updates) {
-          if (value === null) map.delete(key);
-          else map.set(key, value);
-        }
+        for (const [key, value] of updates) map.set(key, value, now);
       }
+      for (const map of base.values()) map.prune(now);
     },
     coalesce(outputs) {
       const last = new Map<string, number>();
@@ -220,7 +263,7 @@ export function createHistory(opts: HistoryOptions): HistoryStores {
     },
     entries(partition) {
       const state = held.get(partition);
-      return state ? Object.fromEntries(state) : undefined;
+      return state ? Object.fromEntries([...state].map(([name, m]) => [name, m.values])) : undefined;
     },
     get held() {
       return [...held.keys()];

@@ -24,14 +24,19 @@ export function airlockTopics(config: Config): ITopicConfig[] {
       ...base,
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
     })),
-    // History changelogs: co-partitioned with the ingress topic, the latest entry per key forever.
+    // History changelogs: co-partitioned with the ingress topic, the latest entry per key forever;
+    // idempotency pairs only as long as they can matter (twice the window: the validators forget
+    // them then too), so that a fleet's keys do not fill the disk.
     ...HISTORY_STORE_NAMES.map((store) => ({
       topic: historyTopic(t.historyPrefix, store),
       ...base,
-      configEntries: [
-        { name: 'cleanup.policy', value: 'compact' },
-        { name: 'min.compaction.lag.ms', value: '0' },
-      ],
+      configEntries:
+        store === 'idempotency'
+          ? [
+              { name: 'cleanup.policy', value: 'compact,delete' },
+              { name: 'retention.ms', value: String(2 * config.ingress.idempotencyTtlMs) },
+            ]
+          : [{ name: 'cleanup.policy', value: 'compact' }],
     })),
   ];
 }

@@ -113,3 +113,36 @@ describe('core/history: a batch staged over the committed state', () => {
     );
   });
 });
+
+describe('core/history: a store with an expiry', () => {
+  it('forgets an entry once it is older than the expiry, and only in that store', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-12-02T00:00:00Z') });
+    const history = createHistory({
+      kafka: {
+        admin: () => ({
+          connect: async () => undefined,
+          disconnect: async () => undefined,
+          fetchTopicOffsets: async () => [{ partition: 0, offset: '0', high: '0', low: '0' }],
+        }),
+      } as unknown as Kafka,
+      logger: pino({ level: 'silent' }),
+      stores: ['parts', 'idempotency'],
+      topicPrefix: 't.history.',
+      groupPrefix: 'g-',
+      expiresAfterMs: { idempotency: 60_000 },
+    });
+    await history.ensure(0);
+    const first = history.begin(0);
+    first.put('idempotency', 'a', { trace_id: 't1' });
+    first.put('parts', 'p', { installed_on: 'D-AIBL' });
+    history.applied(first);
+    t.mock.timers.tick(30_000);
+    const second = history.begin(0);
+    second.put('idempotency', 'b', { trace_id: 't2' });
+    history.applied(second);
+    t.mock.timers.tick(40_000);
+    history.applied(history.begin(0));
+    assert.deepEqual([...(history.entries(0)?.idempotency?.keys() ?? [])], ['b'], 'a is 70 s old, b 40 s');
+    assert.equal(history.entries(0)?.parts?.size, 1, 'a store without an expiry keeps its entries');
+  });
+});
