@@ -66,6 +66,8 @@ airlock: ingress, validators and router are ready (https://127.0.0.1:${port}, mu
       -H 'content-type: application/json' \\
       -H "x-maintenance-context: $(printf '%s' '{"work_order_id":"3f2b8c1e-9d4a-4f6b-8a2c-1e5d7f9a0b3c","aircraft_registration":"D-AIBL","technician_badge_hash":"19d7da11e08c9214893b0cc9ed91256e59a6e13dc98bbf820708f2706f437be2"}' | base64 -w0)" \\
       --data @avro/examples/parts-trace-event/valid/installed-easa.json
+  sent twice, the installation is refused the second time (TRACE-SEQ-2: the part is installed
+  already): 202 from the ingress, the rejection from the validators (npm run dlq -- list)
   stop with Ctrl-C; stop the stack with npm run stack:down
 `);
       }
