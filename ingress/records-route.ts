@@ -62,12 +62,13 @@ function check(
 async function publish(
   deps: ResolvedDeps,
   s: Sender,
-  records: readonly { traceId: string; raw: string; value: unknown }[],
+  /** `index`: the record's position in the request (the idempotency pair names it). */
+  records: readonly { traceId: string; raw: string; value: unknown; index: number }[],
 ): Promise<void> {
   const end = deps.metrics.publishSeconds.startTimer();
   const receivedAt = new Date().toISOString();
   await deps.publisher.publish(
-    records.map(({ traceId, raw, value }, index) => ({
+    records.map(({ traceId, raw, value, index }) => ({
       key: routeKey(s.route, (value ?? {}) as Record<string, unknown>, s.context.aircraft_registration),
       value: raw,
       headers: lineageHeaders({
@@ -319,7 +320,7 @@ export function registerRecordRoute(
       const refused = check(contract, route, deps, { value: req.body, raw: rawBody }, context);
       if (refused) throw refused;
       return idempotent(deps, req, reply, sender, rawBody, () =>
-        answering(publish(deps, sender, [{ traceId, raw: rawBody, value: req.body }]), () => ({
+        answering(publish(deps, sender, [{ traceId, raw: rawBody, value: req.body, index: 0 }]), () => ({
           status: 202,
           body: { trace_id: traceId, status: 'accepted' },
           durable: true,
@@ -356,7 +357,7 @@ export function registerRecordRoute(
       const publishing = publish(
         deps,
         sender,
-        passing.map((c) => ({ traceId: c.traceId, raw: c.item.raw, value: c.item.value })),
+        passing.map((c) => ({ traceId: c.traceId, raw: c.item.raw, value: c.item.value, index: c.index })),
       );
       try {
         return await answering(publishing, () => answer());

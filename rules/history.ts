@@ -34,7 +34,10 @@ export interface PartState {
   trace_id: string;
 }
 
-/** An audited record's chain (ESIG-INT-2, ESIG-AMEND-1, ESIG-TIME-2); key: record_id. */
+/**
+ * An audited record's chain (ESIG-INT-2, ESIG-AMEND-1, ESIG-TIME-2); key: `<registration>|<record_id>`
+ * (a record's events are partitioned by the aircraft of their maintenance context).
+ */
 export interface AuditState {
   /** The latest version. */
   version: number;
@@ -45,9 +48,12 @@ export interface AuditState {
   trace_id: string;
 }
 
-/** An aircraft's last totals (EASA-M.A.305-b1) and recent take-offs (EASA-145.A.50-b); key: registration. */
+export const TOTAL_PARAMETERS = ['flight_hours', 'flight_cycles', 'landings'] as const;
+
+/** An aircraft's latest totals (EASA-M.A.305-b1) and recent take-offs (EASA-145.A.50-b); key: registration. */
 export interface AircraftState {
-  totals?: { at: string; flight_hours?: number; flight_cycles?: number; landings?: number };
+  /** Per parameter, its latest value and the completion date of the entry that gave it. */
+  totals?: Partial<Record<(typeof TOTAL_PARAMETERS)[number], { value: number; at: string }>>;
   /** Take-off times of the latest sectors, ascending (at most TAKEOFFS_KEPT). */
   takeoffs: string[];
 }
@@ -74,7 +80,8 @@ export interface HistoryUpdate {
 /** The typed reads the rules make. */
 export const history = {
   part: (h: HistoryRead, key: string) => h.get('parts', key) as PartState | undefined,
-  audit: (h: HistoryRead, recordId: string) => h.get('audit', recordId) as AuditState | undefined,
+  audit: (h: HistoryRead, registration: string, recordId: string) =>
+    h.get('audit', `${registration}|${recordId}`) as AuditState | undefined,
   aircraft: (h: HistoryRead, registration: string) =>
     h.get('aircraft', registration) as AircraftState | undefined,
   crs: (h: HistoryRead, registration: string, crsRef: string) =>
@@ -83,6 +90,15 @@ export const history = {
 };
 
 export const crsKey = (registration: string, crsRef: string) => `${registration}|${crsRef.trim()}`;
+
+/**
+ * A part with a serial number of its own. A batch-controlled item (serial N/A) shares its key with
+ * its whole lot: its items are not one state machine, and TRACE-SEQ neither judges nor records them.
+ */
+export const serialised = (record: Readonly<Record<string, unknown>>) =>
+  String(record.serial_number ?? '')
+    .trim()
+    .toUpperCase() !== 'N/A';
 
 /** The idempotency pair of a record: its sender (token subject), key and position in its request. */
 export const idempotencyKey = (subject: string, key: string, index: number) => `${subject}|${key}|${index}`;
@@ -109,6 +125,7 @@ export function historyUpdates(
   read: HistoryRead,
 ): HistoryUpdate[] {
   if (route === 'parts-trace') {
+    if (!serialised(record)) return [];
     const key = recordKey('part', record, registration);
     const prior = history.part(read, key);
     const status = String(record.installation_status);
@@ -128,7 +145,7 @@ export function historyUpdates(
   }
   if (route === 'compliance-audit') {
     const recordId = String(record.record_id);
-    const prior = history.audit(read, recordId);
+    const prior = history.audit(read, registration, recordId);
     const version = Number(record.record_version);
     const creates = record.action === 'CREATE' || record.action === 'AMEND';
     const value: AuditState = {
@@ -139,7 +156,7 @@ export function historyUpdates(
         : (prior?.created ?? {}),
       trace_id: traceId,
     };
-    return [{ store: 'audit', key: recordId, value }];
+    return [{ store: 'audit', key: `${registration}|${recordId}`, value }];
   }
   if (route === 'logbook') {
     const out: HistoryUpdate[] = [];
@@ -151,10 +168,12 @@ export function historyUpdates(
     let changed = false;
     const t = record.total_in_service as Record<string, unknown> | null | undefined;
     const done = ms(record.completion_date);
-    if (t && done !== undefined && (prior?.totals === undefined || done >= (ms(prior.totals.at) ?? 0))) {
-      next.totals = { at: String(record.completion_date) };
-      for (const p of ['flight_hours', 'flight_cycles', 'landings'] as const)
-        if (typeof t[p] === 'number') next.totals[p] = t[p] as number;
+    // Each parameter keeps its latest value: an entry that gives only some leaves the others.
+    for (const p of TOTAL_PARAMETERS) {
+      const v = t?.[p];
+      const last = prior?.totals?.[p];
+      if (typeof v !== 'number' || done === undefined || (last && done < (ms(last.at) ?? 0))) continue;
+      next.totals = { ...next.totals, [p]: { value: v, at: String(record.completion_date) } };
       changed = true;
     }
     const sector = (record.tech_log as { sector?: { takeoff_at?: unknown } | null } | null | undefined)

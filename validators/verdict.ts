@@ -77,10 +77,14 @@ export function validateRecord(
     return reject('UNKNOWN_ROUTE', CHECK_IDS.route, '', `unknown route "${route}"`);
 
   // A retry of a record validated within the window (same sender, key and position) is dropped.
+  // Only a record that names its position has a pair (records of an ingress before 2026-12-02 do
+  // not: in a batch they share one key); a replay is an auditor's decision, never a retry.
   const pair =
-    lineage.idempotencyKey === undefined
+    lineage.idempotencyKey === undefined ||
+    lineage.idempotencyIndex === undefined ||
+    lineage.source === 'replay'
       ? undefined
-      : idempotencyKey(lineage.subject, lineage.idempotencyKey, lineage.idempotencyIndex ?? 0);
+      : idempotencyKey(lineage.subject, lineage.idempotencyKey, lineage.idempotencyIndex);
   if (history && pair !== undefined) {
     const first = historyOf.idempotency(history.read, pair);
     if (first && receivedAt - Date.parse(first.at) <= history.idempotencyWindowMs)

@@ -30,6 +30,8 @@ export interface PartitionProducers {
   commit(partition: number, outputs: readonly OutputRecord[], next: string): Promise<void>;
   /** Closes the producers of partitions this process no longer owns. */
   keepOnly(owned: ReadonlySet<number>): void;
+  /** Closes a partition's producer: its next batch initialises the transactional id afresh. */
+  release(partition: number): void;
   closeAll(): Promise<void>;
 }
 
@@ -145,6 +147,13 @@ export function partitionProducers(opts: {
         producers.delete(partition);
         void p.then((producer) => producer.disconnect()).catch(() => undefined);
       }
+    },
+
+    release(partition) {
+      const p = producers.get(partition);
+      if (!p) return;
+      producers.delete(partition);
+      void p.then((producer) => producer.disconnect()).catch(() => undefined);
     },
 
     async closeAll() {

@@ -149,12 +149,24 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
           // send a record it refuses to the DLQ with the reason, so the partition moves on.
           log.warn({ err, types }, 'a destination refused the batch; committing record by record');
           if (!(await ready()) || !results) return;
-          // A record sent to the DLQ instead leaves its history updates unwritten: the local copy
-          // is read again from the changelogs before the partition's next batch.
-          opts.history?.invalidate(partition);
-          const written = await oneByOne(results, resolveOffset);
-          if (!written) return;
-          outputs = written;
+          const done = await oneByOne(results, resolveOffset);
+          if (opts.history) {
+            // The local copy is read again before the partition's next batch, after a fresh fence:
+            // initialising the transactional id waits for this commit's markers, so the restore
+            // reads it (a read_committed end is the last stable offset).
+            opts.history.invalidate(partition);
+            producers.release(partition);
+          }
+          if (!done) return;
+          if (done.stoppedAfter !== undefined) {
+            // A record went to the DLQ: the ones after it were judged with its history updates, so
+            // they are fetched again and judged against the history without them.
+            consumer.seek({ topic: batch.topic, partition, offset: done.stoppedAfter });
+            committed += done.inputs.length;
+            opts.afterCommit?.(done.outputs, done.inputs);
+            return;
+          }
+          outputs = done.outputs;
           break;
         }
         const delayMs = backoffMs(attempt);
@@ -184,8 +196,9 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
   const oneByOne = async (
     results: readonly Result[],
     resolveOffset: (offset: string) => void,
-  ): Promise<OutputRecord[] | undefined> => {
+  ): Promise<{ outputs: OutputRecord[]; inputs: InputRecord[]; stoppedAfter?: string } | undefined> => {
     const all: OutputRecord[] = [];
+    const inputs: InputRecord[] = [];
     for (const { input, outputs } of results) {
       const next = (BigInt(input.message.offset) + 1n).toString();
       let written = outputs;
@@ -216,8 +229,12 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
       }
       resolveOffset(input.message.offset);
       all.push(...written);
+      inputs.push(input);
+      // With history, the records after a DLQ'd one read its updates: they are judged again.
+      if (opts.history && written !== outputs && input !== results.at(-1)?.input)
+        return { outputs: all, inputs, stoppedAfter: next };
     }
-    return all;
+    return { outputs: all, inputs };
   };
 
   return {

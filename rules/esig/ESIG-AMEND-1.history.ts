@@ -12,9 +12,9 @@ export const ESIG_AMEND_1_LATEST = historyRule(
   'ESIG-AMEND-1',
   ['compliance-audit'],
   ALL_RULE_SETS,
-  (record, h) => {
+  (record, h, ctx) => {
     const id = String(record.record_id);
-    const prior = history.audit(h, id);
+    const prior = history.audit(h, ctx.context.aircraft_registration, id);
     const version = Number(record.record_version);
     const out: Finding[] = [];
     if (record.action === 'CREATE') {

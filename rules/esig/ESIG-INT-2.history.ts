@@ -12,10 +12,10 @@ export const ESIG_INT_2_CHAIN = historyRule(
   'ESIG-INT-2',
   ['compliance-audit'],
   ALL_RULE_SETS,
-  (record, h) => {
+  (record, h, ctx) => {
     const genesis = record.action === 'CREATE' && record.record_version === 1;
     if (genesis) return [];
-    const prior = history.audit(h, String(record.record_id));
+    const prior = history.audit(h, ctx.context.aircraft_registration, String(record.record_id));
     if (prior === undefined)
       return [
         finding(

@@ -9,9 +9,11 @@ export const ESIG_TIME_2_SIGN = historyRule(
   'ESIG-TIME-2',
   ['compliance-audit'],
   ALL_RULE_SETS,
-  (record, h) => {
+  (record, h, ctx) => {
     if (record.action !== 'SIGN') return [];
-    const created = history.audit(h, String(record.record_id))?.created[String(record.record_version)];
+    const created = history.audit(h, ctx.context.aircraft_registration, String(record.record_id))?.created[
+      String(record.record_version)
+    ];
     const signed = momentOf(record.occurred_at)?.ms;
     const made = momentOf(created)?.ms;
     if (signed === undefined || made === undefined || signed >= made) return [];

@@ -1,5 +1,5 @@
 import { recordKey } from '../../core/keys.ts';
-import { history, type PartState } from '../history.ts';
+import { history, type PartState, serialised } from '../history.ts';
 import { ALL_RULE_SETS } from '../rule-set.ts';
 import type { Finding, Payload, Rule } from '../types.ts';
 import { historyRule } from './history-rule.ts';
@@ -13,7 +13,9 @@ export const partSequenceRule = (
   check: (record: Payload, part: PartState | undefined) => Finding[],
 ): Rule =>
   historyRule(id, ['parts-trace'], ALL_RULE_SETS, (record, h, ctx) =>
-    check(record, history.part(h, recordKey('part', record, ctx.context.aircraft_registration))),
+    serialised(record)
+      ? check(record, history.part(h, recordKey('part', record, ctx.context.aircraft_registration)))
+      : [],
   );
 
 /** How a finding names the part's last event. */

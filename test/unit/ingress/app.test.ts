@@ -321,6 +321,18 @@ describe('ingress: batches (207, one result per record)', () => {
     assert.deepEqual(b.json(), a.json());
     assert.equal(published.length, 1);
   });
+
+  it("each published record names its position in the request, not among the passing ones (the validators' dedupe pair)", async () => {
+    const { app, published } = setup();
+    await app.inject(post({ 'idempotency-key': 'batch-2' }, JSON.stringify([bad, good, bad, good])));
+    assert.deepEqual(
+      published.map((p) => [p.headers['airlock-idempotency-key'], p.headers['airlock-idempotency-index']]),
+      [
+        ['batch-2', '1'],
+        ['batch-2', '3'],
+      ],
+    );
+  });
 });
 
 describe('ingress: rate limits (sliding window, local store)', () => {

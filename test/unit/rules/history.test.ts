@@ -303,6 +303,46 @@ describe('history entries: sizes (documented in rules/history.ts)', () => {
     const h = new MapHistory();
     h.apply(create, 't1');
     assert.equal(AUDIT.prev_event_sha256, ZEROS);
-    assert.equal((h.get('audit', 'R1') as { head: string }).head, eventSha256(create.record));
+    assert.equal((h.get('audit', 'D-AIBL|R1') as { head: string }).head, eventSha256(create.record));
+  });
+});
+
+describe('history: review findings of 2026-12-02', () => {
+  it('a batch-controlled item (serial N/A) is not a serialised part: TRACE-SEQ neither judges nor records it', () => {
+    const lot = (registration: string) => {
+      const s = part(registration, 'installed', '2025-02-01T08:00:00Z');
+      Object.assign(s.record, { serial_number: 'N/A', batch_lot_code: 'LOT-7' });
+      return s;
+    };
+    ok(sequence('TRACE-SEQ-2', [lot('N123AZ'), lot('D-AIBL')]));
+    const h = new MapHistory();
+    h.apply(lot('N123AZ'), 't1');
+    assert.equal(h.stores.get('parts'), undefined);
+  });
+
+  it('EASA-M.A.305-b1: an entry with some parameters leaves the others as they were', () => {
+    const both = entry({
+      completion_date: '2025-03-14T16:00:00Z',
+      total_in_service: { flight_hours: 41230.4, flight_cycles: 18321, landings: null },
+    });
+    const hoursOnly = entry({
+      crs_ref: 'CRS-2',
+      completion_date: '2025-03-15T16:00:00Z',
+      total_in_service: { flight_hours: 41240.0, flight_cycles: null, landings: null },
+    });
+    const fewerCycles = entry({
+      crs_ref: 'CRS-3',
+      completion_date: '2025-03-16T16:00:00Z',
+      total_in_service: { flight_hours: 41250.0, flight_cycles: 18300, landings: null },
+    });
+    const f = sequence('EASA-M.A.305-b1', [both, hoursOnly, fewerCycles]);
+    fails(f);
+    assert.equal(f[0]?.path, '/total_in_service/flight_cycles');
+  });
+
+  it('the audit store keys a record by its aircraft too: the same record_id on another aircraft is another record', () => {
+    const elsewhere: Step = { ...sign(create), registration: 'D-AIBM' };
+    fails(sequence('ESIG-INT-2', [create, elsewhere]));
+    ok(sequence('ESIG-AMEND-1', [create, { ...create, registration: 'D-AIBM' }]));
   });
 });

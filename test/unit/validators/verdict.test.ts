@@ -198,3 +198,41 @@ describe('validators: validateRecord with the partition history (issue #11)', ()
     assert.deepEqual(v1.updates, []);
   });
 });
+
+describe('validators: which records have an idempotency pair (review of 2026-12-02)', () => {
+  const judgeTwice = (h: Record<string, string>) => {
+    const stores = new Map<string, Map<string, unknown>>();
+    const read = { get: (s: string, k: string) => stores.get(s)?.get(k) };
+    const once = () => {
+      const v = validateWith(value(body), h, contracts, DEFAULT_RULE_PARAMS, NOW, undefined, {
+        read,
+        idempotencyWindowMs: 86_400_000,
+      });
+      if (v.kind === 'valid')
+        for (const u of v.updates) {
+          const m = stores.get(u.store) ?? new Map<string, unknown>();
+          stores.set(u.store, m);
+          m.set(u.key, u.value);
+        }
+      return v.kind;
+    };
+    return [once(), once()];
+  };
+  const inspection: Record<string, string> = { ...headers, [Header.idempotencyKey]: 'k-9' };
+
+  it('a record without its position (an ingress before 2026-12-02) is never taken for a duplicate', () => {
+    const noIndex: Record<string, string> = { ...inspection };
+    delete noIndex[Header.idempotencyIndex];
+    // The second is judged again (and refused by TRACE-SEQ-2: the part is installed), not dropped.
+    assert.deepEqual(judgeTwice(noIndex), ['valid', 'rejected']);
+  });
+
+  it('a replay is never a duplicate: it is an auditor decision, judged again', () => {
+    const replay = { ...inspection, [Header.idempotencyIndex]: '0', [Header.source]: 'replay' };
+    assert.deepEqual(judgeTwice(replay), ['valid', 'rejected']);
+  });
+
+  it('a record with key and position is a duplicate the second time', () => {
+    assert.deepEqual(judgeTwice({ ...inspection, [Header.idempotencyIndex]: '0' }), ['valid', 'duplicate']);
+  });
+});
