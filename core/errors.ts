@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, title: 'Unsupported media type' },
   SCHEMA_VIOLATION: { status: 422, retriable: false, title: 'Schema violation' },
   RULE_VIOLATION: { status: 422, retriable: false, title: 'Recordkeeping rule violation' },
+  RULE_ERROR: { status: 422, retriable: false, title: 'A rule could not judge the record' },
   IDEMPOTENCY_MISMATCH: { status: 422, retriable: false, title: 'Idempotency-Key reused with another body' },
   KAFKA_UNAVAILABLE: { status: 503, retriable: true, title: 'Kafka unavailable' },
   REGISTRY_UNAVAILABLE: { status: 503, retriable: true, title: 'Schema registry unavailable' },

@@ -9,6 +9,8 @@ export interface IngressMetrics {
   batchRecords: Histogram;
   /** Transactions by outcome (ingress/publisher.ts `TransactionOutcome`). */
   transactions: Counter<'outcome'>;
+  /** Rules that threw on a record (refused as RULE_ERROR), by rule id: a bug to fix in the rule. */
+  ruleErrors: Counter<'rule'>;
 }
 
 export function createIngressMetrics(): IngressMetrics {
@@ -38,6 +40,12 @@ export function createIngressMetrics(): IngressMetrics {
       name: 'airlock_ingress_transactions_total',
       help: 'Publish transactions by outcome: committed, aborted (nothing visible), read back after an unanswered commit (committed or aborted), unknown',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    ruleErrors: new Counter({
+      name: 'airlock_ingress_rule_errors_total',
+      help: 'Records a rule threw on (refused as RULE_ERROR), by rule id',
+      labelNames: ['rule'],
       registers: [registry],
     }),
     batchRecords: new Histogram({

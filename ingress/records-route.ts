@@ -41,14 +41,19 @@ function check(
     });
   }
   // The same rules the validators apply (rules/): a client learns of a fixable error at once.
-  const { errors } = judge(route, checked.value, context, deps.rules.current(), new Date());
+  const { errors, failed } = judge(route, checked.value, context, deps.rules.current(), new Date());
   if (errors.length === 0) return undefined;
   const reasons = errors.map(({ rule, path, message }) => ({
-    code: 'RULE_VIOLATION' as const,
+    code: failed.includes(rule) ? ('RULE_ERROR' as const) : ('RULE_VIOLATION' as const),
     rule,
     path,
     message,
   }));
+  for (const rule of failed) deps.metrics.ruleErrors.inc({ rule });
+  if (failed.length > 0) {
+    deps.logger.error({ rules: failed, route }, 'a rule threw on a record: refused as RULE_ERROR');
+    return new AirlockError('RULE_ERROR', 'a rule could not judge the record', { reasons });
+  }
   return new AirlockError('RULE_VIOLATION', 'the record breaks recordkeeping rules of its rule set', {
     reasons,
   });

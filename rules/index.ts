@@ -20,6 +20,8 @@ export interface Judgement {
   version: string;
   errors: Finding[];
   warnings: Finding[];
+  /** Rules that threw on this record (each also an ERROR finding): a permanent fault of the record. */
+  failed: string[];
 }
 
 /**
@@ -38,6 +40,7 @@ export function judge(
   const ruleSet = ruleSetFor(context.aircraft_registration);
   const ctx = { route, now, ruleSet, context, params, reference, history };
   const findings: Finding[] = [];
+  const failed: string[] = [];
   for (const rule of RULES) {
     if (rule.routes !== 'all' && !rule.routes.includes(route)) continue;
     if (!rule.ruleSets.includes(ruleSet)) continue;
@@ -45,7 +48,14 @@ export function judge(
     if (params.disabled.includes(rule.id)) continue;
     if (rule.reference && (params.referenceData === 'off' || reference === undefined)) continue;
     if (rule.history && history === undefined) continue;
-    findings.push(...rule.check(record, ctx));
+    try {
+      findings.push(...rule.check(record, ctx));
+    } catch (err) {
+      // A rule that throws is this record's permanent fault, never a transient one (DESIGN.md
+      // promise 4): retried, it would throw again and block its partition.
+      failed.push(rule.id);
+      findings.push(finding(rule.id, 'ERROR', '', `the rule could not judge this record: ${String(err)}`));
+    }
   }
   if (ruleSet === 'OTHER') {
     findings.push(
@@ -62,5 +72,6 @@ export function judge(
     version: `${RULES_VERSION}+${params.version}`,
     errors: findings.filter((f) => f.severity === 'ERROR'),
     warnings: findings.filter((f) => f.severity === 'WARN'),
+    failed,
   };
 }

@@ -90,7 +90,7 @@ await runConsumerStage({
           return [];
         }
         if (verdict.kind === 'rejected') {
-          logger.info(
+          (verdict.code === 'RULE_ERROR' ? logger.error.bind(logger) : logger.info.bind(logger))(
             {
               traceId: headers[Header.traceId],
               code: verdict.code,

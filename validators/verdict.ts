@@ -122,11 +122,12 @@ export function validateRecord(
     history?.read,
   );
   if (judgement.errors.length > 0) {
+    const code = judgement.failed.length > 0 ? 'RULE_ERROR' : 'RULE_VIOLATION';
     return {
       kind: 'rejected',
-      code: 'RULE_VIOLATION',
+      code,
       reasons: judgement.errors.map(({ rule, path, message }) => ({
-        code: 'RULE_VIOLATION',
+        code: judgement.failed.includes(rule) ? 'RULE_ERROR' : 'RULE_VIOLATION',
         rule,
         path,
         message,

@@ -42,14 +42,11 @@ export function purgeGuard(
     return [finding(rule, 'ERROR', `/retention/${field}`, `a purge of ${cls} records needs ${field}`)];
   const allowed = from(date, p.r);
   if (p.at >= allowed) return [];
-  return [
-    finding(
-      rule,
-      'ERROR',
-      '/occurred_at',
-      `${cls} records are kept ${period}: no purge before ${new Date(allowed).toISOString().slice(0, 10)}`,
-    ),
-  ];
+  // No end yet (e.g. a record not superseded: +Infinity), or a date that is no date (NaN): no purge.
+  const until = Number.isFinite(allowed)
+    ? `no purge before ${new Date(allowed).toISOString().slice(0, 10)}`
+    : 'no purge yet: the period has no end date (the record is not superseded)';
+  return [finding(rule, 'ERROR', '/occurred_at', `${cls} records are kept ${period}: ${until}`)];
 }
 
 /**

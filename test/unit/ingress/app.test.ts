@@ -11,6 +11,7 @@ import { Header } from '../../../core/headers.ts';
 import { createLocalStore } from '../../../core/store/local.ts';
 import type { StateStore } from '../../../core/store/store.ts';
 import { jsonTooDeep } from '../../../ingress/json-depth.ts';
+import { RULES } from '../../../rules/index.ts';
 import {
   contextHeader,
   sampleContext,
@@ -379,6 +380,33 @@ describe('ingress: /metrics', () => {
     // One transaction per request: the batch's two records are published together.
     assert.match(res.body, /airlock_ingress_publish_seconds_count 2/);
     assert.match(res.body, /airlock_ingress_batch_records_count 1/);
+  });
+});
+
+describe('ingress: a rule that throws (issue #12 §16)', () => {
+  it('refuses the record 422 RULE_ERROR naming the rule, publishes nothing, and counts it', async () => {
+    const rule = RULES.find((r) => r.id === 'TRACE-DATE-1');
+    assert.ok(rule);
+    const original = rule.check;
+    rule.check = () => {
+      throw new RangeError('Invalid time value');
+    };
+    try {
+      const { app, published } = setup();
+      const res = await app.inject(post({}));
+      assert.equal(res.statusCode, 422, res.body);
+      const problem = res.json() as { code: string; errors: { rule: string; code?: string }[] };
+      assert.equal(problem.code, 'RULE_ERROR');
+      assert.deepEqual(
+        problem.errors.map((e) => e.rule),
+        ['TRACE-DATE-1'],
+      );
+      assert.equal(published.length, 0);
+      const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+      assert.match(metrics.body, /airlock_ingress_rule_errors_total\{rule="TRACE-DATE-1"\} 1/);
+    } finally {
+      rule.check = original;
+    }
   });
 });
 

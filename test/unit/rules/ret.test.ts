@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { audit, fails, HASH, ok } from './audit.ts';
 
@@ -25,6 +26,20 @@ describe('RET (purge guard)', () => {
       ...extra,
     },
   });
+  it('RET-FAA-91.417-b1: a maintenance record never superseded is refused a purge with a finding, not a throw (issue #12 §16)', () => {
+    const f = audit(
+      'RET-FAA-91.417-b1',
+      purge(['MAINTENANCE'], { work_date: '2020-03-01' }, '2025-06-01T00:00:00Z'),
+    );
+    fails(f);
+    assert.match(String((f[0] as { message?: string }).message), /not superseded/);
+    const bad = audit(
+      'RET-FAA-91.417-b1',
+      purge(['MAINTENANCE'], { work_date: '2020-03-01', superseded_at: 'soon' }, '2025-06-01T00:00:00Z'),
+    );
+    fails(bad);
+  });
+
   it('RET-FAA-91.417-b1: work 2024-03-01, superseded 2024-09-01: ✘ purge 2025-02-28 ✔ purge 2025-03-02', () => {
     const d = { work_date: '2024-03-01', superseded_at: '2024-09-01' };
     fails(audit('RET-FAA-91.417-b1', purge(['MAINTENANCE'], d, '2025-02-28T00:00:00Z')));
