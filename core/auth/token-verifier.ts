@@ -50,6 +50,7 @@ export interface VerifiedToken {
   role: string;
   jti: string;
   expiresAt: number;
+  issuedAt: number;
   certThumbprint?: string | undefined;
 }
 
@@ -83,25 +84,37 @@ function keySet(config: Config) {
  * cache returns was verified once; binding is still checked on every request.
  */
 class VerifiedCache {
-  readonly #entries = new Map<string, VerifiedToken>();
+  readonly #entries = new Map<string, { token: VerifiedToken; until: number }>();
   readonly #max: number;
   constructor(max: number) {
     this.#max = max;
   }
   get(key: string, nowS: number): VerifiedToken | undefined {
     const hit = this.#entries.get(key);
-    if (hit && hit.expiresAt > nowS) return hit;
+    if (hit && hit.until > nowS) return hit.token;
     if (hit) this.#entries.delete(key);
     return undefined;
   }
-  set(key: string, value: VerifiedToken): void {
+  /** Kept until `until` (epoch s), the earliest moment a full verification could decide otherwise. */
+  set(key: string, value: VerifiedToken, until: number): void {
     if (this.#entries.size >= this.#max) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
-    this.#entries.set(key, value);
+    this.#entries.set(key, { token: value, until });
   }
 }
+
+/** A cached verification is redone this often: a key removed from the JWKS stops working within it. */
+const REVALIDATE_S = 60;
+
+/** A registered claim RFC 7519 types as a string (sub, jti): a non-empty string, or refused. */
+const stringClaim = (payload: JWTPayload, name: 'sub' | 'jti'): string => {
+  const v = payload[name];
+  if (typeof v !== 'string' || v.length === 0)
+    throw unauthenticated(`token claim ${name} is not a non-empty string`);
+  return v;
+};
 
 export function createTokenVerifier(config: Config, cacheMax = 10_000): Verifier {
   const { issuer, audience } = config.jwt;
@@ -131,15 +144,21 @@ export function createTokenVerifier(config: Config, cacheMax = 10_000): Verifier
     }
     const role = payload.role;
     if (typeof role !== 'string' || role.length === 0) throw unauthenticated('token has no role claim');
+    const subject = stringClaim(payload, 'sub');
+    const jti = stringClaim(payload, 'jti');
+    const lifetime = Number(payload.exp) - Number(payload.iat);
+    if (!(lifetime <= config.jwt.maxLifetimeS))
+      throw unauthenticated(`token lifetime (exp − iat) is over ${config.jwt.maxLifetimeS} s`);
     const cnf = payload.cnf as { 'x5t#S256'?: unknown } | undefined;
     const bound = cnf?.['x5t#S256'];
     if (cnf !== undefined && typeof bound !== 'string') throw unauthenticated('token cnf has no x5t#S256');
     return {
       issuer,
-      subject: String(payload.sub),
+      subject,
       role,
-      jti: String(payload.jti),
+      jti,
       expiresAt: Number(payload.exp),
+      issuedAt: Number(payload.iat),
       certThumbprint: bound as string | undefined,
     };
   };
@@ -149,10 +168,16 @@ export function createTokenVerifier(config: Config, cacheMax = 10_000): Verifier
       throw unauthenticated('the bearer token is not a compact JWS');
     }
     const key = createHash('sha256').update(token).digest('base64url');
-    let verified = cache.get(key, Math.floor(Date.now() / 1000));
+    const nowS = Math.floor(Date.now() / 1000);
+    let verified = cache.get(key, nowS);
     if (!verified) {
       verified = await verify(token);
-      cache.set(key, verified);
+      // Never past what a full verification checks: exp, the maximum token age, a fresh JWKS.
+      cache.set(
+        key,
+        verified,
+        Math.min(verified.expiresAt, verified.issuedAt + config.jwt.maxTokenAgeS, nowS + REVALIDATE_S),
+      );
     }
     // RFC 8705: a bound token is only good with the certificate it was bound to.
     if (verified.certThumbprint !== undefined) {

@@ -73,6 +73,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_JWT_ALGORITHMS: { path: ['jwt', 'algorithms'], kind: 'list' },
   AIRLOCK_JWT_MAX_TOKEN_AGE_S: { path: ['jwt', 'maxTokenAgeS'], kind: 'int' },
   AIRLOCK_JWT_CLOCK_TOLERANCE_S: { path: ['jwt', 'clockToleranceS'], kind: 'int' },
+  AIRLOCK_JWT_MAX_LIFETIME_S: { path: ['jwt', 'maxLifetimeS'], kind: 'int' },
   AIRLOCK_JWT_REQUIRE_TYP: { path: ['jwt', 'requireTyp'], kind: 'bool' },
   AIRLOCK_JWT_REQUIRE_CERT_BINDING: { path: ['jwt', 'requireCertBinding'], kind: 'bool' },
   AIRLOCK_JWT_JWKS_TIMEOUT_MS: { path: ['jwt', 'jwksTimeoutMs'], kind: 'int' },

@@ -4,6 +4,12 @@
  */
 import { z } from 'zod';
 
+/**
+ * The most clock skew any setting may allow on exp, nbf and iat: a revocation outlives a token's
+ * exp by this much, so no check that still accepts the token can come after its revocation ended.
+ */
+export const MAX_CLOCK_TOLERANCE_S = 60;
+
 const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9092');
 const topicName = z
   .string()
@@ -184,7 +190,14 @@ export const configSchema = z
         .min(1)
         .default(['ES256', 'RS256', 'PS256', 'EdDSA']),
       maxTokenAgeS: z.number().int().min(1).max(86400).default(3600),
-      clockToleranceS: z.number().int().min(0).max(60).default(30),
+      // A token whose exp − iat is longer is refused, however it is signed (issue #12).
+      maxLifetimeS: z
+        .number()
+        .int()
+        .min(60)
+        .max(7 * 86400)
+        .default(86400),
+      clockToleranceS: z.number().int().min(0).max(MAX_CLOCK_TOLERANCE_S).default(30),
       requireTyp: z.boolean().default(false),
       requireCertBinding: z.boolean().default(false),
       jwksTimeoutMs: ms.default(2000),

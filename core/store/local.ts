@@ -1,5 +1,7 @@
 /** In-process state for a single ingress instance (no AIRLOCK_REDIS_URL), as Kong's `local` policy. */
+
 import { MemorySlidingWindowRateLimiter } from 'sliding-window-rate-limiter';
+import { MAX_CLOCK_TOLERANCE_S } from '../config/schema.ts';
 import {
   decision,
   type IdempotencyRecord,
@@ -37,7 +39,8 @@ export function createLocalStore(maxEntries = 100_000): StateStore {
     kind: 'local',
     rateLimit: async (key, limit, windowMs) => decision(limit, await window(windowMs).reserve(key, limit)),
     isRevoked: async (issuer, jti) => get(revokedKey(issuer, jti)) === true,
-    revoke: async (issuer, jti, until) => set(revokedKey(issuer, jti), true, until * 1000),
+    revoke: async (issuer, jti, until) =>
+      set(revokedKey(issuer, jti), true, (until + MAX_CLOCK_TOLERANCE_S) * 1000),
     async beginIdempotent(scope, key, bodyHash, ttlMs) {
       const k = idempotencyKey(scope, key);
       const rec = get(k);

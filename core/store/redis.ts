@@ -3,8 +3,10 @@
  * timeout, no retries per request, so a Redis outage answers 503 at once instead of accepting
  * revoked tokens or publishing duplicates.
  */
+
 import { Redis } from 'ioredis';
 import { type Redis as LimiterRedis, RedisSlidingWindowRateLimiter } from 'sliding-window-rate-limiter';
+import { MAX_CLOCK_TOLERANCE_S } from '../config/schema.ts';
 import { AirlockError } from '../errors.ts';
 import { createLocalStore } from './local.ts';
 import {
@@ -66,7 +68,7 @@ export function createRedisStore(url: string, commandTimeoutMs = 500, keyPrefix 
           revokedKey(issuer, jti),
           '1',
           'EXAT',
-          Math.max(until, Math.floor(Date.now() / 1000) + 1),
+          Math.max(until + MAX_CLOCK_TOLERANCE_S, Math.floor(Date.now() / 1000) + 1),
         );
       }),
     beginIdempotent: (scope, key, bodyHash, ttlMs) =>

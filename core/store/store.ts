@@ -31,6 +31,7 @@ export interface StateStore {
   readonly kind: 'redis' | 'local';
   isRevoked(issuer: string, jti: string): Promise<boolean>;
   /** Denies a token (issuer + jti) until its expiry (epoch seconds). */
+  /** Until the token's exp (`untilEpochS`) plus MAX_CLOCK_TOLERANCE_S: as long as any check may accept it. */
   revoke(issuer: string, jti: string, untilEpochS: number): Promise<void>;
   /** Claims an Idempotency-Key for a body, or reports what an earlier request with it became. */
   beginIdempotent(scope: string, key: string, bodyHash: string, ttlMs: number): Promise<IdempotencyState>;

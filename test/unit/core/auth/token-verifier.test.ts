@@ -95,6 +95,44 @@ describe('token verifier', () => {
     assert.equal(v.issuer, ISS);
   });
 
+  it('refuses sub and jti of any type but a non-empty string (issue #12 §3)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const raw = (claims: Record<string, unknown>) =>
+      new SignJWT({ iss: ISS, aud: AUD, role: 'certifying_staff', iat: now, exp: now + 300, ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .sign(trusted);
+    for (const bad of [null, true, 7, {}, ['a'], '']) {
+      await rejects(verifierWith(), await raw({ sub: bad, jti: 'j-1' }));
+      await rejects(verifierWith(), await raw({ sub: 'tablet-17', jti: bad }));
+    }
+    assert.equal((await verifierWith()(await raw({ sub: 'tablet-17', jti: 'j-1' }), certA)).jti, 'j-1');
+  });
+
+  it('refuses a token whose lifetime (exp − iat) is over AIRLOCK_JWT_MAX_LIFETIME_S (issue #12 §2c)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await rejects(verifierWith(), await token({}, { iat: now, exp: now + 86_401 }));
+    await rejects(
+      verifierWith({ AIRLOCK_JWT_MAX_LIFETIME_S: '600' }),
+      await token({}, { iat: now, exp: now + 601 }),
+    );
+    await verifierWith({ AIRLOCK_JWT_MAX_LIFETIME_S: '600' })(
+      await token({}, { iat: now, exp: now + 600 }),
+      certA,
+    );
+  });
+
+  it('a cached token is verified again: the maximum token age holds on later uses (issue #12 §2a)', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const v = verifierWith({ AIRLOCK_JWT_MAX_TOKEN_AGE_S: '120', AIRLOCK_JWT_CLOCK_TOLERANCE_S: '0' });
+    const now = Math.floor(Date.now() / 1000);
+    const tok = await token({}, { iat: now, exp: now + 3000 });
+    await v(tok, certA);
+    t.mock.timers.tick(61_000);
+    await v(tok, certA); // re-verified after 60 s, still young enough
+    t.mock.timers.tick(70_000);
+    await rejects(v, tok); // 131 s after iat: too old, cached or not
+  });
+
   it('rejects a token signed by a key it does not trust (forged)', async () => {
     await rejects(verifierWith(), await token({}, { key: untrusted }));
   });
