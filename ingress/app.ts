@@ -10,6 +10,7 @@ import { AirlockError } from '../core/errors.ts';
 import { createLocalStatusStore } from '../core/record-status/redis.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import type { IngressDeps, ResolvedDeps } from './deps.ts';
+import { NoCredentialsError } from './identity.ts';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
 import { createIngressMetrics } from './metrics.ts';
 import { sendProblem } from './problem.ts';
@@ -127,7 +128,8 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
       return problem(reply, 'MALFORMED_JSON', { detail: 'the body is not valid JSON', traceId });
     }
     if (err instanceof AirlockError) {
-      if (err.code === 'UNAUTHENTICATED')
+      if (err instanceof NoCredentialsError) reply.header('www-authenticate', 'Bearer realm="airlock"');
+      else if (err.code === 'UNAUTHENTICATED')
         reply.header('www-authenticate', 'Bearer realm="airlock", error="invalid_token"');
       const retry = err.retryAfterSeconds ?? (err.retriable ? 5 : undefined);
       if (err.retriable) req.log.warn({ err, traceId }, 'request failed (retriable)');

@@ -32,9 +32,21 @@ export function headerCount(rawHeaders: readonly string[], name: string): number
   return n;
 }
 
+/**
+ * A request with no credentials at all: its 401 challenge names no error (RFC 6750 §3.1), unlike a
+ * request whose credentials are wrong (`error="invalid_token"`).
+ */
+export class NoCredentialsError extends AirlockError {
+  constructor() {
+    super('UNAUTHENTICATED', 'an Authorization: Bearer header is required');
+  }
+}
+
 /** Step 2: header sanity before any cryptography. Returns the bearer token. */
 export function saneHeaders(rawHeaders: readonly string[], authorization: string | undefined): string {
-  if (headerCount(rawHeaders, 'authorization') !== 1 || authorization === undefined) {
+  const authorizations = headerCount(rawHeaders, 'authorization');
+  if (authorizations === 0 || authorization === undefined) throw new NoCredentialsError();
+  if (authorizations !== 1) {
     throw new AirlockError('UNAUTHENTICATED', 'exactly one Authorization: Bearer header is required');
   }
   const m = /^Bearer ([^\s]+)$/.exec(authorization);

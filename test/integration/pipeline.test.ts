@@ -414,7 +414,10 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
       const res = await pending;
       assert.equal(res.status, status, `${name}: ${res.text}`);
       assert.equal(res.json<{ code: string }>().code, code, name);
-      if (status === 401)
+      // RFC 6750 §3.1: no credentials at all → a challenge without an error code (issue #12 §6).
+      if (status === 401 && name === 'no token')
+        assert.equal(String(res.headers['www-authenticate']), 'Bearer realm="airlock"', name);
+      else if (status === 401)
         assert.match(String(res.headers['www-authenticate']), /^Bearer .*error="invalid_token"/, name);
     }
     // No client certificate: the TLS handshake fails; there is no HTTP answer at all.
