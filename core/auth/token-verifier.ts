@@ -44,6 +44,14 @@ const cappedFetch: FetchImplementation = async (url, options) => {
 };
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
+/**
+ * Each segment in canonical base64url (RFC 4648 §3.5: the unused bits of the last character are
+ * zero). Otherwise two spellings decode to one token: they would be two cache keys and two rate-limit
+ * identities for one credential.
+ */
+const canonicalSegments = (token: string) =>
+  token.split('.').every((seg) => Buffer.from(seg, 'base64url').toString('base64url') === seg);
+
 export interface VerifiedToken {
   issuer: string;
   subject: string;
@@ -167,6 +175,7 @@ export function createTokenVerifier(config: Config, cacheMax = 10_000): Verifier
     if (token.length > MAX_TOKEN_CHARS || !COMPACT_JWS.test(token)) {
       throw unauthenticated('the bearer token is not a compact JWS');
     }
+    if (!canonicalSegments(token)) throw unauthenticated('the bearer token is not canonical base64url');
     const key = createHash('sha256').update(token).digest('base64url');
     const nowS = Math.floor(Date.now() / 1000);
     let verified = cache.get(key, nowS);

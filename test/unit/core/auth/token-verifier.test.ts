@@ -133,6 +133,23 @@ describe('token verifier', () => {
     await rejects(v, tok); // 131 s after iat: too old, cached or not
   });
 
+  it('refuses non-canonical base64url (unused bits set) before any cryptography (issue #12 §6)', async () => {
+    const good = await token();
+    const [h, p, sig = ''] = good.split('.');
+    // An ES256 signature is 64 bytes: 86 base64url characters, the last one carrying 4 unused bits.
+    const last = sig.at(-1) ?? 'A';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = alphabet[alphabet.indexOf(last) + 1] ?? 'B';
+    const respelt = `${h}.${p}.${sig.slice(0, -1)}${twin}`;
+    assert.deepEqual(
+      Buffer.from(respelt.split('.')[2] ?? '', 'base64url'),
+      Buffer.from(sig, 'base64url'),
+      'same bytes',
+    );
+    await rejects(verifierWith(), respelt);
+    await verifierWith()(good, certA);
+  });
+
   it('rejects a token signed by a key it does not trust (forged)', async () => {
     await rejects(verifierWith(), await token({}, { key: untrusted }));
   });
