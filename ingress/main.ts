@@ -43,6 +43,11 @@ await runStage({
   logger,
   graceMs: config.shutdownGraceMs,
   async start(lifecycle) {
+    if (config.jwt.jwksUrl?.startsWith('http:'))
+      logger.warn(
+        { jwksUrl: config.jwt.jwksUrl },
+        'the token keys are fetched over plain http (AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS): development only',
+      );
     if (config.ingress.authMode === 'dev-insecure') {
       logger.warn(
         { host: config.ingress.host },

@@ -68,6 +68,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_TLS_MIN_VERSION: { path: ['tls', 'minVersion'], kind: 'string' },
   AIRLOCK_JWT_JWKS_FILE: { path: ['jwt', 'jwksFile'], kind: 'string' },
   AIRLOCK_JWT_JWKS_URL: { path: ['jwt', 'jwksUrl'], kind: 'string' },
+  AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS: { path: ['jwt', 'allowLoopbackHttpJwks'], kind: 'bool' },
   AIRLOCK_JWT_ISSUER: { path: ['jwt', 'issuer'], kind: 'string' },
   AIRLOCK_JWT_AUDIENCE: { path: ['jwt', 'audience'], kind: 'string' },
   AIRLOCK_JWT_ALGORITHMS: { path: ['jwt', 'algorithms'], kind: 'list' },

@@ -121,6 +121,14 @@ export function loadConfig(
     if ((d.jwt.jwksFile === undefined) === (d.jwt.jwksUrl === undefined)) {
       problems.push('AIRLOCK_JWT_JWKS_URL or AIRLOCK_JWT_JWKS_FILE: exactly one is required with mtls-jwt');
     }
+    // The keys that decide who may write maintenance records are fetched over TLS, or not at all.
+    if (d.jwt.jwksUrl !== undefined && new URL(d.jwt.jwksUrl).protocol !== 'https:') {
+      const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(d.jwt.jwksUrl).hostname);
+      if (!(loopback && d.jwt.allowLoopbackHttpJwks))
+        problems.push(
+          'AIRLOCK_JWT_JWKS_URL: must be https (AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS=true allows http on a loopback address, for development only)',
+        );
+    }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(parsed.data);

@@ -181,6 +181,8 @@ export const configSchema = z
     jwt: z.strictObject({
       jwksFile: z.string().min(1).optional(),
       jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+      // Development only: a JWKS URL over plain http, and only on a loopback address (issue #12 §5).
+      allowLoopbackHttpJwks: z.boolean().default(false),
       issuer: z.string().min(1).optional(),
       audience: z.string().min(1).optional(),
       algorithms: z

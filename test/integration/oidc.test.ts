@@ -84,6 +84,8 @@ describe('tokens from a real OpenID provider (client credentials, JWKS URL)', ()
     p = await startPipeline(await services(), ['ingress'], {
       AIRLOCK_JWT_JWKS_FILE: '',
       AIRLOCK_JWT_JWKS_URL: `${issuer}/jwks`,
+      // The test's identity provider speaks plain http on 127.0.0.1 (development switch).
+      AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS: 'true',
       AIRLOCK_JWT_ISSUER: issuer,
       AIRLOCK_JWT_AUDIENCE: 'airlock-ingress',
       AIRLOCK_JWT_REQUIRE_TYP: 'true',
@@ -147,6 +149,7 @@ describe('JWKS endpoint unreachable', () => {
     p = await startPipeline(await services(), ['ingress'], {
       AIRLOCK_JWT_JWKS_FILE: '',
       AIRLOCK_JWT_JWKS_URL: 'http://127.0.0.1:1/jwks',
+      AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS: 'true',
       AIRLOCK_JWT_JWKS_TIMEOUT_MS: '500',
     });
   });

@@ -134,6 +134,20 @@ describe('configuration', () => {
         p.startsWith('AIRLOCK_JWT_CLOCK_TOLERANCE_S'),
       ),
     );
+    // Issue #12 §5: the token keys over TLS only; plain http only on loopback, behind a switch.
+    const http = { ...complete, AIRLOCK_JWT_JWKS_URL: 'http://idp.example/jwks' };
+    assert.ok(problemsOf(http).some((p) => p.startsWith('AIRLOCK_JWT_JWKS_URL: must be https')));
+    assert.ok(
+      problemsOf({ ...http, AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS: 'true' }).some((p) =>
+        p.startsWith('AIRLOCK_JWT_JWKS_URL: must be https'),
+      ),
+      'not on a non-loopback host, even with the switch',
+    );
+    const loopback = { ...complete, AIRLOCK_JWT_JWKS_URL: 'http://127.0.0.1:9000/jwks' };
+    assert.ok(problemsOf(loopback).some((p) => p.startsWith('AIRLOCK_JWT_JWKS_URL: must be https')));
+    assert.doesNotThrow(() =>
+      loadConfig({ ...loopback, AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS: 'true' }, 'ingress'),
+    );
     // The consumers have no HTTP surface and need no auth mode.
     assert.doesNotThrow(() => loadConfig(noAuth, 'validators'));
     assert.doesNotThrow(() => loadConfig(noAuth, 'router'));
