@@ -81,7 +81,7 @@ export interface HistoryUpdate {
 export const history = {
   part: (h: HistoryRead, key: string) => h.get('parts', key) as PartState | undefined,
   audit: (h: HistoryRead, registration: string, recordId: string) =>
-    h.get('audit', `${registration}|${recordId}`) as AuditState | undefined,
+    h.get('audit', auditKey(registration, recordId)) as AuditState | undefined,
   aircraft: (h: HistoryRead, registration: string) =>
     h.get('aircraft', registration) as AircraftState | undefined,
   crs: (h: HistoryRead, registration: string, crsRef: string) =>
@@ -90,6 +90,7 @@ export const history = {
 };
 
 export const crsKey = (registration: string, crsRef: string) => `${registration}|${crsRef.trim()}`;
+export const auditKey = (registration: string, recordId: string) => `${registration}|${recordId}`;
 
 /**
  * A part with a serial number of its own. A batch-controlled item (serial N/A) shares its key with
@@ -156,7 +157,7 @@ export function historyUpdates(
         : (prior?.created ?? {}),
       trace_id: traceId,
     };
-    return [{ store: 'audit', key: `${registration}|${recordId}`, value }];
+    return [{ store: 'audit', key: auditKey(registration, recordId), value }];
   }
   if (route === 'logbook') {
     const out: HistoryUpdate[] = [];

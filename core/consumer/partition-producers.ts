@@ -72,6 +72,13 @@ export function partitionProducers(opts: {
     return p;
   };
 
+  const release = (partition: number) => {
+    const p = producers.get(partition);
+    if (!p) return;
+    producers.delete(partition);
+    void p.then((producer) => producer.disconnect()).catch(() => undefined);
+  };
+
   const drop = async (partition: number, producer: Producer) => {
     producers.delete(partition);
     await producer.disconnect().catch(() => undefined);
@@ -142,19 +149,10 @@ export function partitionProducers(opts: {
     // Producers of partitions this process no longer owns are closed: the new owner fences them
     // anyway, and a fenced producer must never be reused if the partition comes back.
     keepOnly(owned) {
-      for (const [partition, p] of producers) {
-        if (owned.has(partition)) continue;
-        producers.delete(partition);
-        void p.then((producer) => producer.disconnect()).catch(() => undefined);
-      }
+      for (const partition of [...producers.keys()]) if (!owned.has(partition)) release(partition);
     },
 
-    release(partition) {
-      const p = producers.get(partition);
-      if (!p) return;
-      producers.delete(partition);
-      void p.then((producer) => producer.disconnect()).catch(() => undefined);
-    },
+    release,
 
     async closeAll() {
       const all = await Promise.allSettled(producers.values());

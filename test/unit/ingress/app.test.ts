@@ -11,7 +11,6 @@ import { Header } from '../../../core/headers.ts';
 import { createLocalStore } from '../../../core/store/local.ts';
 import type { StateStore } from '../../../core/store/store.ts';
 import { jsonTooDeep } from '../../../ingress/json-depth.ts';
-import { RULES } from '../../../rules/index.ts';
 import {
   contextHeader,
   sampleContext,
@@ -19,6 +18,7 @@ import {
   sampleRecord,
 } from '../../../scripts/lib/sample.ts';
 import { testIngress } from '../../support/ingress-app.ts';
+import { whileRuleThrows } from '../../support/rules.ts';
 
 const setup = (fail?: AirlockError, store?: StateStore) =>
   testIngress({
@@ -385,13 +385,7 @@ describe('ingress: /metrics', () => {
 
 describe('ingress: a rule that throws (issue #12 §16)', () => {
   it('refuses the record 422 RULE_ERROR naming the rule, publishes nothing, and counts it', async () => {
-    const rule = RULES.find((r) => r.id === 'TRACE-DATE-1');
-    assert.ok(rule);
-    const original = rule.check;
-    rule.check = () => {
-      throw new RangeError('Invalid time value');
-    };
-    try {
+    await whileRuleThrows('TRACE-DATE-1', async () => {
       const { app, published } = setup();
       const res = await app.inject(post({}));
       assert.equal(res.statusCode, 422, res.body);
@@ -404,9 +398,7 @@ describe('ingress: a rule that throws (issue #12 §16)', () => {
       assert.equal(published.length, 0);
       const metrics = await app.inject({ method: 'GET', url: '/metrics' });
       assert.match(metrics.body, /airlock_ingress_rule_errors_total\{rule="TRACE-DATE-1"\} 1/);
-    } finally {
-      rule.check = original;
-    }
+    });
   });
 });
 
