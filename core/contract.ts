@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
 import type { Config } from './config/schema.ts';
 import { recordKey } from './keys.ts';
+import { schemaTypeHook } from './schema-check.ts';
 
 export const AVRO_DIR = fileURLToPath(new URL('../avro/', import.meta.url));
 
@@ -89,9 +90,9 @@ export function loadContract(dir = AVRO_DIR): ReadonlyMap<RouteName, RouteContra
     out.set(route, {
       route,
       payloadSchema,
-      payloadType: avro.Type.forSchema(payloadSchema as avro.Schema),
+      payloadType: avro.Type.forSchema(payloadSchema as avro.Schema, { typeHook: schemaTypeHook }),
       recordSchema,
-      recordType: avro.Type.forSchema(recordSchema as avro.Schema),
+      recordType: avro.Type.forSchema(recordSchema as avro.Schema, { typeHook: schemaTypeHook }),
     });
   }
   return out;

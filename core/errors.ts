@@ -14,6 +14,11 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, retriable: false, title: 'Not found' },
   RATE_LIMITED: { status: 429, retriable: true, title: 'Rate limited' },
   IDEMPOTENCY_IN_FLIGHT: { status: 409, retriable: true, title: 'Same Idempotency-Key still in flight' },
+  CONNECTION_RETIRED: {
+    status: 421,
+    retriable: true,
+    title: 'Connection retired: retry on a new connection',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, retriable: false, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, title: 'Unsupported media type' },
   SCHEMA_VIOLATION: { status: 422, retriable: false, title: 'Schema violation' },
@@ -79,16 +84,24 @@ export class AirlockError extends Error {
   override readonly name = 'AirlockError';
   readonly code: ErrorCode;
   readonly reasons: readonly Reason[];
+  /** Further reasons found and not listed (core/schema-check.ts MAX_REASONS). */
+  readonly omittedReasons: number;
   /** When a retry can succeed (429, 503); absent when unknown. */
   readonly retryAfterSeconds: number | undefined;
   constructor(
     code: ErrorCode,
     message: string,
-    options: { cause?: unknown; reasons?: Reason[]; retryAfterSeconds?: number } = {},
+    options: {
+      cause?: unknown;
+      reasons?: Reason[];
+      omittedReasons?: number;
+      retryAfterSeconds?: number;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.reasons = options.reasons ?? [];
+    this.omittedReasons = options.omittedReasons ?? 0;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
   get retriable(): boolean {

@@ -76,7 +76,7 @@ export async function verifyOperator(
     creds.certPem !== undefined && creds.keyPem !== undefined
       ? heldCertificate(config, creds.certPem, creds.keyPem, now)
       : undefined;
-  const verified = await createTokenVerifier(config, 1)(token, der);
+  const verified = await createTokenVerifier(config, { cacheMax: 1 })(token, der);
   if (await store.isRevoked(verified.issuer, verified.jti)) throw unauthenticated('token revoked');
   if (verified.role !== REPLAY_ROLE) {
     throw new AirlockError('ROLE_FORBIDDEN', `replaying needs the ${REPLAY_ROLE} role, not ${verified.role}`);

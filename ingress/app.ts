@@ -7,11 +7,12 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import sjson from 'secure-json-parse';
 import { AirlockError } from '../core/errors.ts';
+import { jsonTextProblem, STRICT_UTF8 } from '../core/json-text.ts';
 import { createLocalStatusStore } from '../core/record-status/redis.ts';
 import { ruleSettings } from '../rules/settings.ts';
+import { type ConnectionPolicy, connectionPolicy } from './connections.ts';
 import type { IngressDeps, ResolvedDeps } from './deps.ts';
 import { NoCredentialsError } from './identity.ts';
-import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
 import { createIngressMetrics } from './metrics.ts';
 import { sendProblem } from './problem.ts';
 import { OutcomeUnknownError } from './publisher.ts';
@@ -34,6 +35,44 @@ const FASTIFY_ERRORS: Record<
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'the body is empty' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'the body is not valid JSON' },
 };
+
+/**
+ * The body as text: UTF-8 only (RFC 8259 §8.1), decoded strictly. A declared charset other than
+ * UTF-8 is 415; bytes that are not UTF-8 are 400, never replaced with U+FFFD and published (issue
+ * #12 §12). A leading byte order mark is dropped, as RFC 8259 allows.
+ */
+function bodyText(contentType: string | undefined, body: Buffer): string {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new AirlockError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `charset ${charset.slice(0, 32)} is not accepted: send UTF-8`,
+    );
+  }
+  try {
+    return STRICT_UTF8.decode(body);
+  } catch {
+    throw new AirlockError('MALFORMED_JSON', 'the body is not valid UTF-8');
+  }
+}
+/** bodyText, or undefined once its error went to the parser's `done`. */
+function bodyTextOr(
+  contentType: string | undefined,
+  body: Buffer,
+  done: (err: Error | null, value?: unknown) => void,
+): string | undefined {
+  try {
+    return bodyText(contentType, body);
+  } catch (err) {
+    done(err as Error, undefined);
+    return undefined;
+  }
+}
+
+const POLICIES = new WeakMap<FastifyInstance, ConnectionPolicy>();
+
+/** The connection policy of an HTTPS ingress (ingress/connections.ts), for its TLS reloads. */
+export const connectionsOf = (app: FastifyInstance): ConnectionPolicy | undefined => POLICIES.get(app);
 
 export function buildIngress(input: IngressDeps): FastifyInstance {
   const deps: ResolvedDeps = {
@@ -63,24 +102,26 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
   // string through to the schema check as something other than a 415.
   app.removeContentTypeParser('text/plain');
   // The ingress topic carries the body exactly as received, so keep the raw text beside the parsed
-  // value; parsing stays fastify's own (secure-json-parse, prototype poisoning rejected).
+  // value; parsing stays fastify's own (secure-json-parse, prototype poisoning rejected). The text
+  // is decoded strictly (issue #12 §12) and scanned for what JSON.parse lets through (§11).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (req.airlock) req.airlock.rawBody = body as string;
-    if (jsonTooDeep(body as string)) {
-      done(
-        new AirlockError('MALFORMED_JSON', `the body nests deeper than ${MAX_JSON_DEPTH} levels`),
-        undefined,
-      );
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const text = bodyTextOr(req.headers['content-type'], body as Buffer, done);
+    if (text === undefined) return;
+    if (req.airlock) req.airlock.rawBody = text;
+    const problem = jsonTextProblem(text);
+    if (problem !== undefined) {
+      done(new AirlockError('MALFORMED_JSON', problem), undefined);
       return;
     }
-    parseJson(req, body as string, done);
+    parseJson(req, text, done);
   });
   // Batches as NDJSON: one record per line, each parsed like a JSON body (prototype poisoning is an
   // error); a malformed line fails that record only, with its index in the 207 answer.
-  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (req, body, done) => {
-    const text = body as string;
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer' }, (req, body, done) => {
+    const text = bodyTextOr(req.headers['content-type'], body as Buffer, done);
+    if (text === undefined) return;
     if (req.airlock) {
       req.airlock.rawBody = text;
       req.airlock.ndjson = text
@@ -88,12 +129,8 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
         .map((line) => line.replace(/\r$/, ''))
         .filter((line) => line.trim() !== '')
         .map((raw) => {
-          if (jsonTooDeep(raw))
-            return {
-              value: undefined,
-              raw,
-              parseError: `the line nests deeper than ${MAX_JSON_DEPTH} levels`,
-            };
+          const problem = jsonTextProblem(raw);
+          if (problem !== undefined) return { value: undefined, raw, parseError: problem };
           try {
             return {
               value: sjson.parse(raw, undefined, { protoAction: 'error', constructorAction: 'error' }),
@@ -107,8 +144,24 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     done(null, null);
   });
 
+  const connections = deps.https
+    ? connectionPolicy(app.server as unknown as import('node:https').Server, {
+        maxAgeMs: config.ingress.connectionMaxAgeMs,
+        maxRequests: config.ingress.connectionMaxRequests,
+      })
+    : undefined;
+  if (connections) POLICIES.set(app, connections);
   app.addHook('onRequest', async (req) => {
     req.airlock = { traceId: randomUUID() };
+    // Before anything is read: a connection whose certificate was verified under a client trust
+    // that has changed since carries nothing more (issue #12 §8).
+    if (connections?.retired(req.raw.socket)) {
+      metrics.retiredConnectionRequests.inc();
+      throw new AirlockError(
+        'CONNECTION_RETIRED',
+        'the client CA or CRL changed since this connection was opened: retry on a new connection',
+      );
+    }
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.requests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
@@ -118,6 +171,7 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     if (deps.https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (reply.statusCode >= 400) reply.header('cache-control', 'no-store');
     if (req.airlock) reply.header('x-trace-id', req.airlock.traceId);
+    if (connections?.closing(req.raw.socket)) reply.header('connection', 'close');
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
@@ -137,6 +191,7 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
         detail: err.message,
         traceId,
         errors: err.reasons,
+        omitted: err.omittedReasons,
         retryAfterSeconds: retry,
       });
     }
@@ -173,6 +228,7 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : draining ? 'draining' : 'not-ready',
       checks: Object.fromEntries(results.map(([n, ok]) => [n, ok ? 'up' : 'down'])),
+      ...deps.readinessInfo?.(),
     });
   });
 

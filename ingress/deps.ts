@@ -35,9 +35,16 @@ export interface IngressDeps {
   status?: StatusStore | undefined;
   /** The rule-set configuration (rules/settings.ts); from `config` when absent. */
   rules?: RuleSettings | undefined;
+  /**
+   * Bytes a record (its JSON text) may take so that it fits every topic on its way
+   * (core/kafka/topics.ts recordLimitBytes); unbounded when absent.
+   */
+  recordLimitBytes?: (() => number) | undefined;
   /** What GET /health/ready checks (Kafka, the registry, Redis, the JWKS). */
   readiness: readonly HealthCheck[];
   isDraining?: () => boolean;
+  /** Further state /health/ready shows without deciding readiness (the last TLS reload). */
+  readinessInfo?: () => Record<string, unknown>;
   /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
   https?: ServerOptions | undefined;
 }

@@ -74,26 +74,107 @@ export function checkIdempotencyKey(value: string | string[] | undefined): void 
   }
 }
 
+/** What the ingress decides about a client certificate, once per connection (its peer never changes). */
+interface PeerCertificate {
+  der: Buffer;
+  fingerprint: string;
+  spki: string;
+  /** Why the certificate may not be a client's, or undefined (issue #12 §10). */
+  unfit: string | undefined;
+  /** Its identities as the identity map names them: `uri:…`, `dns:…`, `email:…`, `dn:…`. */
+  identities: string[];
+  hasSan: boolean;
+  subject: string;
+  san: string | undefined;
+}
+
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+
+/** subjectAltName entries as Node renders them ("URI:a, DNS:b", values with commas JSON-quoted). */
+export function sanEntries(san: string | undefined): [string, string][] {
+  if (!san) return [];
+  const out: [string, string][] = [];
+  for (const m of san.matchAll(/(?:^|, )([A-Za-z ]+):("(?:[^"\\]|\\.)*"|[^,]*)/g)) {
+    const kind = m[1]?.trim().toLowerCase() ?? '';
+    const raw = m[2] ?? '';
+    out.push([kind, raw.startsWith('"') ? (JSON.parse(raw) as string) : raw]);
+  }
+  return out;
+}
+
+function examine(raw: Buffer): PeerCertificate {
+  const x509 = new X509Certificate(raw);
+  const eku = x509.keyUsage;
+  const unfit = x509.ca
+    ? 'a CA certificate (basicConstraints CA:TRUE) is not a client certificate'
+    : eku !== undefined && eku.length > 0 && !eku.includes(CLIENT_AUTH)
+      ? 'the certificate’s extendedKeyUsage does not allow clientAuth'
+      : undefined;
+  const san = x509.subjectAltName;
+  const entries = sanEntries(san);
+  const subject = x509.subject.split('\n').join(',');
+  const identities = [
+    ...entries.filter(([k]) => k === 'uri' || k === 'dns' || k === 'email').map(([k, v]) => `${k}:${v}`),
+    `dn:${subject}`,
+  ];
+  return {
+    der: raw,
+    fingerprint: createHash('sha256').update(raw).digest('hex'),
+    spki: createHash('sha256')
+      .update(x509.publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex'),
+    unfit,
+    identities,
+    hasSan: entries.length > 0,
+    subject,
+    san,
+  };
+}
+
+/**
+ * The identity map's verdict on a token carried with a certificate (policy `map`, `cnf+map`):
+ * allowed when an entry of one of the certificate's identities names the token's subject and role
+ * (an entry without `subjects` or `roles` allows any of that kind).
+ */
+export function mappedIdentityAllows(
+  map: NonNullable<Config['ingress']['identityMap']>,
+  cert: Pick<PeerCertificate, 'identities' | 'hasSan'>,
+  token: { subject: string; role: string },
+): string | undefined {
+  if (!cert.hasSan) return 'a client certificate without subjectAltName cannot be mapped to an identity';
+  const entries = cert.identities.map((id) => map[id]).filter((e) => e !== undefined);
+  if (entries.length === 0) return 'this client certificate’s identity is not in the identity map';
+  const ok = entries.some(
+    (e) =>
+      (e.subjects === undefined || e.subjects.includes(token.subject)) &&
+      (e.roles === undefined || e.roles.includes(token.role)),
+  );
+  return ok ? undefined : 'this client certificate may not carry tokens of this subject or role';
+}
+
 export function createMtlsJwtAuthenticator(
   config: Config,
   store: StateStore,
   verify: Verifier = createTokenVerifier(config),
 ): Authenticator {
   const pins = new Set(config.tls.pinnedSha256);
+  const map = config.ingress.identityPolicy.includes('map') ? config.ingress.identityMap : undefined;
+  const peers = new WeakMap<TLSSocket, PeerCertificate>();
   return async (req) => {
     const socket = req.raw.socket as TLSSocket;
-    const cert = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
-    // requestCert + rejectUnauthorized make this unreachable without a verified certificate; the
-    // check stays so that a misconfigured server fails closed.
-    if (!socket.authorized || !cert?.raw)
-      throw new AirlockError('CLIENT_CERT_NOT_ALLOWED', 'a verified client certificate is required');
-    const fingerprint = createHash('sha256').update(cert.raw).digest('hex');
+    let peer = peers.get(socket);
+    if (!peer) {
+      const cert = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+      // requestCert + rejectUnauthorized make this unreachable without a verified certificate; the
+      // check stays so that a misconfigured server fails closed.
+      if (!socket.authorized || !cert?.raw)
+        throw new AirlockError('CLIENT_CERT_NOT_ALLOWED', 'a verified client certificate is required');
+      peer = examine(cert.raw);
+      peers.set(socket, peer);
+    }
+    if (peer.unfit) throw new AirlockError('CLIENT_CERT_NOT_ALLOWED', peer.unfit);
     // Pins name either the certificate or its public key (SPKI), which survives re-issuance.
-    const spki = () =>
-      createHash('sha256')
-        .update(new X509Certificate(cert.raw).publicKey.export({ type: 'spki', format: 'der' }))
-        .digest('hex');
-    if (pins.size > 0 && !pins.has(fingerprint) && !pins.has(spki())) {
+    if (pins.size > 0 && !pins.has(peer.fingerprint) && !pins.has(peer.spki)) {
       throw new AirlockError(
         'CLIENT_CERT_NOT_ALLOWED',
         'this client certificate is not in the pinned allow-list',
@@ -101,18 +182,20 @@ export function createMtlsJwtAuthenticator(
     }
     const token = saneHeaders(req.raw.rawHeaders, req.headers.authorization);
     checkIdempotencyKey(req.headers['idempotency-key']);
-    const verified = await verify(token, cert.raw);
+    const verified = await verify(token, peer.der);
     // Step 4: revocation by issuer + jti, on every request (also for cached verifications).
     if (await store.isRevoked(verified.issuer, verified.jti))
       throw new AirlockError('UNAUTHENTICATED', 'token revoked');
-    const certSubject = Object.entries(cert.subject ?? {})
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(',');
+    // Step 5: the certificate's identity may carry this token (binding is in verify).
+    if (map) {
+      const refused = mappedIdentityAllows(map, peer, verified);
+      if (refused) throw new AirlockError('CLIENT_CERT_NOT_ALLOWED', refused);
+    }
     return {
       subject: verified.subject,
       role: verified.role,
-      clientCertSha256: fingerprint,
-      clientCert: { subject: certSubject, san: cert.subjectaltname },
+      clientCertSha256: peer.fingerprint,
+      clientCert: { subject: peer.subject, san: peer.san },
     };
   };
 }

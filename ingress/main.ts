@@ -1,42 +1,27 @@
 /** Entry file of the ingress stage: the only place it reads the environment. */
-import { readFileSync } from 'node:fs';
-import type { Server, ServerOptions } from 'node:https';
+import type { Server } from 'node:https';
 import { hostname } from 'node:os';
 import type { TLSSocket } from 'node:tls';
 import { jwksReachable } from '../core/auth/token-verifier.ts';
 import { loadConfig } from '../core/config/load.ts';
-import type { Config } from '../core/config/schema.ts';
 import { loadContract } from '../core/contract.ts';
 import { createKafka } from '../core/kafka/client.ts';
-import { provisionTopics } from '../core/kafka/topics.ts';
+import { provisionTopics, recordLimitBytes } from '../core/kafka/topics.ts';
 import { createLogger } from '../core/logger.ts';
 import { statusStoreFor } from '../core/record-status/redis.ts';
 import { registryReachable } from '../core/registry.ts';
 import { runStage } from '../core/stage/lifecycle.ts';
 import { stateStoreFor } from '../core/store/redis.ts';
 import { ruleSettings } from '../rules/settings.ts';
-import { buildIngress } from './app.ts';
+import { buildIngress, connectionsOf } from './app.ts';
 import { createAuthenticator } from './identity.ts';
 import { createIngressMetrics } from './metrics.ts';
 import { createKafkaPublisher } from './publisher.ts';
-import { watchTlsMaterial } from './tls-reload.ts';
+import { loadTlsMaterial } from './tls.ts';
+import { type TlsReloadState, watchTlsMaterial } from './tls-reload.ts';
 
 const config = loadConfig(process.env, 'ingress');
 
-/** Mutual TLS: a client certificate chaining to the configured CA is required by the handshake. */
-function tlsOptions(c: Config): ServerOptions | undefined {
-  if (c.ingress.authMode !== 'mtls-jwt') return undefined;
-  const read = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file));
-  return {
-    cert: read(c.tls.certFile),
-    key: read(c.tls.keyFile),
-    ca: read(c.tls.clientCaFile),
-    ...(c.tls.crlFile ? { crl: read(c.tls.crlFile) } : {}),
-    requestCert: true,
-    rejectUnauthorized: true,
-    minVersion: c.tls.minVersion,
-  };
-}
 const logger = createLogger(config, 'ingress');
 
 await runStage({
@@ -67,6 +52,31 @@ await runStage({
     const admin = kafka.admin();
     await admin.connect();
     await provisionTopics(admin, config, logger);
+    // The largest record every topic on a record's way takes; re-read every five minutes, so that
+    // a topic's max.message.bytes changed by an operator applies without a restart.
+    const limitTopics = [
+      config.topics.ingress,
+      config.topics.validated,
+      config.topics.dlq,
+      config.topics.logbook,
+      config.topics.partsTrace,
+      config.topics.complianceAudit,
+    ];
+    let recordLimit = await recordLimitBytes(admin, limitTopics);
+    if (recordLimit < config.ingress.maxBodyBytes)
+      logger.info(
+        { recordLimitBytes: recordLimit, maxBodyBytes: config.ingress.maxBodyBytes },
+        'records larger than the topics take are refused with 413 below the body limit',
+      );
+    const limitTimer = setInterval(() => {
+      recordLimitBytes(admin, limitTopics).then(
+        (n) => {
+          recordLimit = n;
+        },
+        (err: unknown) => logger.warn({ err }, 'could not re-read the topics’ max.message.bytes'),
+      );
+    }, 300_000);
+    limitTimer.unref();
     const metrics = createIngressMetrics();
     const transactionalId =
       config.ingress.transactionalId ?? `${config.transactionalIdPrefix}-ingress-${hostname()}`;
@@ -77,6 +87,7 @@ await runStage({
       timeoutMs: config.ingress.publishTimeoutMs,
       lingerMs: config.ingress.publishLingerMs,
       maxBatchRecords: config.ingress.publishBatchMaxRecords,
+      maxBatchBytes: () => recordLimit,
       transactionalId,
       producers: config.ingress.transactionalProducers,
       transactionTimeoutMs: config.ingress.transactionTimeoutMs,
@@ -85,13 +96,15 @@ await runStage({
       onOutcome: (outcome) => metrics.transactions.inc({ outcome }),
     });
     await publisher.connect();
-    const tls = tlsOptions(config);
+    // Validated whole: unusable TLS material stops the start with its reason (ingress/tls.ts).
+    const tls = config.ingress.authMode === 'mtls-jwt' ? loadTlsMaterial(config) : undefined;
+    let tlsState: () => TlsReloadState | undefined = () => undefined;
     const rules = ruleSettings(config, logger);
     const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
     const app = buildIngress({
       config,
       https: tls && {
-        ...tls,
+        ...tls.options,
         // Slow clients (slow-loris): timeouts checked every second, not every 30 s (Node's default).
         headersTimeout: config.ingress.headersTimeoutMs,
         requestTimeout: config.ingress.requestTimeoutMs,
@@ -105,7 +118,12 @@ await runStage({
       rules,
       status,
       store,
+      recordLimitBytes: () => recordLimit,
       isDraining: () => lifecycle.state === 'draining',
+      readinessInfo: () => {
+        const state = tlsState();
+        return state ? { tls_reload: state } : {};
+      },
       readiness: [
         {
           name: 'kafka',
@@ -123,7 +141,7 @@ await runStage({
     // at most 64 headers; Node caps their total size at 16 KiB.
     app.server.headersTimeout = config.ingress.headersTimeoutMs;
     app.server.maxHeadersCount = 64;
-    const stopWatching = tls
+    const watcher = tls
       ? watchTlsMaterial({
           server: app.server as unknown as Server,
           files: [
@@ -132,10 +150,21 @@ await runStage({
             config.tls.clientCaFile,
             config.tls.crlFile,
           ].filter((f): f is string => f !== undefined),
-          load: () => tlsOptions(config) ?? {},
+          initial: tls,
+          load: () => loadTlsMaterial(config),
           logger,
+          onReload: (outcome) => {
+            metrics.tlsReloads.inc({ outcome: outcome.ok ? 'ok' : 'failed' });
+            metrics.tlsReloadFailing.set(outcome.ok ? 0 : 1);
+            if (outcome.ok && outcome.trustChanged) {
+              connectionsOf(app)?.retireAll();
+              logger.warn('client trust changed: connections opened before are retired');
+            }
+          },
         })
-      : () => undefined;
+      : undefined;
+    if (watcher) tlsState = watcher.state;
+    const stopWatching = () => watcher?.stop();
     // TLS 1.2 renegotiation is a denial-of-service vector and never needed here (1.3 has none).
     app.server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
     const address = await app.listen({ host: config.ingress.host, port: config.ingress.port });
@@ -143,6 +172,7 @@ await runStage({
     return {
       async drain() {
         stopWatching();
+        clearInterval(limitTimer);
         rules.close();
         await status.close();
         await app.close();

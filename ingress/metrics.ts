@@ -1,5 +1,5 @@
 /** Prometheus metrics of the ingress (GET /metrics), named by stage: airlock_ingress_*. */
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface IngressMetrics {
   registry: Registry;
@@ -11,6 +11,12 @@ export interface IngressMetrics {
   transactions: Counter<'outcome'>;
   /** Rules that threw on a record (refused as RULE_ERROR), by rule id: a bug to fix in the rule. */
   ruleErrors: Counter<'rule'>;
+  /** TLS material reloads by outcome (`ok`, `failed`: the previous material kept). */
+  tlsReloads: Counter<'outcome'>;
+  /** 1 while the last reload failed and the previous TLS material is still served. */
+  tlsReloadFailing: Gauge;
+  /** Requests refused (421) on a connection opened before the client trust (CA bundle, CRL) changed. */
+  retiredConnectionRequests: Counter;
 }
 
 export function createIngressMetrics(): IngressMetrics {
@@ -46,6 +52,22 @@ export function createIngressMetrics(): IngressMetrics {
       name: 'airlock_ingress_rule_errors_total',
       help: 'Records a rule threw on (refused as RULE_ERROR), by rule id',
       labelNames: ['rule'],
+      registers: [registry],
+    }),
+    tlsReloads: new Counter({
+      name: 'airlock_ingress_tls_reloads_total',
+      help: 'TLS material reloads by outcome: ok, or failed (the previous material is kept)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    tlsReloadFailing: new Gauge({
+      name: 'airlock_ingress_tls_reload_failing',
+      help: '1 while the last TLS reload failed and the previous material is still served',
+      registers: [registry],
+    }),
+    retiredConnectionRequests: new Counter({
+      name: 'airlock_ingress_retired_connection_requests_total',
+      help: 'Requests refused (421) on a connection opened before the client CA bundle or CRL changed',
       registers: [registry],
     }),
     batchRecords: new Histogram({

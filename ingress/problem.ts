@@ -6,6 +6,8 @@ export interface ProblemOptions {
   detail: string;
   traceId?: string | undefined;
   errors?: readonly Reason[] | undefined;
+  /** Reasons found beyond those listed in `errors`. */
+  omitted?: number | undefined;
   retryAfterSeconds?: number | undefined;
 }
 
@@ -25,5 +27,6 @@ export function sendProblem(reply: FastifyReply, code: ErrorCode, opts: ProblemO
       ...(opts.errors === undefined
         ? {}
         : { errors: opts.errors.map(({ path, message, rule }) => ({ path, message, rule })) }),
+      ...(opts.omitted ? { errors_omitted: opts.omitted } : {}),
     });
 }

@@ -48,6 +48,12 @@ export interface PublisherOptions {
   timeoutMs: number;
   lingerMs: number;
   maxBatchRecords: number;
+  /**
+   * What one produce batch to a partition may take (the topic's max.message.bytes less framing):
+   * requests are gathered, and a large request's records sent in several batches of its
+   * transaction, so that no batch is refused as too large. Unbounded when absent.
+   */
+  maxBatchBytes?: (() => number) | undefined;
   /** This instance's transactional id (a restart with the same id fences its predecessor). */
   transactionalId: string;
   producers: number;
@@ -72,6 +78,9 @@ interface Request {
   /** When it arrived (performance.now()). */
   at: number;
   messages: Message[];
+  /** Estimated bytes of each message as a Kafka record (messageBytes). */
+  sizes: number[];
+  bytes: number;
   traceIds: string[];
   phase: Phase;
   /** Answered 503 at its deadline while its transaction was sending: that transaction must abort. */
@@ -92,6 +101,35 @@ const AMBIGUOUS_COMMIT_ERRORS = new Set([
 ]);
 
 /** A commit answered with an unambiguous Kafka error was refused: not committed, and never will be. */
+/**
+ * A message's size as a Kafka record, over-estimated: key, value, header names and values, and the
+ * varints and fields of the record format v2 around them.
+ */
+export function messageBytes(m: { key: string; value: string; headers: HeaderMap }): number {
+  let n = 32 + Buffer.byteLength(m.key) + Buffer.byteLength(m.value);
+  for (const [k, v] of Object.entries(m.headers)) n += 10 + Buffer.byteLength(k) + Buffer.byteLength(v);
+  return n;
+}
+
+/** Splits messages into consecutive runs of at most `max` bytes (a larger message runs alone). */
+export function chunksOf<T>(items: readonly T[], sizes: readonly number[], max: number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  items.forEach((item, i) => {
+    const size = sizes[i] ?? 0;
+    if (current.length > 0 && bytes + size > max) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  });
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 export function commitRefused(err: unknown): boolean {
   const { types } = classifyKafkaError(err);
   return types.length > 0 && !types.some((t) => AMBIGUOUS_COMMIT_ERRORS.has(t));
@@ -141,11 +179,18 @@ export function createKafkaPublisher(opts: PublisherOptions): Publisher {
   const take = (): Request[] => {
     const batch: Request[] = [];
     let records = 0;
+    let bytes = 0;
+    const maxBytes = opts.maxBatchBytes?.() ?? Number.POSITIVE_INFINITY;
     while (queue.length > 0) {
       const next = queue[0] as Request;
-      if (batch.length > 0 && records + next.messages.length > opts.maxBatchRecords) break;
+      if (
+        batch.length > 0 &&
+        (records + next.messages.length > opts.maxBatchRecords || bytes + next.bytes > maxBytes)
+      )
+        break;
       batch.push(next);
       records += next.messages.length;
+      bytes += next.bytes;
       queue.shift();
     }
     return batch;
@@ -255,17 +300,21 @@ export function createKafkaPublisher(opts: PublisherOptions): Publisher {
     for (const r of batch) r.phase = 'sending';
     let commitBegan = false;
     let ran = false;
-    let written: RecordMetadata[] = [];
+    const written: RecordMetadata[] = [];
     try {
       await breaker.run(async () => {
         ran = true;
         const producer = await slot.producer();
         const tx = await producer.transaction();
         try {
-          written = await tx.sendBatch({
-            acks: -1,
-            topicMessages: [{ topic, messages: batch.flatMap((r) => r.messages) }],
-          });
+          // One produce request, unless the records are more than one batch may hold.
+          const chunks = chunksOf(
+            batch.flatMap((r) => r.messages),
+            batch.flatMap((r) => r.sizes),
+            opts.maxBatchBytes?.() ?? Number.POSITIVE_INFINITY,
+          );
+          for (const messages of chunks)
+            written.push(...(await tx.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] })));
         } catch (err) {
           await tx.abort().catch(() => undefined);
           throw err;
@@ -319,9 +368,12 @@ export function createKafkaPublisher(opts: PublisherOptions): Publisher {
     publish(records) {
       if (records.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
+        const sizes = records.map(messageBytes);
         const r: Request = {
           at: performance.now(),
           messages: records.map((x) => ({ key: x.key, value: x.value, headers: x.headers })),
+          sizes,
+          bytes: sizes.reduce((a, b) => a + b, 0),
           traceIds: records.map((x) => String(x.headers[Header.traceId] ?? '')),
           phase: 'queued',
           expired: false,

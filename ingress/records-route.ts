@@ -14,7 +14,7 @@ import { childTraceparent } from '../core/trace.ts';
 import { decodeContextHeader, type MaintenanceContext } from '../rules/context.ts';
 import { judge } from '../rules/index.ts';
 import type { Item, ResolvedDeps } from './deps.ts';
-import { type Identity, roleAllowed } from './identity.ts';
+import { headerCount, type Identity, roleAllowed } from './identity.ts';
 import { OutcomeUnknownError } from './publisher.ts';
 
 interface Sender {
@@ -34,10 +34,21 @@ function check(
   context: MaintenanceContext,
 ) {
   if (item.parseError !== undefined) return new AirlockError('MALFORMED_JSON', item.parseError);
+  // A record the broker would refuse is the sender's to split, never a retriable 503 (issue #12 §14).
+  const limit = deps.recordLimitBytes?.();
+  if (limit !== undefined && item.raw.length > limit / 3) {
+    const bytes = Buffer.byteLength(item.raw);
+    if (bytes > limit)
+      return new AirlockError(
+        'PAYLOAD_TOO_LARGE',
+        `the record is ${bytes} bytes; the topics it passes through take records of at most ${limit} bytes`,
+      );
+  }
   const checked = checkAgainst(contract.payloadType, item.value);
   if (!checked.ok) {
     return new AirlockError('SCHEMA_VIOLATION', 'the record does not match its schema', {
       reasons: checked.reasons,
+      omittedReasons: checked.omitted,
     });
   }
   // The same rules the validators apply (rules/): a client learns of a fixable error at once.
@@ -272,6 +283,7 @@ function problemEntry(deps: ResolvedDeps, index: number, err: AirlockError) {
     ...(err.reasons.length > 0
       ? { errors: err.reasons.map(({ path, message, rule }) => ({ path, message, rule })) }
       : {}),
+    ...(err.omittedReasons > 0 ? { errors_omitted: err.omittedReasons } : {}),
   };
 }
 
@@ -301,7 +313,21 @@ export function registerRecordRoute(
     req.airlock = state;
   };
 
-  app.post(ROUTES[route].httpPath, { onRequest: preBody }, async (req, reply) => {
+  // Step 8, what the body parser cannot see: one Content-Type (Node keeps the first of several, a
+  // proxy may keep the last) and no Content-Encoding the ingress would not decode (issue #12 §12, §15).
+  const preParsing = async (req: FastifyRequest) => {
+    if (headerCount(req.raw.rawHeaders, 'content-type') > 1)
+      throw new AirlockError('HEADER_INVALID', 'exactly one Content-Type header is allowed');
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      throw new AirlockError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Content-Encoding is not accepted: send the body unencoded',
+      );
+    }
+  };
+
+  app.post(ROUTES[route].httpPath, { onRequest: preBody, preParsing }, async (req, reply) => {
     const { traceId, identity, context, rawBody, ndjson } = req.airlock ?? {};
     if (!traceId || !identity || !context) throw new AirlockError('INTERNAL', 'request state missing');
     // No content-type and no body: fastify parsed nothing.

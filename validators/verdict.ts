@@ -10,6 +10,7 @@ import { isRouteName, routeKey } from '../core/contract.ts';
 import { CHECK_IDS } from '../core/errors.ts';
 import type { PartsTraceRecord } from '../core/generated/avro-types.ts';
 import { Header, type HeaderMap, LineageError, readLineage } from '../core/headers.ts';
+import { jsonTextProblem, STRICT_UTF8 } from '../core/json-text.ts';
 import { checkAgainst } from '../core/schema-check.ts';
 import { checkContext } from '../rules/context.ts';
 import {
@@ -101,11 +102,16 @@ export function validateRecord(
   if (!ctx.ok) return { kind: 'rejected', code: 'CONTEXT_INVALID', reasons: [ctx.reason] };
 
   if (value === null) return reject('UNDECODABLE_RECORD', CHECK_IDS.json, '', 'the record has no value');
+  // The ingress refuses these already; a record from elsewhere (a replay, an edge station, a
+  // producer that bypassed it) meets the same checks here (issue #12 §11, §12).
   let body: unknown;
   try {
-    body = JSON.parse(value.toString('utf8'));
+    const text = STRICT_UTF8.decode(value);
+    const problem = jsonTextProblem(text);
+    if (problem !== undefined) return reject('UNDECODABLE_RECORD', CHECK_IDS.json, '', problem);
+    body = JSON.parse(text);
   } catch {
-    return reject('UNDECODABLE_RECORD', CHECK_IDS.json, '', 'the record value is not JSON');
+    return reject('UNDECODABLE_RECORD', CHECK_IDS.json, '', 'the record value is not UTF-8 JSON');
   }
   const checked = checkAgainst(contract.payloadType, body);
   if (!checked.ok) return { kind: 'rejected', code: 'SCHEMA_VIOLATION', reasons: checked.reasons };

@@ -24,9 +24,27 @@ export const MAX_TOKEN_CHARS = 8192;
 /** A JWKS larger than this is refused: a key set is a few kilobytes. */
 export const MAX_JWKS_BYTES = 256 * 1024;
 
-/** fetch, but the body is read up to MAX_JWKS_BYTES and no further. */
-const cappedFetch: FetchImplementation = async (url, options) => {
-  const res = await fetch(url, options);
+/**
+ * The identity provider answered something that is not a key set: its fault, not the client's
+ * token's (issue #12 §4). Reported as 503 IDP_UNAVAILABLE, never as 401.
+ */
+export class IdpFault extends Error {
+  override readonly name = 'IdpFault';
+}
+
+/**
+ * fetch for the JWKS: redirects are not followed (jose asks for `redirect: manual`, and a 3xx is a
+ * fault here), the answer must be 200 with a JSON object whose `keys` is an array of objects, and
+ * the body is read up to MAX_JWKS_BYTES and no further.
+ */
+const jwksFetch: FetchImplementation = async (url, options) => {
+  const res = await fetch(url, { ...options, redirect: 'manual' });
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    throw new IdpFault(
+      `the JWKS at ${url} answered ${res.status}${res.status < 400 ? ' (redirects are not followed)' : ''}`,
+    );
+  }
   const reader = res.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -36,11 +54,21 @@ const cappedFetch: FetchImplementation = async (url, options) => {
     size += next.value.byteLength;
     if (size > MAX_JWKS_BYTES) {
       await reader?.cancel();
-      throw new TypeError(`the JWKS at ${url} is larger than ${MAX_JWKS_BYTES} bytes`);
+      throw new IdpFault(`the JWKS at ${url} is larger than ${MAX_JWKS_BYTES} bytes`);
     }
     chunks.push(next.value);
   }
-  return new Response(Buffer.concat(chunks), { status: res.status, headers: res.headers });
+  const body = Buffer.concat(chunks);
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new IdpFault(`the JWKS at ${url} is not JSON`);
+  }
+  const keys = (json as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'object' && k !== null && !Array.isArray(k)))
+    throw new IdpFault(`the JWKS at ${url} is not a JWK Set (no "keys" array of keys)`);
+  return new Response(body, { status: 200, headers: res.headers });
 };
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -79,7 +107,7 @@ function keySet(config: Config) {
       timeoutDuration: jwksTimeoutMs,
       cooldownDuration: 30_000,
       cacheMaxAge: 10 * 60_000,
-      [customFetch]: cappedFetch,
+      [customFetch]: jwksFetch,
     });
   }
   if (!jwksFile) throw new Error('AIRLOCK_JWT_JWKS_URL or AIRLOCK_JWT_JWKS_FILE is required');
@@ -124,7 +152,15 @@ const stringClaim = (payload: JWTPayload, name: 'sub' | 'jti'): string => {
   return v;
 };
 
-export function createTokenVerifier(config: Config, cacheMax = 10_000): Verifier {
+/** Whether the identity policy requires RFC 8705 certificate-bound tokens (`cnf`, `cnf+map`). */
+export const bindingRequired = (config: Config): boolean => config.ingress.identityPolicy !== 'map';
+
+export function createTokenVerifier(
+  config: Config,
+  opts: { cacheMax?: number; requireBinding?: boolean } = {},
+): Verifier {
+  const cacheMax = opts.cacheMax ?? 10_000;
+  const requireBinding = opts.requireBinding ?? bindingRequired(config);
   const { issuer, audience } = config.jwt;
   if (!issuer || !audience) throw new Error('AIRLOCK_JWT_ISSUER and AIRLOCK_JWT_AUDIENCE are required');
   const keys = keySet(config);
@@ -143,8 +179,14 @@ export function createTokenVerifier(config: Config, cacheMax = 10_000): Verifier
         ...(config.jwt.requireTyp ? { typ: 'at+jwt' } : {}),
       }));
     } catch (err) {
-      // The identity provider being unreachable is ours to report as 503, never as a 2xx or a 401.
-      if (err instanceof joseErrors.JWKSTimeout || (err instanceof TypeError && config.jwt.jwksUrl)) {
+      // The identity provider unreachable, or answering something that is not a key set, is ours
+      // to report as 503, never as a 2xx or a 401: a good client would stop retrying.
+      if (
+        err instanceof IdpFault ||
+        err instanceof joseErrors.JWKSTimeout ||
+        err instanceof joseErrors.JWKSInvalid ||
+        (err instanceof TypeError && config.jwt.jwksUrl)
+      ) {
         throw new AirlockError('IDP_UNAVAILABLE', 'the token keys could not be fetched', { cause: err });
       }
       const code = (err as { code?: string }).code ?? 'ERR_JWT_INVALID';
@@ -193,20 +235,24 @@ export function createTokenVerifier(config: Config, cacheMax = 10_000): Verifier
       if (!clientCertDer || certThumbprint(clientCertDer) !== verified.certThumbprint) {
         throw unauthenticated('token is bound to another client certificate');
       }
-    } else if (config.jwt.requireCertBinding) {
+    } else if (requireBinding) {
       throw unauthenticated('token is not bound to a client certificate (cnf.x5t#S256 required)');
     }
     return verified;
   };
 }
 
-/** Readiness of the identity provider: the JWKS URL answers (a local JWKS file is always ready). */
+/** Readiness of the identity provider: the JWKS URL answers a key set (a local JWKS file is always ready). */
 export async function jwksReachable(config: Config, timeoutMs = 2000): Promise<boolean> {
   if (!config.jwt.jwksUrl) return true;
   try {
-    const res = await fetch(config.jwt.jwksUrl, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.body?.cancel();
-    return res.ok;
+    await jwksFetch(config.jwt.jwksUrl, {
+      method: 'GET',
+      redirect: 'manual',
+      headers: new Headers({ accept: 'application/json' }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return true;
   } catch {
     return false;
   }

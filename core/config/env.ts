@@ -41,6 +41,10 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_INGRESS_PUBLISH_TIMEOUT_MS: { path: ['ingress', 'publishTimeoutMs'], kind: 'int' },
   AIRLOCK_INGRESS_HEADERS_TIMEOUT_MS: { path: ['ingress', 'headersTimeoutMs'], kind: 'int' },
   AIRLOCK_INGRESS_IDLE_TIMEOUT_MS: { path: ['ingress', 'idleTimeoutMs'], kind: 'int' },
+  AIRLOCK_INGRESS_IDENTITY_POLICY: { path: ['ingress', 'identityPolicy'], kind: 'string' },
+  AIRLOCK_INGRESS_IDENTITY_MAP: { path: ['ingress', 'identityMap'], kind: 'json' },
+  AIRLOCK_INGRESS_CONNECTION_MAX_AGE_MS: { path: ['ingress', 'connectionMaxAgeMs'], kind: 'int' },
+  AIRLOCK_INGRESS_CONNECTION_MAX_REQUESTS: { path: ['ingress', 'connectionMaxRequests'], kind: 'int' },
   AIRLOCK_INGRESS_REQUEST_TIMEOUT_MS: { path: ['ingress', 'requestTimeoutMs'], kind: 'int' },
   AIRLOCK_INGRESS_ACCESS_LOG: { path: ['ingress', 'accessLog'], kind: 'bool' },
   AIRLOCK_INGRESS_MAX_RECORDS_PER_REQUEST: { path: ['ingress', 'maxRecordsPerRequest'], kind: 'int' },
@@ -76,7 +80,6 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_JWT_CLOCK_TOLERANCE_S: { path: ['jwt', 'clockToleranceS'], kind: 'int' },
   AIRLOCK_JWT_MAX_LIFETIME_S: { path: ['jwt', 'maxLifetimeS'], kind: 'int' },
   AIRLOCK_JWT_REQUIRE_TYP: { path: ['jwt', 'requireTyp'], kind: 'bool' },
-  AIRLOCK_JWT_REQUIRE_CERT_BINDING: { path: ['jwt', 'requireCertBinding'], kind: 'bool' },
   AIRLOCK_JWT_JWKS_TIMEOUT_MS: { path: ['jwt', 'jwksTimeoutMs'], kind: 'int' },
   AIRLOCK_VALIDATORS_GROUP_ID: { path: ['validators', 'groupId'], kind: 'string' },
   AIRLOCK_ROUTER_GROUP_ID: { path: ['router', 'groupId'], kind: 'string' },
@@ -102,6 +105,7 @@ export const RENAMED_ENV: Readonly<Record<string, string>> = {
   AIRLOCK_INGRESS_MAX_BATCH_ITEMS: 'AIRLOCK_INGRESS_MAX_RECORDS_PER_REQUEST',
   AIRLOCK_INGRESS_MAX_BATCH_RECORDS: 'AIRLOCK_INGRESS_PUBLISH_BATCH_MAX_RECORDS',
   AIRLOCK_INGRESS_LINGER_MS: 'AIRLOCK_INGRESS_PUBLISH_LINGER_MS',
+  AIRLOCK_JWT_REQUIRE_CERT_BINDING: 'AIRLOCK_INGRESS_IDENTITY_POLICY',
 };
 
 const RESERVED_PREFIXES = ['AIRLOCK_STACK_', 'AIRLOCK_TEST_', 'AIRLOCK_NODE_', 'AIRLOCK_CACHE_'];

@@ -121,6 +121,16 @@ export function loadConfig(
     if ((d.jwt.jwksFile === undefined) === (d.jwt.jwksUrl === undefined)) {
       problems.push('AIRLOCK_JWT_JWKS_URL or AIRLOCK_JWT_JWKS_FILE: exactly one is required with mtls-jwt');
     }
+    const { identityPolicy, identityMap } = d.ingress;
+    const mapped = Object.keys(identityMap ?? {}).length > 0;
+    if (identityPolicy.includes('map') && !mapped)
+      problems.push(
+        `AIRLOCK_INGRESS_IDENTITY_MAP: required (non-empty) with AIRLOCK_INGRESS_IDENTITY_POLICY=${identityPolicy}`,
+      );
+    if (!identityPolicy.includes('map') && identityMap !== undefined)
+      problems.push(
+        'AIRLOCK_INGRESS_IDENTITY_MAP: set, but AIRLOCK_INGRESS_IDENTITY_POLICY=cnf does not use it (choose map or cnf+map)',
+      );
     // The keys that decide who may write maintenance records are fetched over TLS, or not at all.
     if (d.jwt.jwksUrl !== undefined && new URL(d.jwt.jwksUrl).protocol !== 'https:') {
       const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(d.jwt.jwksUrl).hostname);

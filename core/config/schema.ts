@@ -112,6 +112,25 @@ export const configSchema = z
       headersTimeoutMs: ms.default(10_000),
       // A kept-alive connection with no request for this long is closed.
       idleTimeoutMs: ms.default(60_000),
+      // A keep-alive connection's last response closes it once it is this old, or has served this
+      // many requests (issue #12 §8).
+      connectionMaxAgeMs: ms.default(600_000),
+      // Who may carry which token (issue #12 §7, docs/adr/0009-identity-policy.md): `cnf`, tokens
+      // bound to the presenting certificate (RFC 8705); `map`, the certificate's identity maps to
+      // the token subjects and roles it may carry; `cnf+map`, both.
+      identityPolicy: z.enum(['cnf', 'map', 'cnf+map']).default('cnf'),
+      identityMap: z
+        .record(
+          z.string().regex(/^(uri|dns|email|dn):.+$/, 'keys are uri:…, dns:…, email:… or dn:…'),
+          z
+            .strictObject({
+              subjects: z.array(z.string().min(1)).min(1).optional(),
+              roles: z.array(z.string().min(1)).min(1).optional(),
+            })
+            .refine((e) => e.subjects !== undefined || e.roles !== undefined, 'name subjects, roles or both'),
+        )
+        .optional(),
+      connectionMaxRequests: z.number().int().min(1).max(1_000_000).default(10_000),
       requestTimeoutMs: ms.default(30_000),
       // One log line per request (fastify's request/response logs) at info level.
       accessLog: z.boolean().default(true),
@@ -201,7 +220,6 @@ export const configSchema = z
         .default(86400),
       clockToleranceS: z.number().int().min(0).max(MAX_CLOCK_TOLERANCE_S).default(30),
       requireTyp: z.boolean().default(false),
-      requireCertBinding: z.boolean().default(false),
       jwksTimeoutMs: ms.default(2000),
     }),
     rules: ruleParamsSchema.extend({

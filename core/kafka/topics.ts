@@ -1,4 +1,4 @@
-import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type ITopicConfig, type Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { historyTopic } from '../history/history.ts';
 import { HISTORY_STORE_NAMES } from '../history/stores.ts';
@@ -64,4 +64,32 @@ export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger)
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * What a record's key and value may take, in bytes, so that the record fits every topic it passes
+ * through on its way (issue #12 §14): the smallest `max.message.bytes` of `topics` (the broker's
+ * `message.max.bytes` where a topic does not override it), less ENVELOPE_RESERVE_BYTES for its
+ * batch framing, lineage headers and the envelope or DLQ reasons added on the way.
+ */
+export const ENVELOPE_RESERVE_BYTES = 16 * 1024;
+
+export async function recordLimitBytes(admin: Admin, topics: readonly string[]): Promise<number> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({
+      type: kafkajs.ConfigResourceTypes.TOPIC,
+      name,
+      configNames: ['max.message.bytes'],
+    })),
+  });
+  let smallest = Number.POSITIVE_INFINITY;
+  for (const r of described.resources) {
+    const value = Number(r.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new Error(`topic ${r.resourceName}: max.message.bytes unreadable (${String(value)})`);
+    smallest = Math.min(smallest, value);
+  }
+  if (!Number.isFinite(smallest)) throw new Error('no topic limits described');
+  return smallest - ENVELOPE_RESERVE_BYTES;
 }

@@ -9,8 +9,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
-import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
-import { httpsCall } from '../support/https.ts';
+import { httpsCall, postRecord } from '../support/https.ts';
 import { endOffset, readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { services } from '../support/services.ts';
@@ -28,16 +27,7 @@ async function freePort(): Promise<number> {
 
 const CLIENT = { id: 'tablet-fleet-7', secret: 'a-long-client-secret-for-the-test-only' };
 
-const post = (p: Pipeline, token: string) =>
-  httpsCall(p.pki, `${p.url}/v1/parts/trace`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-maintenance-context': contextHeader(sampleContext()),
-      authorization: `Bearer ${token}`,
-    },
-    body: JSON.stringify(sampleRecord()),
-  });
+const post = (p: Pipeline, token: string) => postRecord(p.pki, p.url, token);
 
 describe('tokens from a real OpenID provider (client credentials, JWKS URL)', () => {
   let issuer: string;
@@ -89,6 +79,12 @@ describe('tokens from a real OpenID provider (client credentials, JWKS URL)', ()
       AIRLOCK_JWT_ISSUER: issuer,
       AIRLOCK_JWT_AUDIENCE: 'airlock-ingress',
       AIRLOCK_JWT_REQUIRE_TYP: 'true',
+      // The provider's client-credentials tokens are not certificate-bound: the identity map says
+      // which certificate may carry them (docs/adr/0009-identity-policy.md).
+      AIRLOCK_INGRESS_IDENTITY_POLICY: 'map',
+      AIRLOCK_INGRESS_IDENTITY_MAP: JSON.stringify({
+        'uri:urn:airlock:dev:certifying_staff': { subjects: [CLIENT.id], roles: ['certifying_staff'] },
+      }),
     });
   });
   after(async () => {
@@ -170,5 +166,81 @@ describe('JWKS endpoint unreachable', () => {
     const ready = await httpsCall(p.pki, `${p.url}/health/ready`);
     assert.equal(ready.status, 503);
     assert.equal(ready.json<{ checks: { jwks: string } }>().checks.jwks, 'down');
+  });
+});
+
+/**
+ * The identity provider's faults are not the client's (issue #12 §4): a JWKS endpoint that the test
+ * controls answers each fault in turn. The ingress has never fetched a good key set, so each
+ * request fetches again and meets the current fault.
+ */
+describe('JWKS endpoint answering faults', () => {
+  let p: Pipeline;
+  let jwks: Server;
+  let fault: string | undefined;
+  let fetches = 0;
+  const FAULTS: Record<string, (res: import('node:http').ServerResponse) => void> = {
+    redirect: (res) => res.writeHead(302, { location: '/elsewhere' }).end(),
+    '500': (res) => res.writeHead(500).end('{"keys":[]}'),
+    '404': (res) => res.writeHead(404).end(),
+    html: (res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in</body></html>'),
+    'malformed JSON': (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":['),
+    '{}': (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+    '{"keys":{}}': (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":{}}'),
+  };
+
+  before(async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    const { readFileSync } = await import('node:fs');
+    const port = await freePort();
+    jwks = createHttpServer((req, res) => {
+      fetches++;
+      if (req.url === '/elsewhere' || fault === undefined) {
+        // The good key set (a followed redirect would find it here and accept the token).
+        const body = readFileSync(`${p.pki}/jwks.json`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+        return;
+      }
+      FAULTS[fault]?.(res);
+    }).listen(port, '127.0.0.1');
+    fault = 'redirect';
+    p = await startPipeline(await services(), ['ingress'], {
+      AIRLOCK_JWT_JWKS_FILE: '',
+      AIRLOCK_JWT_JWKS_URL: `http://127.0.0.1:${port}/jwks`,
+      AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS: 'true',
+    });
+  });
+  after(async () => {
+    await p?.stop();
+    jwks?.close();
+  });
+
+  it('redirect, 500, 404, HTML, malformed JSON, {} and {"keys":{}} are 503 IDP_UNAVAILABLE with Retry-After; nothing published', async () => {
+    const { tokenFor } = await import('../support/https.ts');
+    const token = await tokenFor(p.pki, 'certifying_staff');
+    const admin = testKafka(await services()).admin();
+    await admin.connect();
+    try {
+      for (const name of Object.keys(FAULTS)) {
+        fault = name;
+        const before = fetches;
+        const res = await post(p, token);
+        assert.ok(fetches > before, `${name}: the ingress fetched the JWKS`);
+        assert.equal(res.status, 503, `${name}: ${res.text}`);
+        assert.equal(res.json<{ code: string }>().code, 'IDP_UNAVAILABLE', name);
+        assert.ok(Number(res.headers['retry-after']) > 0, name);
+        assert.equal(res.headers['www-authenticate'], undefined, `${name}: not a challenge to the client`);
+        const ready = await httpsCall(p.pki, `${p.url}/health/ready`);
+        assert.equal(ready.json<{ checks: { jwks: string } }>().checks.jwks, 'down', name);
+      }
+      assert.equal(await endOffset(admin, p.topics.ingress), 0, 'nothing published');
+      // The same token, once the provider serves its key set: accepted.
+      fault = undefined;
+      const res = await post(p, token);
+      assert.equal(res.status, 202, res.text);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

@@ -11,6 +11,7 @@ import { connect } from 'node:tls';
 import { ensureDevPki } from '../../scripts/lib/dev-identity.ts';
 import { httpsCall } from '../support/https.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
+import { issueCert } from '../support/pki.ts';
 import { services } from '../support/services.ts';
 
 function servedFingerprint(url: string, ca: string): Promise<string> {
@@ -34,44 +35,14 @@ function servedFingerprint(url: string, ca: string): Promise<string> {
   });
 }
 
-function issueServerCert(pki: string, dir: string, name: string): void {
-  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-  run([
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    `${dir}/${name}.key`,
-    '-out',
-    `${dir}/${name}.csr`,
-    '-subj',
+const issueServerCert = (pki: string, dir: string, name: string) =>
+  issueCert(
+    pki,
+    dir,
+    name,
     '/CN=localhost',
-  ]);
-  execFileSync('bash', [
-    '-c',
-    `printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > ${dir}/${name}.ext`,
-  ]);
-  run([
-    'x509',
-    '-req',
-    '-in',
-    `${dir}/${name}.csr`,
-    '-CA',
-    `${pki}/ca.crt`,
-    '-CAkey',
-    `${pki}/ca.key`,
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    `${dir}/${name}.ext`,
-    '-out',
-    `${dir}/${name}.crt`,
-  ]);
-}
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth',
+  );
 
 describe('TLS reload without restart', () => {
   let p: Pipeline;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { mintDevToken } from '../../scripts/lib/dev-identity.ts';
+import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 
 export interface Answer {
   status: number;
@@ -13,9 +14,15 @@ export interface Answer {
 export interface CallOptions {
   method?: string;
   headers?: Record<string, string | string[]>;
-  body?: string;
+  body?: string | Buffer;
   /** The development client certificate to present (by role); null for none. */
   certRole?: string | null;
+  /** A client certificate and key (PEM files) to present instead of a role's. */
+  certFiles?: { cert: string; key: string };
+  /** A keep-alive agent, to send several requests over one connection. */
+  agent?: import('node:https').Agent;
+  /** TLS options of the client (versions, ciphers). */
+  tls?: import('node:tls').ConnectionOptions;
 }
 
 export function httpsCall(pki: string, url: string, opts: CallOptions = {}): Promise<Answer> {
@@ -27,13 +34,16 @@ export function httpsCall(pki: string, url: string, opts: CallOptions = {}): Pro
         method: opts.method ?? 'GET',
         headers: opts.headers,
         ca: readFileSync(`${pki}/ca.crt`),
-        ...(certRole === null
-          ? {}
-          : {
-              cert: readFileSync(`${pki}/client-${certRole}.crt`),
-              key: readFileSync(`${pki}/client-${certRole}.key`),
-            }),
-        agent: false,
+        ...(opts.certFiles
+          ? { cert: readFileSync(opts.certFiles.cert), key: readFileSync(opts.certFiles.key) }
+          : certRole === null
+            ? {}
+            : {
+                cert: readFileSync(`${pki}/client-${certRole}.crt`),
+                key: readFileSync(`${pki}/client-${certRole}.key`),
+              }),
+        ...opts.tls,
+        agent: opts.agent ?? false,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -56,4 +66,27 @@ export function tokenFor(
   opts: Parameters<typeof mintDevToken>[2] = {},
 ): Promise<string> {
   return mintDevToken(pki, role, { bindCertPem: readFileSync(`${pki}/client-${role}.crt`, 'utf8'), ...opts });
+}
+
+/**
+ * POST /v1/parts/trace of an ingress at `url` with a bearer token: the sample record in a fresh
+ * maintenance context unless `opts` says otherwise (its headers are added to, or replace, these).
+ */
+export function postRecord(
+  pki: string,
+  url: string,
+  token: string,
+  opts: CallOptions & { body?: string | Buffer } = {},
+): Promise<Answer> {
+  return httpsCall(pki, `${url}/v1/parts/trace`, {
+    method: 'POST',
+    ...opts,
+    headers: {
+      'content-type': 'application/json',
+      'x-maintenance-context': contextHeader(sampleContext()),
+      authorization: `Bearer ${token}`,
+      ...opts.headers,
+    },
+    body: opts.body ?? JSON.stringify(sampleRecord()),
+  });
 }

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { AirlockError } from '../../../core/errors.ts';
 import { Header } from '../../../core/headers.ts';
+import { jsonTextProblem } from '../../../core/json-text.ts';
 import { createLocalStore } from '../../../core/store/local.ts';
 import type { StateStore } from '../../../core/store/store.ts';
-import { jsonTooDeep } from '../../../ingress/json-depth.ts';
 import {
   contextHeader,
   sampleContext,
@@ -420,11 +420,14 @@ describe('ingress: excessive nesting', () => {
     assert.equal(published.length, 1);
   });
 
-  it('jsonTooDeep counts brackets outside strings only', () => {
-    assert.equal(jsonTooDeep(JSON.stringify({ a: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' })), false);
-    assert.equal(jsonTooDeep(JSON.stringify({ a: '\\"[[[[' })), false);
-    assert.equal(jsonTooDeep('[[[]]]', 2), true);
-    assert.equal(jsonTooDeep('[[]]', 2), false);
+  it('jsonTextProblem counts brackets outside strings only', () => {
+    assert.equal(
+      jsonTextProblem(JSON.stringify({ a: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[' })),
+      undefined,
+    );
+    assert.equal(jsonTextProblem(JSON.stringify({ a: '\\"[[[[' })), undefined);
+    assert.match(jsonTextProblem('[[[]]]', 2) ?? '', /deeper than 2/);
+    assert.equal(jsonTextProblem('[[]]', 2), undefined);
   });
 });
 

@@ -38,7 +38,8 @@ function verifierWith(extra: Record<string, string> = {}): Verifier {
     },
     'ingress',
   );
-  return createTokenVerifier(config);
+  // Binding is its own test below; the others verify unbound tokens.
+  return createTokenVerifier(config, { requireBinding: false });
 }
 
 async function token(
@@ -234,7 +235,26 @@ describe('token verifier', () => {
     await rejects(v, bound, null);
   });
 
-  it('requires binding when configured', async () => {
-    await rejects(verifierWith({ AIRLOCK_JWT_REQUIRE_CERT_BINDING: 'true' }), await token());
+  it('requires binding under the default identity policy (cnf), not under map alone', async () => {
+    const config = (policy?: string) =>
+      loadConfig(
+        {
+          AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
+          AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081',
+          AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
+          AIRLOCK_JWT_JWKS_FILE: jwksFile,
+          AIRLOCK_JWT_ISSUER: ISS,
+          AIRLOCK_JWT_AUDIENCE: AUD,
+          ...(policy ? { AIRLOCK_INGRESS_IDENTITY_POLICY: policy } : {}),
+          ...(policy?.includes('map')
+            ? { AIRLOCK_INGRESS_IDENTITY_MAP: '{"uri:urn:x":{"roles":["r"]}}' }
+            : {}),
+        },
+        'ingress',
+      );
+    const unbound = await token();
+    await rejects(createTokenVerifier(config()), unbound);
+    await rejects(createTokenVerifier(config('cnf+map')), unbound);
+    assert.ok(await createTokenVerifier(config('map'))(unbound, certA));
   });
 });
