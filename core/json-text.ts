@@ -12,8 +12,9 @@ export const MAX_JSON_DEPTH = 32;
 
 /** Why the text is refused (a problem detail), or undefined. Malformed JSON is left to the parser. */
 export function jsonTextProblem(text: string, max = MAX_JSON_DEPTH): string | undefined {
-  // One entry per open container: the member names seen (objects) or null (arrays).
-  const open: (Set<string> | null)[] = [];
+  // One entry per open container: the member names seen (objects) or null (arrays). Records have
+  // a few dozen names at most: an array scan beats a Set there; past 32 names a Set takes over.
+  const open: (string[] | Set<string> | null)[] = [];
   let expectName = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -31,14 +32,18 @@ export function jsonTextProblem(text: string, max = MAX_JSON_DEPTH): string | un
           const inner = text.slice(start, end);
           const name = memberName(inner, inner.includes('\\'));
           if (name !== undefined) {
-            if (names.has(name)) return `the member "${name.slice(0, 64)}" appears twice in one object`;
-            names.add(name);
+            const seen = Array.isArray(names) ? names.includes(name) : names.has(name);
+            if (seen) return `the member "${name.slice(0, 64)}" appears twice in one object`;
+            if (Array.isArray(names)) {
+              names.push(name);
+              if (names.length > 32) open[open.length - 1] = new Set(names);
+            } else names.add(name);
           }
         }
       }
     } else if (c === 0x7b || c === 0x5b) {
       if (open.length >= max) return `the body nests deeper than ${max} levels`;
-      open.push(c === 0x7b ? new Set() : null);
+      open.push(c === 0x7b ? [] : null);
       expectName = c === 0x7b;
     } else if (c === 0x7d || c === 0x5d) {
       open.pop();

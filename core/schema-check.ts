@@ -195,7 +195,13 @@ function jsonKind(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-export function checkAgainst(type: avro.Type, input: unknown): SchemaCheck {
+/**
+ * The rule id a violation at a JSON pointer carries instead of AVRO-SCHEMA, when the catalogue names
+ * one (rules/schema-rules.ts); `undeclared` for a field the schema does not have.
+ */
+export type SchemaRuleFor = (pointer: string, undeclared: boolean) => string | undefined;
+
+export function checkAgainst(type: avro.Type, input: unknown, ruleFor?: SchemaRuleFor): SchemaCheck {
   if (!isObject(input)) {
     return {
       ok: false,
@@ -206,11 +212,14 @@ export function checkAgainst(type: avro.Type, input: unknown): SchemaCheck {
   const value = withDefaults(type, input) as Record<string, unknown>;
   const found = new Map<string, Reason>();
   let omitted = 0;
-  const add = (path: (string | number)[], message: string) => {
+  const add = (path: (string | number)[], message: string, undeclared = false) => {
     const pointer = jsonPointer(path);
     if (found.has(pointer)) return;
     if (found.size >= MAX_REASONS) omitted++;
-    else found.set(pointer, { code: 'SCHEMA_VIOLATION', rule: SCHEMA_RULE, path: pointer, message });
+    else {
+      const rule = ruleFor?.(pointer, undeclared) ?? SCHEMA_RULE;
+      found.set(pointer, { code: 'SCHEMA_VIOLATION', rule, path: pointer, message });
+    }
   };
   // Pass 1: type errors at field level (avsc stops at a record with undeclared fields, so this pass
   // allows them and pass 2 finds them).
@@ -231,7 +240,7 @@ export function checkAgainst(type: avro.Type, input: unknown): SchemaCheck {
       if (!record || !isObject(v)) return;
       const declared = new Set(record.fields.map((f) => f.name));
       for (const key of Object.keys(v))
-        if (!declared.has(key)) add([...path, key], 'field is not in the schema');
+        if (!declared.has(key)) add([...path, key], 'field is not in the schema', true);
     },
   });
   // Pass 3, on a value of its type: what Avro types cannot say.

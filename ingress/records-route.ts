@@ -13,6 +13,7 @@ import { sha } from '../core/store/store.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { decodeContextHeader, type MaintenanceContext } from '../rules/context.ts';
 import { judge } from '../rules/index.ts';
+import { schemaRuleFor } from '../rules/schema-rules.ts';
 import type { Item, ResolvedDeps } from './deps.ts';
 import { headerCount, type Identity, roleAllowed } from './identity.ts';
 import { OutcomeUnknownError } from './publisher.ts';
@@ -44,7 +45,7 @@ function check(
         `the record is ${bytes} bytes; the topics it passes through take records of at most ${limit} bytes`,
       );
   }
-  const checked = checkAgainst(contract.payloadType, item.value);
+  const checked = checkAgainst(contract.payloadType, item.value, schemaRuleFor(route));
   if (!checked.ok) {
     return new AirlockError('SCHEMA_VIOLATION', 'the record does not match its schema', {
       reasons: checked.reasons,

@@ -4,7 +4,7 @@
  * decoded JSON from the record header of the same name and checks it again.
  */
 import { CHECK_IDS, type Reason } from '../core/errors.ts';
-import { nationalityMark, rowForMark } from './registration/marks.ts';
+import { canonicalForms, nationalityMark, rowForMark } from './registration/marks.ts';
 
 export interface MaintenanceContext {
   work_order_id: string;
@@ -54,11 +54,26 @@ export function checkContext(value: unknown): ContextResult {
       'aircraft_registration must be a registration mark in canonical form (uppercase, e.g. D-AIBL, N123AZ)',
     );
   }
-  // The ICAO table of REGULATORY.md §2: a known nationality mark must carry its state's format.
-  // An unknown mark passes here: it selects rule set OTHER, which flags the record for review.
+  // REG-ICAO-1: a hyphen is not repaired silently (issue #12 §17). A mark that is recognisably a
+  // state's with its hyphen missing or misplaced (DAIBL, GEUPT, N-12345) would otherwise select rule
+  // set OTHER and skip its own state's rules: refused, with the canonical form, when that state
+  // has a rule set of its own. For a state under OTHER, REG-ICAO-2 judges it (a WARN).
+  const repaired = canonicalForms(reg).filter(({ row }) => row.ruleSet !== 'OTHER');
+  if (repaired.length > 0) {
+    const forms = repaired.map(({ form, row }) => `${form} (${row.state})`).join(' or ');
+    // An N-number written with a hyphen breaks REG-N-1, the catalogue's rule for it.
+    return fail(
+      repaired.every(({ row }) => row.marks.includes('N')) ? 'REG-N-1' : 'REG-ICAO-1',
+      '/aircraft_registration',
+      `${reg} is not in canonical form: write ${forms}; hyphens are not inserted or removed for the sender`,
+    );
+  }
+  // The ICAO table of REGULATORY.md §2: a known nationality mark of the FAA, EASA or UK CAA rule
+  // sets must carry its state's format. A mark of a state under rule set OTHER, or an unknown mark,
+  // passes here: REG-ICAO-2 flags it for review as a WARN (issue #12 §18).
   const mark = nationalityMark(reg);
   const row = rowForMark(mark);
-  if (row && !row.pattern.test(reg)) {
+  if (row && row.ruleSet !== 'OTHER' && !row.pattern.test(reg)) {
     return fail(
       mark === 'N' ? 'REG-N-1' : 'REG-ICAO-2',
       '/aircraft_registration',

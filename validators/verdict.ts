@@ -22,6 +22,7 @@ import {
 } from '../rules/history.ts';
 import { judge } from '../rules/index.ts';
 import type { ReferenceData } from '../rules/refdata.ts';
+import { schemaRuleFor } from '../rules/schema-rules.ts';
 import type { RuleParams } from '../rules/types.ts';
 
 /** The envelope's lineage fields, typed from avro/envelope.avsc (core/generated). */
@@ -113,7 +114,7 @@ export function validateRecord(
   } catch {
     return reject('UNDECODABLE_RECORD', CHECK_IDS.json, '', 'the record value is not UTF-8 JSON');
   }
-  const checked = checkAgainst(contract.payloadType, body);
+  const checked = checkAgainst(contract.payloadType, body, schemaRuleFor(route));
   if (!checked.ok) return { kind: 'rejected', code: 'SCHEMA_VIOLATION', reasons: checked.reasons };
 
   // Judged as of when the record was received (never later than now): a replay or a record read

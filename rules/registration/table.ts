@@ -74,4 +74,5 @@ export const REGISTRATION_TABLE: readonly RegistrationRow[] = [
   },
   { marks: ['VT'], state: 'India', ruleSet: 'OTHER', pattern: /^VT-[A-Z]{3}$/ },
   { marks: ['A6'], state: 'United Arab Emirates', ruleSet: 'OTHER', pattern: /^A6-[A-Z]{3}$/ },
+  { marks: ['9V'], state: 'Singapore', ruleSet: 'OTHER', pattern: /^9V-[A-Z]{3}$/ },
 ];

@@ -4,8 +4,10 @@
  * problem body, and that nothing reached the ingress topic.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { sampleRecord } from '../../scripts/lib/sample.ts';
+import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
+import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { type Answer, postRecord, tokenFor } from '../support/https.ts';
 import { committedCount, endOffset, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
@@ -157,6 +159,43 @@ describe('ingress bodies and headers (real ingress, Kafka, Redis)', () => {
     }
   });
 
+  it('a registration without its hyphen is refused at the context check with its canonical form (§17)', async () => {
+    for (const [reg, canonical] of [
+      ['DAIBL', 'D-AIBL'],
+      ['GEUPT', 'G-EUPT'],
+      ['FGKXA', 'F-GKXA'],
+    ]) {
+      const body = JSON.stringify({ ...sampleRecord(), aircraft_registration: reg });
+      const problem = await refused(
+        await send(body, { 'x-maintenance-context': contextHeader(sampleContext(reg)) }),
+        403,
+        'CONTEXT_INVALID',
+        new RegExp(`write ${canonical} `),
+      );
+      assert.equal(problem.errors?.[0]?.rule, 'REG-ICAO-1', reg);
+    }
+  });
+
+  it('a schema violation the catalogue names carries its rule id, not AVRO-SCHEMA (§19)', async () => {
+    const example = JSON.parse(
+      readFileSync(`${ROOT}avro/examples/parts-trace-event/invalid/status-not-in-enum.json`, 'utf8'),
+    ) as { record: unknown };
+    const problem = await refused(await send(JSON.stringify(example.record)), 422, 'SCHEMA_VIOLATION');
+    assert.deepEqual(
+      problem.errors?.map((e) => [e.path, e.rule]),
+      [['/installation_status', 'PART-STAT-1']],
+    );
+    const missing = await refused(
+      await send(JSON.stringify({ ...sampleRecord(), serial_number: undefined, colour: 'red' })),
+      422,
+      'SCHEMA_VIOLATION',
+    );
+    assert.deepEqual(Object.fromEntries(missing.errors?.map((e) => [e.path, e.rule]) ?? []), {
+      '/serial_number': 'PART-ID-1',
+      '/colour': 'AVRO-SCHEMA',
+    });
+  });
+
   // Last: it publishes.
   it('a batch larger than the broker takes in one produce request is published whole, in one transaction (§14)', async () => {
     // 300 records of ~4 KB, one part, so one key and one partition: ~1.2 MB, over the 1 MiB a
@@ -168,5 +207,16 @@ describe('ingress bodies and headers (real ingress, Kafka, Redis)', () => {
     assert.equal(res.status, 207, `${res.text.slice(0, 2000)}\n${p.output('ingress')}`);
     assert.equal(res.json<{ accepted: number }>().accepted, 300, res.text.slice(0, 2000));
     assert.equal(await committedCount(testKafka(s), p.topics.ingress), 300);
+  });
+
+  it('a malformed mark of a state under rule set OTHER is accepted for review (REG-ICAO-2 WARN), not refused (§18)', async () => {
+    const before = await committedCount(testKafka(s), p.topics.ingress);
+    for (const reg of ['VH-OQ', 'JA-8089', '9V-SKA']) {
+      const res = await send(JSON.stringify({ ...sampleRecord(), aircraft_registration: reg }), {
+        'x-maintenance-context': contextHeader(sampleContext(reg)),
+      });
+      assert.equal(res.status, 202, `${reg}: ${res.text}`);
+    }
+    assert.equal(await committedCount(testKafka(s), p.topics.ingress), before + 3);
   });
 });

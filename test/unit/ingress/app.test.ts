@@ -146,7 +146,13 @@ describe('ingress: POST /v1/parts/trace', () => {
     );
     const { errors } = res.json() as { errors: { path: string; rule: string; message: string }[] };
     assert.deepEqual(errors.map((e) => e.path).sort(), ['/colour', '/serial_number']);
-    assert.ok(errors.every((e) => e.rule === 'AVRO-SCHEMA' && e.message));
+    assert.ok(errors.every((e) => e.message));
+    // The catalogue's rule where it names one (PART-ID-1: a serialised item needs its serial
+    // number), AVRO-SCHEMA where none does (issue #12 §19).
+    assert.deepEqual(Object.fromEntries(errors.map((e) => [e.path, e.rule])), {
+      '/colour': 'AVRO-SCHEMA',
+      '/serial_number': 'PART-ID-1',
+    });
   });
 
   it('applies the same recordkeeping rules as the validators: 422 RULE_VIOLATION with rule ids', async () => {

@@ -56,13 +56,34 @@ describe('maintenance context', () => {
       ['G-ABC', 'REG-ICAO-2'],
       ['N0123', 'REG-N-1'],
       ['N-12345', 'REG-N-1'],
-      ['JA-8089', 'REG-ICAO-2'],
     ]) {
       it(`rejects ${reg} (${rule})`, () =>
         assert.equal(ruleOf({ ...good, aircraft_registration: reg }), rule));
     }
     it('lets an unknown nationality mark through (rule set OTHER, flagged for review later)', () =>
       assert.equal(ruleOf({ ...good, aircraft_registration: 'ZZ-ABC' }), undefined));
+    // Issue #12 §18: a state under rule set OTHER is judged by REG-ICAO-2 (a WARN), not refused here.
+    for (const reg of ['JA-8089', 'VH-OQ', 'VH-1234', 'C-ABCD', 'B-123', 'B1234', '9V-SK', 'A6-1234'])
+      it(`lets ${reg} through to REG-ICAO-2 (a state of rule set OTHER)`, () =>
+        assert.equal(ruleOf({ ...good, aircraft_registration: reg }), undefined));
+  });
+
+  describe('a mark without its hyphen does not escape its rule set (issue #12 §17)', () => {
+    for (const [reg, canonical] of [
+      ['DAIBL', 'D-AIBL'],
+      ['GEUPT', 'G-EUPT'],
+      ['FGKXA', 'F-GKXA'],
+      ['HBJCA', 'HB-JCA'],
+      ['EIDVM', 'EI-DVM'],
+      ['DA-IBL', 'D-AIBL'],
+    ]) {
+      it(`${reg}: 403 REG-ICAO-1 naming ${canonical}`, () => {
+        const r = checkContext({ ...good, aircraft_registration: reg });
+        assert.ok(!r.ok);
+        assert.equal(r.reason.rule, 'REG-ICAO-1');
+        assert.match(r.reason.message, new RegExp(`write ${canonical} `));
+      });
+    }
   });
 
   it('rejects unknown and prototype-polluting fields', () => {
