@@ -101,12 +101,12 @@ export function certThumbprint(der: Buffer): string {
 }
 
 function keySet(config: Config) {
-  const { jwksFile, jwksUrl, jwksTimeoutMs } = config.jwt;
+  const { jwksFile, jwksUrl, jwksTimeoutMs, jwksCacheMs } = config.jwt;
   if (jwksUrl) {
     return createRemoteJWKSet(new URL(jwksUrl), {
       timeoutDuration: jwksTimeoutMs,
       cooldownDuration: 30_000,
-      cacheMaxAge: 10 * 60_000,
+      cacheMaxAge: jwksCacheMs,
       [customFetch]: jwksFetch,
     });
   }
@@ -141,7 +141,10 @@ class VerifiedCache {
   }
 }
 
-/** A cached verification is redone this often: a key removed from the JWKS stops working within it. */
+/**
+ * A cached verification is redone at least this often, and at least as often as the JWKS is fetched
+ * again: a key removed from the JWKS stops working within AIRLOCK_JWT_JWKS_CACHE_MS (issue #12 §2b).
+ */
 const REVALIDATE_S = 60;
 
 /** A registered claim RFC 7519 types as a string (sub, jti): a non-empty string, or refused. */
@@ -165,6 +168,7 @@ export function createTokenVerifier(
   if (!issuer || !audience) throw new Error('AIRLOCK_JWT_ISSUER and AIRLOCK_JWT_AUDIENCE are required');
   const keys = keySet(config);
   const cache = new VerifiedCache(cacheMax);
+  const revalidateS = Math.min(REVALIDATE_S, Math.floor(config.jwt.jwksCacheMs / 1000));
 
   const verify = async (token: string): Promise<VerifiedToken> => {
     let payload: JWTPayload;
@@ -227,7 +231,7 @@ export function createTokenVerifier(
       cache.set(
         key,
         verified,
-        Math.min(verified.expiresAt, verified.issuedAt + config.jwt.maxTokenAgeS, nowS + REVALIDATE_S),
+        Math.min(verified.expiresAt, verified.issuedAt + config.jwt.maxTokenAgeS, nowS + revalidateS),
       );
     }
     // RFC 8705: a bound token is only good with the certificate it was bound to.

@@ -81,6 +81,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_JWT_MAX_LIFETIME_S: { path: ['jwt', 'maxLifetimeS'], kind: 'int' },
   AIRLOCK_JWT_REQUIRE_TYP: { path: ['jwt', 'requireTyp'], kind: 'bool' },
   AIRLOCK_JWT_JWKS_TIMEOUT_MS: { path: ['jwt', 'jwksTimeoutMs'], kind: 'int' },
+  AIRLOCK_JWT_JWKS_CACHE_MS: { path: ['jwt', 'jwksCacheMs'], kind: 'int' },
   AIRLOCK_VALIDATORS_GROUP_ID: { path: ['validators', 'groupId'], kind: 'string' },
   AIRLOCK_ROUTER_GROUP_ID: { path: ['router', 'groupId'], kind: 'string' },
   AIRLOCK_VALIDATORS_HEALTH_PORT: { path: ['validators', 'healthPort'], kind: 'int' },

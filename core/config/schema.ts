@@ -221,6 +221,9 @@ export const configSchema = z
       clockToleranceS: z.number().int().min(0).max(MAX_CLOCK_TOLERANCE_S).default(30),
       requireTyp: z.boolean().default(false),
       jwksTimeoutMs: ms.default(2000),
+      // How long a fetched JWKS is used before it is fetched again: a key removed from it stops
+      // verifying tokens within this time (issue #12 §2b).
+      jwksCacheMs: z.number().int().min(1000).max(3_600_000).default(300_000),
     }),
     rules: ruleParamsSchema.extend({
       // A versioned rule-set file (docs/rules.md) that overrides the parameters above and is

@@ -69,16 +69,16 @@ export function tokenFor(
 }
 
 /**
- * POST /v1/parts/trace of an ingress at `url` with a bearer token: the sample record in a fresh
+ * POST /v1/parts/trace (or `opts.path`) of an ingress at `url` with a bearer token: the sample record in a fresh
  * maintenance context unless `opts` says otherwise (its headers are added to, or replace, these).
  */
 export function postRecord(
   pki: string,
   url: string,
   token: string,
-  opts: CallOptions & { body?: string | Buffer } = {},
+  opts: CallOptions & { body?: string | Buffer; path?: string } = {},
 ): Promise<Answer> {
-  return httpsCall(pki, `${url}/v1/parts/trace`, {
+  return httpsCall(pki, `${url}${opts.path ?? '/v1/parts/trace'}`, {
     method: 'POST',
     ...opts,
     headers: {
