@@ -5,9 +5,15 @@ import { AirlockError } from './errors.ts';
 
 export type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 
+/** The registry URL; load.ts requires it of every process that can reach this (all but the edge). */
+function registryUrl(config: Config): string {
+  if (config.registry.url === undefined) throw new Error('AIRLOCK_REGISTRY_URL is not set');
+  return config.registry.url;
+}
+
 /** A client of any registry that speaks the Confluent Schema Registry REST API. */
 export function createRegistry(config: Config): SchemaRegistry {
-  return new SchemaRegistry({ host: config.registry.url, clientId: `${config.kafka.clientId}-registry` });
+  return new SchemaRegistry({ host: registryUrl(config), clientId: `${config.kafka.clientId}-registry` });
 }
 
 /** Registers (or finds) a schema under a subject and returns its id for the wire format. */
@@ -43,7 +49,7 @@ export async function registerSchema(
 /** True when the registry answers its subjects listing. */
 export async function registryReachable(config: Config, timeoutMs = 2000): Promise<boolean> {
   try {
-    const res = await fetch(new URL('subjects', `${config.registry.url.replace(/\/?$/, '/')}`), {
+    const res = await fetch(new URL('subjects', `${registryUrl(config).replace(/\/?$/, '/')}`), {
       signal: AbortSignal.timeout(timeoutMs),
     });
     return res.ok;

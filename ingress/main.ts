@@ -12,12 +12,12 @@ import { statusStoreFor } from '../core/record-status/redis.ts';
 import { registryReachable } from '../core/registry.ts';
 import { runStage } from '../core/stage/lifecycle.ts';
 import { stateStoreFor } from '../core/store/redis.ts';
+import { loadTlsMaterial } from '../core/tls.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { buildIngress, connectionsOf } from './app.ts';
 import { createAuthenticator } from './identity.ts';
 import { createIngressMetrics } from './metrics.ts';
 import { createKafkaPublisher } from './publisher.ts';
-import { loadTlsMaterial } from './tls.ts';
 import { type TlsReloadState, watchTlsMaterial } from './tls-reload.ts';
 
 const config = loadConfig(process.env, 'ingress');

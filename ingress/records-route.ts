@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTES, type RouteContract, type RouteName, routeKey } from '../core/contract.ts';
-import { AirlockError, ERROR_CODES } from '../core/errors.ts';
+import { AirlockError } from '../core/errors.ts';
 import { lineageHeaders } from '../core/headers.ts';
+import { batchEntry } from '../core/problem.ts';
 import { checkAgainst } from '../core/schema-check.ts';
 import { sha } from '../core/store/store.ts';
 import { childTraceparent } from '../core/trace.ts';
@@ -276,16 +277,7 @@ async function rateLimit(deps: ResolvedDeps, reply: FastifyReply, identity: Iden
 
 function problemEntry(deps: ResolvedDeps, index: number, err: AirlockError) {
   deps.metrics.rejections.inc({ code: err.code });
-  return {
-    index,
-    status: ERROR_CODES[err.code].status ?? 500,
-    code: err.code,
-    detail: err.message,
-    ...(err.reasons.length > 0
-      ? { errors: err.reasons.map(({ path, message, rule }) => ({ path, message, rule })) }
-      : {}),
-    ...(err.omittedReasons > 0 ? { errors_omitted: err.omittedReasons } : {}),
-  };
+  return batchEntry(index, err);
 }
 
 export function registerRecordRoute(

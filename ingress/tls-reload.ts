@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
 import type { Server } from 'node:https';
 import type { Logger } from '../core/logger.ts';
-import type { TlsMaterial } from './tls.ts';
+import type { TlsMaterial } from '../core/tls.ts';
 
 export interface TlsReloadState {
   /** The last reload's outcome; `ok` before the first. */

@@ -73,6 +73,7 @@ export function loadConfig(
 ): Config {
   const raw: Record<string, unknown> = { kafka: {}, registry: {}, redis: {}, topics: {}, ingress: {} };
   raw.rules = {};
+  raw.edge = {};
   raw.tls = {};
   raw.jwt = {};
   raw.validators = {};
@@ -105,6 +106,29 @@ export function loadConfig(
       const env = envNameFor(path);
       problems.push(`${env ?? path.join('.')} (${path.join('.')}): ${issue.message}`);
     }
+  }
+  if (parsed.success && stage !== 'edge') {
+    if (parsed.data.kafka.brokers === undefined) problems.push('AIRLOCK_KAFKA_BROKERS: required');
+    if (parsed.data.registry.url === undefined) problems.push('AIRLOCK_REGISTRY_URL: required');
+  }
+  if (parsed.success && stage === 'edge') {
+    const e = parsed.data.edge;
+    const need: [unknown, string][] = [
+      [e.stationId, 'AIRLOCK_EDGE_STATION_ID'],
+      [e.dataDir, 'AIRLOCK_EDGE_DATA_DIR'],
+      [e.dataKeyFile, 'AIRLOCK_EDGE_DATA_KEY_FILE'],
+      [e.signerKeysFile, 'AIRLOCK_EDGE_SIGNER_KEYS_FILE'],
+      [e.centralUrl, 'AIRLOCK_EDGE_CENTRAL_URL'],
+      [e.centralCaFile, 'AIRLOCK_EDGE_CENTRAL_CA_FILE'],
+      [e.clientCertFile, 'AIRLOCK_EDGE_CLIENT_CERT_FILE'],
+      [e.clientKeyFile, 'AIRLOCK_EDGE_CLIENT_KEY_FILE'],
+      [e.tokenFile, 'AIRLOCK_EDGE_TOKEN_FILE'],
+      [parsed.data.tls.certFile, 'AIRLOCK_TLS_CERT_FILE'],
+      [parsed.data.tls.keyFile, 'AIRLOCK_TLS_KEY_FILE'],
+      [parsed.data.tls.clientCaFile, 'AIRLOCK_TLS_CLIENT_CA_FILE'],
+    ];
+    for (const [value, name] of need)
+      if (value === undefined) problems.push(`${name}: required by the edge station`);
   }
   if (parsed.success && stage === 'ingress' && parsed.data.ingress.authMode === 'mtls-jwt') {
     const d = parsed.data;

@@ -37,7 +37,8 @@ export const ruleParamsSchema = z.strictObject({
 export const configSchema = z
   .strictObject({
     kafka: z.strictObject({
-      brokers: z.array(hostPort).min(1),
+      // Required by every process but the edge station, which speaks only HTTPS (load.ts).
+      brokers: z.array(hostPort).min(1).optional(),
       clientId: z.string().min(1).default('airlock'),
       connectionTimeoutMs: ms.default(3000),
       requestTimeoutMs: ms.default(30000),
@@ -47,7 +48,7 @@ export const configSchema = z
       partitionsConcurrently: z.number().int().min(1).max(64).default(3),
     }),
     registry: z.strictObject({
-      url: z.url({ protocol: /^https?$/ }),
+      url: z.url({ protocol: /^https?$/ }).optional(),
     }),
     redis: z.strictObject({
       url: z
@@ -180,6 +181,8 @@ export const configSchema = z
           parts_traceability: ['parts-trace'],
           compliance_auditor: ['compliance-audit'],
           fleet_ops: [],
+          // A line station's sync (edge/): every route its technicians and tools send.
+          edge_station: ['logbook', 'parts-trace', 'compliance-audit'],
         }),
       // dev-insecure binds to loopback only, unless this is set (compose.yaml, where the container's
       // port is published on the host's loopback alone).
@@ -229,6 +232,47 @@ export const configSchema = z
       // A versioned rule-set file (docs/rules.md) that overrides the parameters above and is
       // reloaded without a restart when it changes or on SIGHUP.
       file: z.string().min(1).optional(),
+    }),
+    // The edge station (edge/, docs/edge.md): its outbox, keys and the central ingress it syncs to.
+    edge: z.strictObject({
+      stationId: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/)
+        .optional(),
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8443),
+      dataDir: z.string().min(1).optional(),
+      // Data keys (AES-256-GCM): {"current": id, "keys": {id: base64 of 32 bytes}}; never beside the data.
+      dataKeyFile: z.string().min(1).optional(),
+      // Public keys of the station's devices and technicians (a JWKS; `revoked`: key ids refused).
+      signerKeysFile: z.string().min(1).optional(),
+      // The outbox's bound per priority class: when full, 507 (nothing accepted is ever dropped).
+      maxAirworthinessBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(512 * 1024 * 1024),
+      maxBulkBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(256 * 1024 * 1024),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(4 * 1024 * 1024),
+      centralUrl: z.url({ protocol: /^https$/ }).optional(),
+      centralCaFile: z.string().min(1).optional(),
+      clientCertFile: z.string().min(1).optional(),
+      clientKeyFile: z.string().min(1).optional(),
+      // The station's access token (role edge_station), re-read before every batch: rotate in place.
+      tokenFile: z.string().min(1).optional(),
+      syncBatchRecords: z.number().int().min(1).max(10000).default(200),
+      syncTimeoutMs: ms.default(30_000),
+      // Bytes per second the sync may send; 0 for no cap.
+      syncBytesPerSecond: z.number().int().min(0).default(0),
     }),
     validators: z.strictObject({
       groupId: z.string().min(1).default('airlock-validators'),

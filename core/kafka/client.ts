@@ -37,7 +37,8 @@ export function createKafka(config: Config, logger: Logger, clientSuffix: string
   assertReadCommittedSafe();
   return new Kafka({
     clientId: `${config.kafka.clientId}-${clientSuffix}`,
-    brokers: [...config.kafka.brokers],
+    // load.ts requires brokers of every process but the edge station, which has no Kafka client.
+    brokers: [...(config.kafka.brokers ?? [])],
     connectionTimeout: config.kafka.connectionTimeoutMs,
     requestTimeout: config.kafka.requestTimeoutMs,
     logLevel: logLevel.WARN,

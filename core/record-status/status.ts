@@ -82,6 +82,8 @@ const STAGE_ORDER: Record<StatusEvent['stage'], number> = {
   validators: 1,
   router: 2,
   'dlq-replayer': 3,
+  // The edge's records reach the centre through the ingress: their status begins there.
+  edge: -1,
 };
 
 /** A record is accepted first (by the ingress, or by the DLQ replayer for a replay). */

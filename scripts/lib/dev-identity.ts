@@ -12,14 +12,25 @@ import { ROOT, stackDir } from './stack-env.ts';
 export const DEV_ISSUER = 'https://idp.airlock.local/dev';
 export const DEV_AUDIENCE = 'airlock-ingress';
 export const DEV_KID = 'airlock-dev-1';
-export const ROLES = ['certifying_staff', 'parts_traceability', 'compliance_auditor', 'fleet_ops'] as const;
+export const ROLES = [
+  'certifying_staff',
+  'parts_traceability',
+  'compliance_auditor',
+  'fleet_ops',
+  'edge_station',
+] as const;
 
 export const pkiDir = (env: NodeJS.ProcessEnv = process.env) => `${stackDir(env)}/pki`;
 
 /** Makes the development PKI (idempotent) and writes the public JWKS of the token key. */
 export function ensureDevPki(env: NodeJS.ProcessEnv = process.env): string {
   const dir = pkiDir(env);
-  if (!existsSync(`${dir}/token-signing.key`) || !existsSync(`${dir}/server.crt`)) {
+  // Every role's certificate: a PKI made before a role was added gets it on the next call.
+  if (
+    !existsSync(`${dir}/token-signing.key`) ||
+    !existsSync(`${dir}/server.crt`) ||
+    ROLES.some((r) => !existsSync(`${dir}/client-${r}.crt`))
+  ) {
     const r = spawnSync('bash', [`${ROOT}scripts/dev-pki.sh`], { env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`scripts/dev-pki.sh failed:\n${r.stderr}`);
   }

@@ -52,7 +52,8 @@ describe('destination refusal (real Kafka)', () => {
     const messages = Array.from({ length: COUNT }, (_, i) => {
       const id = crypto.randomUUID();
       ids.push(id);
-      const remarks = i === TOO_BIG ? `seq ${i} ${'x'.repeat(6000)}` : `seq ${i}`;
+      // Within the schema's 4000 characters of remarks, over the topic's 3000 bytes.
+      const remarks = i === TOO_BIG ? `seq ${i} ${'x'.repeat(3900)}` : `seq ${i}`;
       return edgeMessage({ ...sampleRecord(), remarks }, 'D-AIBL', id);
     });
     const producer = kafka.producer({ idempotent: true });

@@ -15,6 +15,7 @@ import { committedCount, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { crlAuthority, issueCert } from '../support/pki.ts';
 import { type Services, services } from '../support/services.ts';
+import { until } from '../support/wait.ts';
 
 const post = (p: Pipeline, token: string, opts: CallOptions = {}) => postRecord(p.pki, p.url, token, opts);
 
@@ -25,14 +26,6 @@ const metric = async (p: Pipeline, name: string) => {
   const text = (await httpsCall(p.pki, `${p.url}/metrics`)).text;
   const line = text.split('\n').find((l) => l.startsWith(name));
   return line === undefined ? undefined : Number(line.split(' ').at(-1));
-};
-
-const until = async (what: string, ok: () => Promise<boolean>, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) assert.fail(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 };
 
 describe('ingress certificates under the default policy (cnf), CRL, TLS reloads', () => {

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
@@ -13,17 +12,7 @@ import { httpsCall, postRecord } from '../support/https.ts';
 import { endOffset, readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { services } from '../support/services.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
+import { freePort } from '../support/wait.ts';
 
 const CLIENT = { id: 'tablet-fleet-7', secret: 'a-long-client-secret-for-the-test-only' };
 

@@ -3,7 +3,6 @@
  * topics, consumer groups and transactional ids that belong to one test only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { loadConfig } from '../../core/config/load.ts';
 import { ensureTopics } from '../../core/kafka/topics.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -13,6 +12,7 @@ import { loadDemoReference } from '../../scripts/lib/ref-demo.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { deleteTopics, testKafka, uid } from './kafka.ts';
 import type { Services } from './services.ts';
+import { freePort } from './wait.ts';
 
 export type PipelineStage = 'ingress' | 'validators' | 'router';
 
@@ -41,19 +41,6 @@ export interface Pipeline {
   another(
     stage: 'validators' | 'router',
   ): Promise<{ stop(signal?: NodeJS.Signals): Promise<void>; output(): string }>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** Parent environment without Airlock settings, so a developer's shell cannot leak into a test. */

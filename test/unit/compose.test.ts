@@ -57,7 +57,7 @@ describe('compose.yaml', () => {
       for (const name of Object.keys(env)) assert.ok(name in ENV_VARS, `${stage}: unknown variable ${name}`);
       const config = loadConfig(env, stage);
       assert.deepEqual(config.kafka.brokers, ['kafka:9092']);
-      assert.equal(new URL(config.registry.url).hostname, 'registry');
+      assert.equal(new URL(config.registry.url ?? '').hostname, 'registry');
       assert.equal(new URL(config.redis.url ?? '').hostname, 'redis');
     });
   }

@@ -10,9 +10,9 @@ const minimal = {
   AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
 };
 
-function problemsOf(env: Record<string, string>): string[] {
+function problemsOf(env: Record<string, string>, stage: 'ingress' | 'edge' = 'ingress'): string[] {
   try {
-    loadConfig(env, 'ingress');
+    loadConfig(env, stage);
   } catch (err) {
     assert.ok(err instanceof ConfigError);
     return [...err.problems];
@@ -52,9 +52,20 @@ describe('configuration', () => {
       AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
     });
     assert.ok(
-      problems.some((p) => p.startsWith('AIRLOCK_KAFKA_BROKERS (kafka.brokers)')),
+      problems.some((p) => p.startsWith('AIRLOCK_KAFKA_BROKERS: required')),
       problems.join('\n'),
     );
+  });
+
+  it('the edge station needs no Kafka or registry, and names what it does need', () => {
+    const problems = problemsOf({}, 'edge');
+    assert.ok(!problems.some((p) => p.includes('AIRLOCK_KAFKA_BROKERS')), problems.join('\n'));
+    assert.ok(!problems.some((p) => p.includes('AIRLOCK_REGISTRY_URL')), problems.join('\n'));
+    for (const name of ['AIRLOCK_EDGE_STATION_ID', 'AIRLOCK_EDGE_DATA_KEY_FILE', 'AIRLOCK_EDGE_CENTRAL_URL'])
+      assert.ok(
+        problems.some((p) => p.startsWith(`${name}: required by the edge station`)),
+        name,
+      );
   });
 
   it('rejects an unknown AIRLOCK_ variable by name (a typo must not be ignored)', () => {

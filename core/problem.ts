@@ -1,6 +1,6 @@
 /** RFC 9457 problem details, built from the error-code registry. */
 import type { FastifyReply } from 'fastify';
-import { ERROR_CODES, type ErrorCode, type Reason } from '../core/errors.ts';
+import { type AirlockError, ERROR_CODES, type ErrorCode, type Reason } from './errors.ts';
 
 export interface ProblemOptions {
   detail: string;
@@ -29,4 +29,18 @@ export function sendProblem(reply: FastifyReply, code: ErrorCode, opts: ProblemO
         : { errors: opts.errors.map(({ path, message, rule }) => ({ path, message, rule })) }),
       ...(opts.omitted ? { errors_omitted: opts.omitted } : {}),
     });
+}
+
+/** One refused record of a batch's 207 answer: what it would have been answered alone. */
+export function batchEntry(index: number, err: AirlockError) {
+  return {
+    index,
+    status: ERROR_CODES[err.code].status ?? 500,
+    code: err.code,
+    detail: err.message,
+    ...(err.reasons.length > 0
+      ? { errors: err.reasons.map(({ path, message, rule }) => ({ path, message, rule })) }
+      : {}),
+    ...(err.omittedReasons > 0 ? { errors_omitted: err.omittedReasons } : {}),
+  };
 }

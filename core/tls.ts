@@ -1,5 +1,5 @@
 /**
- * The ingress's TLS material and policy (issue #12 §9, §10): read from the configured files and
+ * A stage's TLS server material and policy (the ingress, the edge station; issue #12 §9, §10): read from the configured files and
  * validated whole before it is used, at start-up and on every reload, so that a malformed or empty
  * file is refused with a reason instead of making every client fail its handshake.
  *
@@ -10,7 +10,7 @@ import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerOptions } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import type { Config } from '../core/config/schema.ts';
+import type { Config } from './config/schema.ts';
 
 /** TLS 1.3 suites (all AEAD), then TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305. */
 export const TLS_CIPHERS = [
