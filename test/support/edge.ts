@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
 import { signedBytes } from '../../edge/signature.ts';
+import { stationEnv } from '../../scripts/lib/dev-edge.ts';
 import { ensureDevPki, mintDevToken } from '../../scripts/lib/dev-identity.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { freePort } from './wait.ts';
@@ -66,19 +67,8 @@ export async function edgeFiles(
     dataDir: `${dir}/data`,
     signers: { tablet: tablet.s, other: other.s, revoked: revoked.s },
     env: {
-      AIRLOCK_EDGE_STATION_ID: 'lhr-7',
+      ...stationEnv({ stationId: 'lhr-7', dir, pki, centralUrl }),
       AIRLOCK_EDGE_PORT: String(port),
-      AIRLOCK_EDGE_DATA_DIR: `${dir}/data`,
-      AIRLOCK_EDGE_DATA_KEY_FILE: `${dir}/data-keys.json`,
-      AIRLOCK_EDGE_SIGNER_KEYS_FILE: `${dir}/signers.json`,
-      AIRLOCK_EDGE_CENTRAL_URL: centralUrl,
-      AIRLOCK_EDGE_CENTRAL_CA_FILE: `${pki}/ca.crt`,
-      AIRLOCK_EDGE_CLIENT_CERT_FILE: `${pki}/client-edge_station.crt`,
-      AIRLOCK_EDGE_CLIENT_KEY_FILE: `${pki}/client-edge_station.key`,
-      AIRLOCK_EDGE_TOKEN_FILE: `${dir}/station.jwt`,
-      AIRLOCK_TLS_CERT_FILE: `${pki}/server.crt`,
-      AIRLOCK_TLS_KEY_FILE: `${pki}/server.key`,
-      AIRLOCK_TLS_CLIENT_CA_FILE: `${pki}/ca.crt`,
       AIRLOCK_SHUTDOWN_GRACE_MS: '5000',
       ...extraEnv,
     },
