@@ -127,6 +127,12 @@ export function openOutbox(opts: {
   const bytesOf = db.prepare(
     'SELECT COALESCE(SUM(bytes), 0) AS bytes, COUNT(*) AS records FROM queued WHERE priority = ?',
   );
+  // Records and bytes per class, kept in memory (read once at open, changed after each commit): a
+  // SUM over the table on every insert would make intake slower the fuller the outbox.
+  const totals = PRIORITIES.map((_, level) => ({
+    ...(bytesOf.get(level) as { bytes: number; records: number }),
+  }));
+  const sizeOf = db.prepare('SELECT priority, bytes FROM queued WHERE seq = ?');
   const aad = (id: string) => `airlock-edge-outbox:${id}`;
   const openRow = (row: { id: string; key_id: string; iv: Uint8Array; data: Uint8Array }): QueuedRecord => ({
     id: row.id,
@@ -148,8 +154,8 @@ export function openOutbox(opts: {
 
   return {
     enqueue(records) {
-      return transaction(() => {
-        const added = new Map<Priority, number>();
+      const added = new Map<Priority, number>();
+      const result = transaction(() => {
         const out: { id: string; seq: number }[] = [];
         for (const r of records) {
           const priority = PRIORITY_OF[r.route];
@@ -158,7 +164,7 @@ export function openOutbox(opts: {
           const sealed = opts.keyring.seal(plaintext, aad(id));
           const size = sealed.data.length + 64;
           const level = PRIORITIES.indexOf(priority);
-          const now = (bytesOf.get(level) as { bytes: number }).bytes + (added.get(priority) ?? 0);
+          const now = (totals[level]?.bytes ?? 0) + (added.get(priority) ?? 0);
           if (now + size > opts.maxBytes[priority]) {
             throw new AirlockError(
               'OUTBOX_FULL',
@@ -181,6 +187,15 @@ export function openOutbox(opts: {
         }
         return out;
       });
+      for (const [priority, bytes] of added) {
+        const t = totals[PRIORITIES.indexOf(priority)];
+        if (t) t.bytes += bytes;
+      }
+      for (const r of records) {
+        const t = totals[PRIORITIES.indexOf(PRIORITY_OF[r.route])];
+        if (t) t.records += 1;
+      }
+      return result;
     },
 
     nextBatch(stationId, maxRecords) {
@@ -220,8 +235,13 @@ export function openOutbox(opts: {
     },
 
     settle(durable, rejected) {
+      const removed: { priority: number; bytes: number }[] = [];
       transaction(() => {
         const remove = db.prepare('DELETE FROM queued WHERE seq = ?');
+        for (const seq of [...durable, ...rejected.map((r) => r.seq)]) {
+          const size = sizeOf.get(seq) as { priority: number; bytes: number } | undefined;
+          if (size) removed.push(size);
+        }
         for (const seq of durable) remove.run(seq);
         const move = db.prepare(
           `INSERT INTO rejected (seq, id, route, status, code, detail, key_id, iv, data, rejected_at)
@@ -238,6 +258,13 @@ export function openOutbox(opts: {
         }
         db.prepare('DELETE FROM in_flight WHERE one = 1').run();
       });
+      for (const { priority, bytes } of removed) {
+        const t = totals[priority];
+        if (t) {
+          t.bytes -= bytes;
+          t.records -= 1;
+        }
+      }
     },
 
     rejects() {
@@ -250,10 +277,10 @@ export function openOutbox(opts: {
 
     stats() {
       const queued = Object.fromEntries(
-        PRIORITIES.map((p, level) => {
-          const row = bytesOf.get(level) as { bytes: number; records: number };
-          return [p, { records: row.records, bytes: row.bytes }];
-        }),
+        PRIORITIES.map((p, level) => [
+          p,
+          { records: totals[level]?.records ?? 0, bytes: totals[level]?.bytes ?? 0 },
+        ]),
       ) as OutboxStats['queued'];
       const oldest = db.prepare('SELECT MIN(queued_at) AS at FROM queued').get() as { at: number | null };
       const rejected = db.prepare('SELECT COUNT(*) AS n FROM rejected').get() as { n: number };

@@ -40,7 +40,13 @@ export interface SignerRegistry {
 }
 
 export function signerRegistry(file: string): SignerRegistry {
-  type Loaded = { mtimeMs: number; keys: Map<string, JWK>; revoked: Set<string> };
+  type Loaded = {
+    mtimeMs: number;
+    keys: Map<string, JWK>;
+    revoked: Set<string>;
+    /** Imported keys, by kid: importing a JWK costs more than verifying with it. */
+    imported: Map<string, Promise<Parameters<typeof compactVerify>[1]>>;
+  };
   let loaded: Loaded | undefined;
   let checkedAt = 0;
   const load = (): Loaded => {
@@ -52,7 +58,7 @@ export function signerRegistry(file: string): SignerRegistry {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { keys?: JWK[]; revoked?: string[] };
     const keys = new Map<string, JWK>();
     for (const k of parsed.keys ?? []) if (typeof k.kid === 'string') keys.set(k.kid, k);
-    loaded = { mtimeMs, keys, revoked: new Set(parsed.revoked ?? []) };
+    loaded = { mtimeMs, keys, revoked: new Set(parsed.revoked ?? []), imported: new Map() };
     return loaded;
   };
   // Fail closed at start-up: an unreadable registry would refuse every record anyway.
@@ -84,7 +90,12 @@ export function signerRegistry(file: string): SignerRegistry {
       if (!jwk) throw invalid(`the signer key ${kid.slice(0, 64)} is not in the station's registry`);
       let payload: Uint8Array;
       try {
-        const key = await importJWK(jwk, typeof jwk.alg === 'string' ? jwk.alg : undefined);
+        let imported = registry.imported.get(kid);
+        if (!imported) {
+          imported = importJWK(jwk, typeof jwk.alg === 'string' ? jwk.alg : undefined);
+          registry.imported.set(kid, imported);
+        }
+        const key = await imported;
         ({ payload } = await compactVerify(signature, key, { algorithms: [...SIGNATURE_ALGORITHMS] }));
       } catch (err) {
         throw invalid(`the signature does not verify (${(err as { code?: string }).code ?? 'invalid'})`);
