@@ -24,6 +24,11 @@ await runStage({
       dir: e.dataDir ?? '',
       keyring: loadKeyring(e.dataKeyFile ?? ''),
       maxBytes: { airworthiness: e.maxAirworthinessBytes, bulk: e.maxBulkBytes },
+      onUnreadable: (records) =>
+        logger.error(
+          { records },
+          'ALARM: queued records could not be opened (a data key removed?): moved to the reject list',
+        ),
     });
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'airlock_edge_' });

@@ -70,6 +70,8 @@ export interface Outbox {
     stationId: string,
     maxRecords: number,
   ): { inFlight: InFlight; records: QueuedRecord[] } | undefined;
+  /** Forgets the batch in flight (nothing of it was committed centrally): the next one is formed afresh. */
+  resetInFlight(): void;
   /** The centre's verdict on the batch in flight: durable seqs leave, rejected seqs move to the reject list. */
   settle(
     durable: readonly number[],
@@ -91,16 +93,22 @@ export function openOutbox(opts: {
   dir: string;
   keyring: Keyring;
   maxBytes: Readonly<Record<Priority, number>>;
+  /** Told of records that could not be opened and went to the reject list (an alarm). */
+  onUnreadable?: (records: readonly { seq: number; detail: string }[]) => void;
 }): Outbox {
   mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
-  const db = new DatabaseSync(`${opts.dir}/outbox.sqlite`);
+  // A writer waits up to 5 s for a lock instead of failing at once (SQLITE_BUSY).
+  const db = new DatabaseSync(`${opts.dir}/outbox.sqlite`, { timeout: 5000 });
   db.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     CREATE TABLE IF NOT EXISTS queued (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, priority INTEGER NOT NULL,
-      grp TEXT NOT NULL, key_id TEXT NOT NULL, iv BLOB NOT NULL, data BLOB NOT NULL,
-      bytes INTEGER NOT NULL, queued_at INTEGER NOT NULL);
+      route TEXT NOT NULL, grp TEXT NOT NULL, key_id TEXT NOT NULL, iv BLOB NOT NULL,
+      data BLOB NOT NULL, bytes INTEGER NOT NULL, queued_at INTEGER NOT NULL);
+    -- Every signature ever queued (its SHA-256): the same signed item sent again is the same record.
+    CREATE TABLE IF NOT EXISTS seen (sig_hash TEXT PRIMARY KEY, id TEXT NOT NULL, seq INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS queued_by_priority ON queued (priority, seq);
     CREATE TABLE IF NOT EXISTS in_flight (
       one INTEGER PRIMARY KEY CHECK (one = 1), seqs TEXT NOT NULL, idempotency_key TEXT NOT NULL,
@@ -122,8 +130,14 @@ export function openOutbox(opts: {
     }
   };
   const insert = db.prepare(
-    'INSERT INTO queued (id, priority, grp, key_id, iv, data, bytes, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO queued (id, priority, route, grp, key_id, iv, data, bytes, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  // This database's own id, part of every idempotency key: sequence numbers start again at 1 in a
+  // recreated or restored data folder, and its keys must not meet the old ones at the centre.
+  db.prepare('INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)').run('db_id', randomUUID().slice(0, 8));
+  const dbId = (db.prepare("SELECT value FROM meta WHERE name = 'db_id'").get() as { value: string }).value;
+  const seenSig = db.prepare('SELECT id, seq FROM seen WHERE sig_hash = ?');
+  const markSeen = db.prepare('INSERT INTO seen (sig_hash, id, seq) VALUES (?, ?, ?)');
   const bytesOf = db.prepare(
     'SELECT COALESCE(SUM(bytes), 0) AS bytes, COUNT(*) AS records FROM queued WHERE priority = ?',
   );
@@ -133,15 +147,41 @@ export function openOutbox(opts: {
     ...(bytesOf.get(level) as { bytes: number; records: number }),
   }));
   const sizeOf = db.prepare('SELECT priority, bytes FROM queued WHERE seq = ?');
-  const aad = (id: string) => `airlock-edge-outbox:${id}`;
-  const openRow = (row: { id: string; key_id: string; iv: Uint8Array; data: Uint8Array }): QueuedRecord => ({
+  // The sealed record is bound to its row: id, route, batch group and class (an edited file cannot
+  // move a record to another aircraft's batch or class without the record failing to open).
+  const aad = (id: string, route: string, grp: string, priority: number) =>
+    `airlock-edge-outbox:${id}:${route}:${grp}:${priority}`;
+  type Row = {
+    id: string;
+    route: string;
+    grp: string;
+    priority: number;
+    key_id: string;
+    iv: Uint8Array;
+    data: Uint8Array;
+  };
+  const openRow = (row: Row): QueuedRecord => ({
     id: row.id,
     ...(JSON.parse(
       opts.keyring
-        .open({ keyId: row.key_id, iv: Buffer.from(row.iv), data: Buffer.from(row.data) }, aad(row.id))
+        .open(
+          { keyId: row.key_id, iv: Buffer.from(row.iv), data: Buffer.from(row.data) },
+          aad(row.id, row.route, row.grp, row.priority),
+        )
         .toString('utf8'),
     ) as Omit<QueuedRecord, 'id'>),
   });
+
+  /** Takes committed removals off the class totals. */
+  const forget = (removed: readonly { priority: number; bytes: number }[]) => {
+    for (const { priority, bytes } of removed) {
+      const t = totals[priority];
+      if (t) {
+        t.bytes -= bytes;
+        t.records -= 1;
+      }
+    }
+  };
 
   const readInFlight = (): InFlight | undefined => {
     const row = db.prepare('SELECT seqs, idempotency_key, started_at FROM in_flight WHERE one = 1').get() as
@@ -155,15 +195,23 @@ export function openOutbox(opts: {
   return {
     enqueue(records) {
       const added = new Map<Priority, number>();
+      const addedRecords = new Map<Priority, number>();
       const result = transaction(() => {
         const out: { id: string; seq: number }[] = [];
         for (const r of records) {
+          const sigHash = createHash('sha256').update(r.signature).digest('hex');
+          const prior = seenSig.get(sigHash) as { id: string; seq: number } | undefined;
+          if (prior) {
+            // Sent again (a lost 202, a retry): the same record, answered as the first time.
+            out.push({ id: prior.id, seq: prior.seq });
+            continue;
+          }
           const priority = PRIORITY_OF[r.route];
-          const id = randomUUID();
-          const plaintext = Buffer.from(JSON.stringify(r));
-          const sealed = opts.keyring.seal(plaintext, aad(id));
-          const size = sealed.data.length + 64;
           const level = PRIORITIES.indexOf(priority);
+          const id = randomUUID();
+          const grp = groupOf(r.route, r.context);
+          const sealed = opts.keyring.seal(Buffer.from(JSON.stringify(r)), aad(id, r.route, grp, level));
+          const size = sealed.data.length + 64;
           const now = (totals[level]?.bytes ?? 0) + (added.get(priority) ?? 0);
           if (now + size > opts.maxBytes[priority]) {
             throw new AirlockError(
@@ -173,17 +221,21 @@ export function openOutbox(opts: {
             );
           }
           added.set(priority, (added.get(priority) ?? 0) + size);
+          addedRecords.set(priority, (addedRecords.get(priority) ?? 0) + 1);
           const res = insert.run(
             id,
             level,
-            groupOf(r.route, r.context),
+            r.route,
+            grp,
             sealed.keyId,
             sealed.iv,
             sealed.data,
             size,
             Date.now(),
           );
-          out.push({ id, seq: Number(res.lastInsertRowid) });
+          const seq = Number(res.lastInsertRowid);
+          markSeen.run(sigHash, id, seq);
+          out.push({ id, seq });
         }
         return out;
       });
@@ -191,15 +243,17 @@ export function openOutbox(opts: {
         const t = totals[PRIORITIES.indexOf(priority)];
         if (t) t.bytes += bytes;
       }
-      for (const r of records) {
-        const t = totals[PRIORITIES.indexOf(PRIORITY_OF[r.route])];
-        if (t) t.records += 1;
+      for (const [priority, n] of addedRecords) {
+        const t = totals[PRIORITIES.indexOf(priority)];
+        if (t) t.records += n;
       }
       return result;
     },
 
     nextBatch(stationId, maxRecords) {
-      return transaction(() => {
+      const unreadable: { seq: number; detail: string }[] = [];
+      const removed: { priority: number; bytes: number }[] = [];
+      const batch = transaction(() => {
         let inFlight = readInFlight();
         if (!inFlight) {
           const first = db.prepare('SELECT priority, grp FROM queued ORDER BY priority, seq LIMIT 1').get() as
@@ -215,56 +269,71 @@ export function openOutbox(opts: {
           const seqs = (end < 0 ? rows : rows.slice(0, end)).map((r) => r.seq);
           inFlight = {
             seqs,
-            idempotencyKey: `edge:${stationId}:${seqs[0]}-${seqs.at(-1)}:${seqs.length}`,
+            idempotencyKey: `edge:${stationId}:${dbId}:${seqs[0]}-${seqs.at(-1)}:${seqs.length}`,
             startedAt: Date.now(),
           };
           db.prepare(
             'INSERT INTO in_flight (one, seqs, idempotency_key, started_at) VALUES (1, ?, ?, ?)',
           ).run(JSON.stringify(seqs), inFlight.idempotencyKey, inFlight.startedAt);
         }
-        const get = db.prepare('SELECT id, key_id, iv, data FROM queued WHERE seq = ?');
-        const records = inFlight.seqs.map((seq) => {
-          const row = get.get(seq) as
-            | { id: string; key_id: string; iv: Uint8Array; data: Uint8Array }
-            | undefined;
+        const get = db.prepare('SELECT id, route, grp, priority, key_id, iv, data FROM queued WHERE seq = ?');
+        const records: QueuedRecord[] = [];
+        for (const seq of inFlight.seqs) {
+          const row = get.get(seq) as Row | undefined;
           if (!row) throw new Error(`outbox: record ${seq} of the batch in flight is missing`);
-          return openRow(row);
-        });
+          try {
+            records.push(openRow(row));
+          } catch (err) {
+            // A record that cannot be opened (its data key removed, the file damaged) must not
+            // stop every record behind it: it goes to the reject list, the batch is formed again.
+            unreadable.push({ seq, detail: (err as Error).message });
+          }
+        }
+        if (unreadable.length > 0) {
+          const move = db.prepare(
+            `INSERT INTO rejected (seq, id, route, status, code, detail, key_id, iv, data, rejected_at)
+             SELECT seq, id, route, 0, 'UNREADABLE_AT_STATION', ?, key_id, iv, data, ? FROM queued WHERE seq = ?`,
+          );
+          for (const u of unreadable) {
+            const size = sizeOf.get(u.seq) as { priority: number; bytes: number } | undefined;
+            if (size) removed.push(size);
+            move.run(u.detail.slice(0, 2000), Date.now(), u.seq);
+            db.prepare('DELETE FROM queued WHERE seq = ?').run(u.seq);
+          }
+          db.prepare('DELETE FROM in_flight WHERE one = 1').run();
+          return 'again' as const;
+        }
         return { inFlight, records };
       });
+      forget(removed);
+      if (unreadable.length > 0) opts.onUnreadable?.(unreadable);
+      return batch === 'again' ? this.nextBatch(stationId, maxRecords) : batch;
+    },
+
+    resetInFlight() {
+      db.prepare('DELETE FROM in_flight WHERE one = 1').run();
     },
 
     settle(durable, rejected) {
       const removed: { priority: number; bytes: number }[] = [];
       transaction(() => {
         const remove = db.prepare('DELETE FROM queued WHERE seq = ?');
-        for (const seq of [...durable, ...rejected.map((r) => r.seq)]) {
+        for (const seq of new Set([...durable, ...rejected.map((r) => r.seq)])) {
           const size = sizeOf.get(seq) as { priority: number; bytes: number } | undefined;
           if (size) removed.push(size);
         }
         for (const seq of durable) remove.run(seq);
         const move = db.prepare(
           `INSERT INTO rejected (seq, id, route, status, code, detail, key_id, iv, data, rejected_at)
-           SELECT seq, id, ?, ?, ?, ?, key_id, iv, data, ? FROM queued WHERE seq = ?`,
+           SELECT seq, id, route, ?, ?, ?, key_id, iv, data, ? FROM queued WHERE seq = ?`,
         );
-        const routeOf = db.prepare('SELECT id, key_id, iv, data FROM queued WHERE seq = ?');
         for (const r of rejected) {
-          const row = routeOf.get(r.seq) as
-            | { id: string; key_id: string; iv: Uint8Array; data: Uint8Array }
-            | undefined;
-          if (!row) continue;
-          move.run(openRow(row).route, r.status, r.code, r.detail.slice(0, 2000), Date.now(), r.seq);
+          move.run(r.status, r.code, r.detail.slice(0, 2000), Date.now(), r.seq);
           remove.run(r.seq);
         }
         db.prepare('DELETE FROM in_flight WHERE one = 1').run();
       });
-      for (const { priority, bytes } of removed) {
-        const t = totals[priority];
-        if (t) {
-          t.bytes -= bytes;
-          t.records -= 1;
-        }
-      }
+      forget(removed);
     },
 
     rejects() {

@@ -55,10 +55,19 @@ export function signerRegistry(file: string): SignerRegistry {
     checkedAt = now;
     const mtimeMs = statSync(file).mtimeMs;
     if (loaded && loaded.mtimeMs === mtimeMs) return loaded;
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { keys?: JWK[]; revoked?: string[] };
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { keys?: unknown; revoked?: unknown };
+    // Fail closed on a malformed registry: a "revoked" that is not a list of key ids revokes nothing.
+    if (
+      !Array.isArray(parsed.keys) ||
+      (parsed.revoked !== undefined &&
+        !(Array.isArray(parsed.revoked) && parsed.revoked.every((r) => typeof r === 'string')))
+    )
+      throw new Error(
+        `the signer registry ${file} must hold "keys" (a JWK list) and "revoked" (a list of key ids)`,
+      );
     const keys = new Map<string, JWK>();
-    for (const k of parsed.keys ?? []) if (typeof k.kid === 'string') keys.set(k.kid, k);
-    loaded = { mtimeMs, keys, revoked: new Set(parsed.revoked ?? []), imported: new Map() };
+    for (const k of parsed.keys as JWK[]) if (typeof k.kid === 'string') keys.set(k.kid, k);
+    loaded = { mtimeMs, keys, revoked: new Set((parsed.revoked ?? []) as string[]), imported: new Map() };
     return loaded;
   };
   // Fail closed at start-up: an unreadable registry would refuse every record anyway.

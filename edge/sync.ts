@@ -3,7 +3,7 @@
  * endpoint, one batch at a time in outbox order (so in order per aircraft and per part), as the
  * station (its client certificate and an `edge_station` token re-read from its file before each
  * batch). A batch is written down before it is sent, with the idempotency key
- * `edge:<station>:<first seq>`; until the centre has answered it for good, the same records are sent
+ * `edge:<station>:<db>:<first>-<last>:<n>` (`<db>` the database's own id); until the centre has answered it for good, the same records are sent
  * again with the same key, so a batch interrupted anywhere — the edge killed, the link cut, the
  * answer lost — is ingested once (the ingress answers a repeat with its stored answer; the
  * validators drop a repeat that got past it). Records answered 202 leave the outbox; records the
@@ -85,10 +85,18 @@ export function startSync(opts: {
       };
     });
 
+  /** Records per batch: the configured number, halved while the centre answers 413 (too large). */
+  let limit = config.edge.syncBatchRecords;
+
   /** Sends one batch; true when it was settled (the outbox moved on). */
   const send = async (records: QueuedRecord[], seqs: number[], key: string): Promise<boolean> => {
     const first = records[0];
     if (!first) return true;
+    // One route and one maintenance context per request: the batch was formed so (by a hash of
+    // them); what opened must agree, or nothing is sent under another record's context.
+    const group = (r: QueuedRecord) => `${r.route}\n${JSON.stringify(r.context)}`;
+    if (records.some((r) => group(r) !== group(first)))
+      throw new Error('outbox: a batch mixes routes or contexts');
     const token = readFileSync(config.edge.tokenFile ?? '', 'utf8').trim();
     const body = `${records.map((r) => r.record).join('\n')}\n`;
     const answer = await post(
@@ -102,10 +110,49 @@ export function startSync(opts: {
       },
       body,
     );
+    if (answer.status === 413 && records.length > 1) {
+      // Too large for the centre, and nothing of it committed: formed again, half the size (a new
+      // batch, a new key).
+      outbox.resetInFlight();
+      limit = Math.max(1, Math.floor(records.length / 2));
+      throw new Error(`the central ingress refused a batch of ${records.length} as too large; halving it`);
+    }
+    const problem = (() => {
+      try {
+        return JSON.parse(answer.body) as { code?: string; detail?: string };
+      } catch {
+        return {};
+      }
+    })();
+    if ((answer.status === 413 && records.length === 1) || problem.code === 'CONTEXT_INVALID') {
+      // Refused for good, whole: the records go to the reject list with the centre's reason.
+      outbox.settle(
+        [],
+        seqs.map((seq) => ({
+          seq,
+          status: answer.status,
+          code: problem.code ?? '',
+          detail: problem.detail ?? '',
+        })),
+      );
+      opts.onRejected?.(seqs.length);
+      logger.error(
+        { status: answer.status, code: problem.code, records: seqs.length },
+        'the centre refused a batch for good: kept in the reject list',
+      );
+      return true;
+    }
     if (answer.status !== 207) {
-      // The whole request was refused or not answered for good: the batch stays as it is.
+      if (problem.code === 'IDEMPOTENCY_MISMATCH')
+        logger.error(
+          { key },
+          'ALARM: the centre knows this idempotency key with another body; the batch waits',
+        );
+      // Not answered for good (unreachable, 5xx, 429, 409, the station's credentials): the batch
+      // stays as it is and is sent again with its key.
       throw new Error(`the central ingress answered ${answer.status}: ${answer.body.slice(0, 300)}`);
     }
+    limit = config.edge.syncBatchRecords;
     const results = (
       JSON.parse(answer.body) as {
         results: { index: number; status: number; code?: string; detail?: string }[];
@@ -149,13 +196,23 @@ export function startSync(opts: {
         await sleep(wait);
         continue;
       }
-      const batch = outbox.nextBatch(config.edge.stationId ?? '', config.edge.syncBatchRecords);
+      let batch: ReturnType<Outbox['nextBatch']>;
+      try {
+        batch = outbox.nextBatch(config.edge.stationId ?? '', limit);
+      } catch (err) {
+        // The outbox could not be read now (a lock held too long, a disk error): the loop lives on.
+        state.lastError = (err as Error).message;
+        logger.error({ err }, 'the outbox could not form a batch; trying again');
+        await sleep(1000);
+        continue;
+      }
       if (!batch) {
         await sleep(500);
         continue;
       }
+      const { records, inFlight } = batch;
       try {
-        await breaker.run(() => send(batch.records, batch.inFlight.seqs, batch.inFlight.idempotencyKey));
+        await breaker.run(() => send(records, inFlight.seqs, inFlight.idempotencyKey));
         state.connectivity = 'online';
         state.lastSyncAt = new Date().toISOString();
         state.lastError = undefined;

@@ -269,7 +269,8 @@ export const configSchema = z
       clientKeyFile: z.string().min(1).optional(),
       // The station's access token (role edge_station), re-read before every batch: rotate in place.
       tokenFile: z.string().min(1).optional(),
-      syncBatchRecords: z.number().int().min(1).max(10000).default(200),
+      // At most the central ingress's AIRLOCK_INGRESS_MAX_RECORDS_PER_REQUEST (500 by default).
+      syncBatchRecords: z.number().int().min(1).max(500).default(200),
       syncTimeoutMs: ms.default(30_000),
       // Bytes per second the sync may send; 0 for no cap.
       syncBytesPerSecond: z.number().int().min(0).default(0),

@@ -90,13 +90,13 @@ describe('edge station: store, refuse, survive (central ingress down)', () => {
     assert.equal((await status(p, edge)).queued.airworthiness.records, 0);
   });
 
-  it('a 202 survives a SIGKILL right after it, and the outbox holds no plaintext of it', async () => {
+  it('a 202 survives a SIGKILL right after it, the outbox holds no plaintext of it, and the item sent again is the same record', async () => {
     const marker = 'PLAINTEXT-MARKER-7f3a';
-    const res = await queue(
-      p,
-      edge,
-      await signedItem(files.signers.tablet, 'parts-trace', context, { ...sampleRecord(), remarks: marker }),
-    );
+    const signed = await signedItem(files.signers.tablet, 'parts-trace', context, {
+      ...sampleRecord(),
+      remarks: marker,
+    });
+    const res = await queue(p, edge, signed);
     assert.equal(res.status, 202, res.text);
     await edge.kill();
     for (const f of readdirSync(files.dataDir)) {
@@ -105,6 +105,11 @@ describe('edge station: store, refuse, survive (central ingress down)', () => {
         assert.ok(!bytes.includes(needle), `${f} holds "${needle}" in plaintext`);
     }
     edge = await startEdge(files);
+    assert.equal((await status(p, edge)).queued.airworthiness.records, 1);
+    // The tablet never saw its 202 and sends the same signed item again: the same record.
+    const again = await queue(p, edge, signed);
+    assert.equal(again.status, 202, again.text);
+    assert.equal(again.json<{ id: string }>().id, res.json<{ id: string }>().id);
     assert.equal((await status(p, edge)).queued.airworthiness.records, 1);
   });
 

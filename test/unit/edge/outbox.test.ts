@@ -29,7 +29,7 @@ const item = (n: number, reg = 'D-AIBL') => ({
   record: JSON.stringify({ remarks: `secret ${n}` }),
   capturedAt: '2026-12-02T06:00:00Z',
   signerKid: 'tablet-7',
-  signature: 'x.y.z',
+  signature: `h.p.sig-${n}-${reg}`,
 });
 
 describe('edge keyring', () => {
@@ -68,7 +68,8 @@ describe('edge outbox', () => {
       first?.records.map((r) => r.record),
       [item(1).record, item(2).record],
     );
-    assert.equal(first?.inFlight.idempotencyKey, 'edge:lhr-7:1-2:2');
+    // Station, this database's own id (a recreated folder starts its seqs again), first-last:count.
+    assert.match(first?.inFlight.idempotencyKey ?? '', /^edge:lhr-7:[0-9a-f]{8}:1-2:2$/);
     // Asked again before it was settled (a restart): the same batch, the same key.
     assert.deepEqual(box.nextBatch('lhr-7', 10)?.inFlight, first?.inFlight);
     box.settle([1], [{ seq: 2, status: 422, code: 'RULE_VIOLATION', detail: 'no' }]);
@@ -92,6 +93,57 @@ describe('edge outbox', () => {
     assert.throws(
       () => box.enqueue([item(2), item(3), item(4), item(5)]),
       (err: { code?: string }) => err.code === 'OUTBOX_FULL',
+    );
+    assert.equal(box.stats().queued.airworthiness.records, 1);
+    box.close();
+  });
+
+  it('the same signed item sent again is the same record (a lost 202 retried)', () => {
+    const box = openOutbox({
+      dir: `${dir}/box3`,
+      keyring: keys('k1', ['k1']),
+      maxBytes: { airworthiness: 1e9, bulk: 1e9 },
+    });
+    const [a] = box.enqueue([item(1)]);
+    const [b] = box.enqueue([item(1)]);
+    assert.deepEqual(b, a);
+    assert.equal(box.stats().queued.airworthiness.records, 1);
+    box.close();
+  });
+
+  it('a record that cannot be opened goes to the reject list instead of stopping the sync', () => {
+    const at = `${dir}/box4`;
+    const first = openOutbox({
+      dir: at,
+      keyring: keys('k1', ['k1']),
+      maxBytes: { airworthiness: 1e9, bulk: 1e9 },
+    });
+    first.enqueue([item(1)]);
+    first.close();
+    const told: number[] = [];
+    const rotated = openOutbox({
+      dir: at,
+      keyring: keys('k2', ['k1', 'k2'], `${dir}/keys-both.json`),
+      maxBytes: { airworthiness: 1e9, bulk: 1e9 },
+    });
+    rotated.enqueue([{ ...item(2), signature: 'x.y.other' }]);
+    rotated.close();
+    // k1 removed before its record synced: that record cannot open, the next one still goes.
+    const box = openOutbox({
+      dir: at,
+      keyring: keys('k2', ['k2'], `${dir}/keys-k2-only.json`),
+      maxBytes: { airworthiness: 1e9, bulk: 1e9 },
+      onUnreadable: (r) => told.push(...r.map((x) => x.seq)),
+    });
+    const batch = box.nextBatch('lhr-7', 10);
+    assert.deepEqual(
+      batch?.records.map((r) => r.record),
+      [item(2).record],
+    );
+    assert.deepEqual(told, [1]);
+    assert.deepEqual(
+      box.rejects().map((r) => [r.seq, r.code]),
+      [[1, 'UNREADABLE_AT_STATION']],
     );
     assert.equal(box.stats().queued.airworthiness.records, 1);
     box.close();
