@@ -16,6 +16,16 @@ export interface OutputRecord {
   message: Message;
 }
 
+/** The partition's producer was released (or never fenced) between a batch's fence and its commit. */
+export class PartitionReleasedError extends Error {
+  override readonly name = 'PartitionReleasedError';
+  constructor(partition: number) {
+    super(
+      `partition ${partition}: its producer was released before the commit; fenced and checked again first`,
+    );
+  }
+}
+
 export interface PartitionProducers {
   /**
    * The partition's producer, fenced and checked before its first use (false: the group's offsets
@@ -123,7 +133,13 @@ export function partitionProducers(opts: {
     },
 
     async commit(partition, outputs, next) {
-      const producer = await producerFor(partition);
+      // Only with the producer that was fenced and checked for this batch. Had the partition been
+      // released meanwhile (a rebalance took it: keepOnly), a producer made here would fence the
+      // new owner without re-reading the group's offsets, and commit a batch the new owner may
+      // have committed already: a duplicate. The caller retries through ensureFenced instead.
+      const pending = producers.get(partition);
+      const producer = pending ? await pending.catch(() => undefined) : undefined;
+      if (!producer || !fenced.has(producer)) throw new PartitionReleasedError(partition);
       const tx = await producer.transaction();
       try {
         const byTopic = new Map<string, Message[]>();

@@ -1,0 +1,69 @@
+/**
+ * A batch fenced before a rebalance must not commit after it with a new, unchecked producer: that
+ * producer would fence the partition's new owner without re-reading the group's offsets, and commit
+ * a batch the new owner may have committed already (a duplicate seen once in a rebalance test).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Admin, Kafka } from 'kafkajs';
+import { pino } from 'pino';
+import { PartitionReleasedError, partitionProducers } from '../../../../core/consumer/partition-producers.ts';
+
+function fakes() {
+  const made: string[] = [];
+  const committed: string[] = [];
+  const kafka = {
+    producer: ({ transactionalId }: { transactionalId: string }) => {
+      made.push(transactionalId);
+      return {
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        transaction: async () => ({
+          abort: async () => undefined,
+          sendBatch: async () => [],
+          sendOffsets: async ({ topics }: { topics: { partitions: { offset: string }[] }[] }) => {
+            committed.push(topics[0]?.partitions[0]?.offset ?? '');
+          },
+          commit: async () => undefined,
+        }),
+      };
+    },
+  } as unknown as Kafka;
+  const admin = {
+    fetchOffsets: async () => [{ topic: 't', partitions: [{ partition: 0, offset: '0' }] }],
+  } as unknown as Admin;
+  const producers = partitionProducers({
+    kafka,
+    admin,
+    logger: pino({ level: 'silent' }),
+    groupId: 'g',
+    inputTopic: 't',
+    transactionalIdPrefix: 'x',
+    seek: () => undefined,
+  });
+  return { producers, made, committed };
+}
+
+describe('partition producers', () => {
+  it('commits with the producer fenced for the batch', async () => {
+    const { producers, made, committed } = fakes();
+    assert.equal(await producers.ensureFenced(0, '0'), true);
+    await producers.commit(0, [], '5');
+    assert.deepEqual(committed, ['5']);
+    assert.equal(made.length, 1);
+  });
+
+  it('refuses to commit once the partition was released between fence and commit, and makes no producer', async () => {
+    const { producers, made, committed } = fakes();
+    assert.equal(await producers.ensureFenced(0, '0'), true);
+    producers.keepOnly(new Set()); // a rebalance took partition 0
+    await assert.rejects(producers.commit(0, [], '5'), PartitionReleasedError);
+    assert.deepEqual(committed, []);
+    assert.equal(made.length, 1, 'no new producer fenced the new owner');
+    // Back through ensureFenced (the caller's retry): a new producer, fenced and checked.
+    assert.equal(await producers.ensureFenced(0, '0'), true);
+    await producers.commit(0, [], '5');
+    assert.deepEqual(committed, ['5']);
+    assert.equal(made.length, 2);
+  });
+});
