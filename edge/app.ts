@@ -19,7 +19,7 @@ import type { Logger } from '../core/logger.ts';
 import { batchEntry, sendProblem } from '../core/problem.ts';
 import { checkAgainst } from '../core/schema-check.ts';
 import { checkContext } from '../rules/context.ts';
-import { judge } from '../rules/index.ts';
+import { judge, refusal } from '../rules/index.ts';
 import { schemaRuleFor } from '../rules/schema-rules.ts';
 import type { RuleSettings } from '../rules/settings.ts';
 import type { Outbox, QueuedRecord } from './outbox.ts';
@@ -74,22 +74,11 @@ async function checkItem(deps: EdgeDeps, item: unknown): Promise<Omit<QueuedReco
       reasons: checked.reasons,
       omittedReasons: checked.omitted,
     });
-  const { errors, failed } = judge(route, checked.value, ctx.context, deps.rules.current(), new Date());
-  if (errors.length > 0) {
-    const reasons = errors.map(({ rule, path, message }) => ({
-      code: failed.includes(rule) ? ('RULE_ERROR' as const) : ('RULE_VIOLATION' as const),
-      rule,
-      path,
-      message,
-    }));
-    return new AirlockError(
-      failed.length > 0 ? 'RULE_ERROR' : 'RULE_VIOLATION',
-      'the record breaks recordkeeping rules of its rule set',
-      {
-        reasons,
-      },
-    );
-  }
+  const refused = refusal(judge(route, checked.value, ctx.context, deps.rules.current(), new Date()));
+  if (refused)
+    return new AirlockError(refused.code, 'the record breaks recordkeeping rules of its rule set', {
+      reasons: refused.reasons,
+    });
   return {
     route,
     context: ctx.context,

@@ -35,7 +35,19 @@ interface Answer {
   body: string;
 }
 
-function post(config: Config, path: string, headers: Record<string, string>, body: string): Promise<Answer> {
+interface ClientTls {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+function post(
+  config: Config,
+  tls: ClientTls,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<Answer> {
   const e = config.edge;
   return new Promise((resolve, reject) => {
     const req = request(
@@ -43,9 +55,7 @@ function post(config: Config, path: string, headers: Record<string, string>, bod
       {
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        ca: readFileSync(e.centralCaFile ?? ''),
-        cert: readFileSync(e.clientCertFile ?? ''),
-        key: readFileSync(e.clientKeyFile ?? ''),
+        ...tls,
         timeout: e.syncTimeoutMs,
         agent: false,
       },
@@ -72,6 +82,12 @@ export function startSync(opts: {
   onRejected?: (records: number) => void;
 }): { state: () => SyncState; stop: () => Promise<void> } {
   const { config, outbox, logger } = opts;
+  // Read once at start (a new certificate is a restart); the token is re-read per batch.
+  const tls: ClientTls = {
+    ca: readFileSync(config.edge.centralCaFile ?? ''),
+    cert: readFileSync(config.edge.clientCertFile ?? ''),
+    key: readFileSync(config.edge.clientKeyFile ?? ''),
+  };
   const breaker = new CircuitBreaker({ threshold: 1, baseMs: 1000, maxMs: 30_000 });
   const state: SyncState = { connectivity: 'unknown', breaker: breaker.state, synced: 0 };
   let stopping = false;
@@ -101,6 +117,7 @@ export function startSync(opts: {
     const body = `${records.map((r) => r.record).join('\n')}\n`;
     const answer = await post(
       config,
+      tls,
       ROUTES[first.route].httpPath,
       {
         'content-type': 'application/x-ndjson',

@@ -13,7 +13,7 @@ import { checkAgainst } from '../core/schema-check.ts';
 import { sha } from '../core/store/store.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { decodeContextHeader, type MaintenanceContext } from '../rules/context.ts';
-import { judge } from '../rules/index.ts';
+import { judge, refusal } from '../rules/index.ts';
 import { schemaRuleFor } from '../rules/schema-rules.ts';
 import type { Item, ResolvedDeps } from './deps.ts';
 import { headerCount, type Identity, roleAllowed } from './identity.ts';
@@ -54,14 +54,11 @@ function check(
     });
   }
   // The same rules the validators apply (rules/): a client learns of a fixable error at once.
-  const { errors, failed } = judge(route, checked.value, context, deps.rules.current(), new Date());
-  if (errors.length === 0) return undefined;
-  const reasons = errors.map(({ rule, path, message }) => ({
-    code: failed.includes(rule) ? ('RULE_ERROR' as const) : ('RULE_VIOLATION' as const),
-    rule,
-    path,
-    message,
-  }));
+  const judgement = judge(route, checked.value, context, deps.rules.current(), new Date());
+  const refused = refusal(judgement);
+  if (!refused) return undefined;
+  const { failed } = judgement;
+  const { reasons } = refused;
   for (const rule of failed) deps.metrics.ruleErrors.inc({ rule });
   if (failed.length > 0) {
     deps.logger.error({ rules: failed, route }, 'a rule threw on a record: refused as RULE_ERROR');

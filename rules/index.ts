@@ -4,6 +4,7 @@
  * dry run, so they cannot disagree.
  */
 import type { RouteName } from '../core/contract.ts';
+import type { Reason } from '../core/errors.ts';
 import type { HistoryRead } from '../core/history/history.ts';
 import { RULES, RULES_VERSION } from './catalogue.ts';
 import type { MaintenanceContext } from './context.ts';
@@ -73,5 +74,25 @@ export function judge(
     errors: findings.filter((f) => f.severity === 'ERROR'),
     warnings: findings.filter((f) => f.severity === 'WARN'),
     failed,
+  };
+}
+
+/**
+ * How a judgement refuses its record, or undefined when it does not: every ERROR finding as a
+ * reason, RULE_ERROR where the rule threw, and the request's code (RULE_ERROR when any rule threw).
+ * The one mapping the ingress, the validators and the edge station share.
+ */
+export function refusal(
+  j: Pick<Judgement, 'errors' | 'failed'>,
+): { code: 'RULE_ERROR' | 'RULE_VIOLATION'; reasons: Reason[] } | undefined {
+  if (j.errors.length === 0) return undefined;
+  return {
+    code: j.failed.length > 0 ? 'RULE_ERROR' : 'RULE_VIOLATION',
+    reasons: j.errors.map(({ rule, path, message }) => ({
+      code: j.failed.includes(rule) ? ('RULE_ERROR' as const) : ('RULE_VIOLATION' as const),
+      rule,
+      path,
+      message,
+    })),
   };
 }

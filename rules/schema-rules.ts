@@ -91,9 +91,21 @@ export const UNDECLARED_RULE_PATHS: ReadonlySet<string> = new Set(['/received_at
  * The rule id a schema violation at `pointer` carries on `route`, or undefined (AVRO-SCHEMA). A
  * field the schema does not declare takes a rule only when its own path is listed.
  */
-export function schemaRuleFor(
-  route: RouteName,
-): (pointer: string, undeclared: boolean) => string | undefined {
+export function schemaRuleFor(route: RouteName): SchemaRuleLookup {
+  let lookup = LOOKUPS.get(route);
+  if (!lookup) {
+    lookup = lookupFor(route);
+    LOOKUPS.set(route, lookup);
+  }
+  return lookup;
+}
+
+type SchemaRuleLookup = (pointer: string, undeclared: boolean) => string | undefined;
+
+/** One lookup per route, made once: the ingress and the validators ask for it per record. */
+const LOOKUPS = new Map<RouteName, SchemaRuleLookup>();
+
+function lookupFor(route: RouteName): SchemaRuleLookup {
   const table = SCHEMA_RULES[route];
   return (pointer, undeclared) => {
     if (undeclared) return table[pointer.replace(/\/\d+(?=\/|$)/g, '/*')];

@@ -20,7 +20,7 @@ import {
   historyUpdates,
   idempotencyKey,
 } from '../rules/history.ts';
-import { judge } from '../rules/index.ts';
+import { judge, refusal } from '../rules/index.ts';
 import type { ReferenceData } from '../rules/refdata.ts';
 import { schemaRuleFor } from '../rules/schema-rules.ts';
 import type { RuleParams } from '../rules/types.ts';
@@ -128,19 +128,8 @@ export function validateRecord(
     reference,
     history?.read,
   );
-  if (judgement.errors.length > 0) {
-    const code = judgement.failed.length > 0 ? 'RULE_ERROR' : 'RULE_VIOLATION';
-    return {
-      kind: 'rejected',
-      code,
-      reasons: judgement.errors.map(({ rule, path, message }) => ({
-        code: judgement.failed.includes(rule) ? 'RULE_ERROR' : 'RULE_VIOLATION',
-        rule,
-        path,
-        message,
-      })),
-    };
-  }
+  const refused = refusal(judgement);
+  if (refused) return { kind: 'rejected', ...refused };
 
   const envelope: EnvelopeFields & { payload: Record<string, unknown> } = {
     trace_id: lineage.traceId,

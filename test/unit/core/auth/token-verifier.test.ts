@@ -24,8 +24,8 @@ let untrusted: Key;
 let publicJwk: Record<string, unknown>;
 let jwksFile: string;
 
-function verifierWith(extra: Record<string, string> = {}): Verifier {
-  const config = loadConfig(
+function configWith(extra: Record<string, string> = {}) {
+  return loadConfig(
     {
       AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
       AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081',
@@ -38,8 +38,11 @@ function verifierWith(extra: Record<string, string> = {}): Verifier {
     },
     'ingress',
   );
+}
+
+function verifierWith(extra: Record<string, string> = {}): Verifier {
   // Binding is its own test below; the others verify unbound tokens.
-  return createTokenVerifier(config, { requireBinding: false });
+  return createTokenVerifier(configWith(extra), { requireBinding: false });
 }
 
 async function token(
@@ -237,21 +240,10 @@ describe('token verifier', () => {
 
   it('requires binding under the default identity policy (cnf), not under map alone', async () => {
     const config = (policy?: string) =>
-      loadConfig(
-        {
-          AIRLOCK_KAFKA_BROKERS: '127.0.0.1:9092',
-          AIRLOCK_REGISTRY_URL: 'http://127.0.0.1:8081',
-          AIRLOCK_INGRESS_AUTH_MODE: 'dev-insecure',
-          AIRLOCK_JWT_JWKS_FILE: jwksFile,
-          AIRLOCK_JWT_ISSUER: ISS,
-          AIRLOCK_JWT_AUDIENCE: AUD,
-          ...(policy ? { AIRLOCK_INGRESS_IDENTITY_POLICY: policy } : {}),
-          ...(policy?.includes('map')
-            ? { AIRLOCK_INGRESS_IDENTITY_MAP: '{"uri:urn:x":{"roles":["r"]}}' }
-            : {}),
-        },
-        'ingress',
-      );
+      configWith({
+        ...(policy ? { AIRLOCK_INGRESS_IDENTITY_POLICY: policy } : {}),
+        ...(policy?.includes('map') ? { AIRLOCK_INGRESS_IDENTITY_MAP: '{"uri:urn:x":{"roles":["r"]}}' } : {}),
+      });
     const unbound = await token();
     await rejects(createTokenVerifier(config()), unbound);
     await rejects(createTokenVerifier(config('cnf+map')), unbound);
