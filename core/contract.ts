@@ -32,6 +32,12 @@ export const ROUTES = {
     destination: (c: Config) => c.topics.partsTrace,
     key: 'part',
   },
+  measurements: {
+    httpPath: '/v1/measurements',
+    schemaFile: 'measurement.avsc',
+    destination: (c: Config) => c.topics.measurements,
+    key: 'aircraft',
+  },
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -19,11 +19,12 @@ import type { Keyring } from './keyring.ts';
 export const PRIORITIES = ['airworthiness', 'bulk'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** Every route today carries airworthiness records; measurements (issue #14) will be `bulk`. */
+/** Tool and sensor readings are `bulk`: they sync after every airworthiness record queued. */
 export const PRIORITY_OF: Readonly<Record<RouteName, Priority>> = {
   logbook: 'airworthiness',
   'parts-trace': 'airworthiness',
   'compliance-audit': 'airworthiness',
+  measurements: 'bulk',
 };
 
 /** What the station keeps of a record: the signed item as it was verified. */

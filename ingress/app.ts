@@ -216,8 +216,9 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
 
   app.get('/health/live', async () => ({ status: 'live' }));
   // Behind the same mutual TLS as everything else: a scraper needs a client certificate.
+  const metricsText = deps.metricsText ?? (() => metrics.registry.metrics());
   app.get('/metrics', async (_req, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    reply.type(metrics.registry.contentType).send(await metricsText()),
   );
   app.get('/health/ready', async (_req, reply) => {
     const results = await Promise.all(

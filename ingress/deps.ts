@@ -45,6 +45,8 @@ export interface IngressDeps {
   isDraining?: () => boolean;
   /** Further state /health/ready shows without deciding readiness (the last TLS reload). */
   readinessInfo?: () => Record<string, unknown>;
+  /** The text of GET /metrics; this process's registry when absent (every worker's under a cluster). */
+  metricsText?: () => Promise<string>;
   /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
   https?: ServerOptions | undefined;
 }

@@ -1,7 +1,10 @@
 /** Entry file of the ingress stage: the only place it reads the environment. */
+
+import cluster from 'node:cluster';
 import type { Server } from 'node:https';
 import { hostname } from 'node:os';
 import type { TLSSocket } from 'node:tls';
+import type { FastifyListenOptions } from 'fastify';
 import { jwksReachable } from '../core/auth/token-verifier.ts';
 import { loadConfig } from '../core/config/load.ts';
 import { loadContract } from '../core/contract.ts';
@@ -15,6 +18,7 @@ import { stateStoreFor } from '../core/store/redis.ts';
 import { loadTlsMaterial } from '../core/tls.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { buildIngress, connectionsOf } from './app.ts';
+import { workerLink as createWorkerLink, runPrimary, workerIndex } from './cluster.ts';
 import { createAuthenticator } from './identity.ts';
 import { createIngressMetrics } from './metrics.ts';
 import { createKafkaPublisher } from './publisher.ts';
@@ -24,162 +28,191 @@ const config = loadConfig(process.env, 'ingress');
 
 const logger = createLogger(config, 'ingress');
 
-await runStage({
-  logger,
-  graceMs: config.shutdownGraceMs,
-  async start(lifecycle) {
-    if (config.jwt.jwksUrl?.startsWith('http:'))
-      logger.warn(
-        { jwksUrl: config.jwt.jwksUrl },
-        'the token keys are fetched over plain http (AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS): development only',
-      );
-    if (config.ingress.authMode === 'dev-insecure') {
-      logger.warn(
-        { host: config.ingress.host },
-        'AUTHENTICATION IS OFF (AIRLOCK_INGRESS_AUTH_MODE=dev-insecure): development only, loopback only',
-      );
-    }
-    const store = stateStoreFor(config);
-    if (store.kind === 'local') {
-      logger.warn(
-        'no AIRLOCK_REDIS_URL: revocation, idempotency keys and rate limits are kept in this process (in-process policy: single instance only)',
-      );
-    }
-    // Redis down at start-up is not fatal: requests are refused (503) and /health/ready says so
-    // until it answers; ioredis keeps reconnecting.
-    await store.connect().catch((err: unknown) => logger.warn({ err }, 'Redis not reachable yet'));
-    const kafka = createKafka(config, logger, 'ingress');
-    const admin = kafka.admin();
-    await admin.connect();
-    await provisionTopics(admin, config, logger);
-    // The largest record every topic on a record's way takes; re-read every five minutes, so that
-    // a topic's max.message.bytes changed by an operator applies without a restart.
-    const limitTopics = [
-      config.topics.ingress,
-      config.topics.validated,
-      config.topics.dlq,
-      config.topics.logbook,
-      config.topics.partsTrace,
-      config.topics.complianceAudit,
-    ];
-    let recordLimit = await recordLimitBytes(admin, limitTopics);
-    if (recordLimit < config.ingress.maxBodyBytes)
-      logger.info(
-        { recordLimitBytes: recordLimit, maxBodyBytes: config.ingress.maxBodyBytes },
-        'records larger than the topics take are refused with 413 below the body limit',
-      );
-    const limitTimer = setInterval(() => {
-      recordLimitBytes(admin, limitTopics).then(
-        (n) => {
-          recordLimit = n;
-        },
-        (err: unknown) => logger.warn({ err }, 'could not re-read the topics’ max.message.bytes'),
-      );
-    }, 300_000);
-    limitTimer.unref();
-    const metrics = createIngressMetrics();
-    const transactionalId =
-      config.ingress.transactionalId ?? `${config.transactionalIdPrefix}-ingress-${hostname()}`;
-    logger.info({ transactionalId }, 'transactional id of this ingress instance');
-    const publisher = createKafkaPublisher({
-      kafka,
-      topic: config.topics.ingress,
-      timeoutMs: config.ingress.publishTimeoutMs,
-      lingerMs: config.ingress.publishLingerMs,
-      maxBatchRecords: config.ingress.publishBatchMaxRecords,
-      maxBatchBytes: () => recordLimit,
-      transactionalId,
-      producers: config.ingress.transactionalProducers,
-      transactionTimeoutMs: config.ingress.transactionTimeoutMs,
-      resolveTimeoutMs: 2 * config.ingress.transactionTimeoutMs,
-      logger,
-      onOutcome: (outcome) => metrics.transactions.inc({ outcome }),
-    });
-    await publisher.connect();
-    // Validated whole: unusable TLS material stops the start with its reason (ingress/tls.ts).
-    const tls = config.ingress.authMode === 'mtls-jwt' ? loadTlsMaterial(config) : undefined;
-    let tlsState: () => TlsReloadState | undefined = () => undefined;
-    const rules = ruleSettings(config, logger);
-    const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
-    const app = buildIngress({
-      config,
-      https: tls && {
-        ...tls.options,
-        // Slow clients (slow-loris): timeouts checked every second, not every 30 s (Node's default).
-        headersTimeout: config.ingress.headersTimeoutMs,
-        requestTimeout: config.ingress.requestTimeoutMs,
-        connectionsCheckingInterval: 1000,
-      },
-      logger,
-      contract: loadContract(),
-      publisher,
-      metrics,
-      authenticate: createAuthenticator(config, store),
-      rules,
-      status,
-      store,
-      recordLimitBytes: () => recordLimit,
-      isDraining: () => lifecycle.state === 'draining',
-      readinessInfo: () => {
-        const state = tlsState();
-        return state ? { tls_reload: state } : {};
-      },
-      readiness: [
-        {
-          name: 'kafka',
-          check: async () => {
-            await admin.describeCluster();
-            return true;
+// Without Redis the state is in-process: one process only, or the workers would disagree on it.
+const workers = config.redis.url === undefined ? 1 : config.ingress.workers;
+if (cluster.isPrimary && workers > 1) {
+  await runPrimary({ workers, logger, graceMs: config.shutdownGraceMs });
+} else {
+  await runWorker();
+}
+
+async function runWorker() {
+  const index = workerIndex();
+  const link = index === undefined ? undefined : createWorkerLink();
+  await runStage({
+    logger,
+    graceMs: config.shutdownGraceMs,
+    ...(index === undefined ? {} : { label: `worker ${index}` }),
+    async start(lifecycle) {
+      if (config.jwt.jwksUrl?.startsWith('http:'))
+        logger.warn(
+          { jwksUrl: config.jwt.jwksUrl },
+          'the token keys are fetched over plain http (AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS): development only',
+        );
+      if (config.ingress.authMode === 'dev-insecure') {
+        logger.warn(
+          { host: config.ingress.host },
+          'AUTHENTICATION IS OFF (AIRLOCK_INGRESS_AUTH_MODE=dev-insecure): development only, loopback only',
+        );
+      }
+      const store = stateStoreFor(config);
+      if (store.kind === 'local') {
+        logger.warn(
+          'no AIRLOCK_REDIS_URL: revocation, idempotency keys and rate limits are kept in this process (in-process policy: single instance only)',
+        );
+      }
+      // Redis down at start-up is not fatal: requests are refused (503) and /health/ready says so
+      // until it answers; ioredis keeps reconnecting.
+      await store.connect().catch((err: unknown) => logger.warn({ err }, 'Redis not reachable yet'));
+      const kafka = createKafka(config, logger, 'ingress');
+      const admin = kafka.admin();
+      await admin.connect();
+      await provisionTopics(admin, config, logger);
+      // The largest record every topic on a record's way takes; re-read every five minutes, so that
+      // a topic's max.message.bytes changed by an operator applies without a restart.
+      const limitTopics = [
+        config.topics.ingress,
+        config.topics.validated,
+        config.topics.dlq,
+        config.topics.logbook,
+        config.topics.partsTrace,
+        config.topics.complianceAudit,
+        config.topics.measurements,
+      ];
+      let recordLimit = await recordLimitBytes(admin, limitTopics);
+      if (recordLimit < config.ingress.maxBodyBytes)
+        logger.info(
+          { recordLimitBytes: recordLimit, maxBodyBytes: config.ingress.maxBodyBytes },
+          'records larger than the topics take are refused with 413 below the body limit',
+        );
+      const limitTimer = setInterval(() => {
+        recordLimitBytes(admin, limitTopics).then(
+          (n) => {
+            recordLimit = n;
           },
+          (err: unknown) => logger.warn({ err }, 'could not re-read the topics’ max.message.bytes'),
+        );
+      }, 300_000);
+      limitTimer.unref();
+      const metrics = createIngressMetrics();
+      link?.attach(metrics.registry);
+      // One transactional id per worker, stable across its restarts (each fences its predecessor).
+      const baseId =
+        config.ingress.transactionalId ?? `${config.transactionalIdPrefix}-ingress-${hostname()}`;
+      const transactionalId = index === undefined ? baseId : `${baseId}-w${index}`;
+      logger.info({ transactionalId }, 'transactional id of this ingress instance');
+      const publisher = createKafkaPublisher({
+        kafka,
+        topic: config.topics.ingress,
+        timeoutMs: config.ingress.publishTimeoutMs,
+        lingerMs: config.ingress.publishLingerMs,
+        maxBatchRecords: config.ingress.publishBatchMaxRecords,
+        maxBatchBytes: () => recordLimit,
+        transactionalId,
+        producers: config.ingress.transactionalProducers,
+        transactionTimeoutMs: config.ingress.transactionTimeoutMs,
+        resolveTimeoutMs: 2 * config.ingress.transactionTimeoutMs,
+        logger,
+        onOutcome: (outcome) => metrics.transactions.inc({ outcome }),
+      });
+      await publisher.connect();
+      // Validated whole: unusable TLS material stops the start with its reason (ingress/tls.ts).
+      const tls = config.ingress.authMode === 'mtls-jwt' ? loadTlsMaterial(config) : undefined;
+      let tlsState: () => TlsReloadState | undefined = () => undefined;
+      const rules = ruleSettings(config, logger);
+      const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
+      const app = buildIngress({
+        config,
+        https: tls && {
+          ...tls.options,
+          // Slow clients (slow-loris): timeouts checked every second, not every 30 s (Node's default).
+          headersTimeout: config.ingress.headersTimeoutMs,
+          requestTimeout: config.ingress.requestTimeoutMs,
+          connectionsCheckingInterval: 1000,
         },
-        { name: 'registry', check: () => registryReachable(config) },
-        ...(store.kind === 'redis' ? [{ name: 'redis', check: () => store.ping() }] : []),
-        ...(config.jwt.jwksUrl ? [{ name: 'jwks', check: () => jwksReachable(config) }] : []),
-      ],
-    });
-    // Slow clients: headers and the whole request within their timeouts (fastify requestTimeout),
-    // at most 64 headers; Node caps their total size at 16 KiB.
-    app.server.headersTimeout = config.ingress.headersTimeoutMs;
-    app.server.maxHeadersCount = 64;
-    const watcher = tls
-      ? watchTlsMaterial({
-          server: app.server as unknown as Server,
-          files: [
-            config.tls.certFile,
-            config.tls.keyFile,
-            config.tls.clientCaFile,
-            config.tls.crlFile,
-          ].filter((f): f is string => f !== undefined),
-          initial: tls,
-          load: () => loadTlsMaterial(config),
-          logger,
-          onReload: (outcome) => {
-            metrics.tlsReloads.inc({ outcome: outcome.ok ? 'ok' : 'failed' });
-            metrics.tlsReloadFailing.set(outcome.ok ? 0 : 1);
-            if (outcome.ok && outcome.trustChanged) {
-              connectionsOf(app)?.retireAll();
-              logger.warn('client trust changed: connections opened before are retired');
-            }
+        logger,
+        contract: loadContract(),
+        publisher,
+        metrics,
+        authenticate: createAuthenticator(config, store),
+        rules,
+        status,
+        store,
+        recordLimitBytes: () => recordLimit,
+        isDraining: () => lifecycle.state === 'draining',
+        readinessInfo: () => {
+          const state = tlsState();
+          return {
+            ...(state ? { tls_reload: state } : {}),
+            ...(link ? { worker: index, workers: link.workers() } : {}),
+          };
+        },
+        ...(link ? { metricsText: link.metrics } : {}),
+        readiness: [
+          {
+            name: 'kafka',
+            check: async () => {
+              await admin.describeCluster();
+              return true;
+            },
           },
-        })
-      : undefined;
-    if (watcher) tlsState = watcher.state;
-    const stopWatching = () => watcher?.stop();
-    // TLS 1.2 renegotiation is a denial-of-service vector and never needed here (1.3 has none).
-    app.server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
-    const address = await app.listen({ host: config.ingress.host, port: config.ingress.port });
-    logger.info({ address, topic: config.topics.ingress }, 'ingress listening');
-    return {
-      async drain() {
-        stopWatching();
-        clearInterval(limitTimer);
-        rules.close();
-        await status.close();
-        await app.close();
-        await publisher.disconnect();
-        await admin.disconnect();
-        await store.close();
-      },
-    };
-  },
-});
+          { name: 'registry', check: () => registryReachable(config) },
+          ...(store.kind === 'redis' ? [{ name: 'redis', check: () => store.ping() }] : []),
+          ...(config.jwt.jwksUrl ? [{ name: 'jwks', check: () => jwksReachable(config) }] : []),
+        ],
+      });
+      // Slow clients: headers and the whole request within their timeouts (fastify requestTimeout),
+      // at most 64 headers; Node caps their total size at 16 KiB.
+      app.server.headersTimeout = config.ingress.headersTimeoutMs;
+      app.server.maxHeadersCount = 64;
+      const watcher = tls
+        ? watchTlsMaterial({
+            server: app.server as unknown as Server,
+            files: [
+              config.tls.certFile,
+              config.tls.keyFile,
+              config.tls.clientCaFile,
+              config.tls.crlFile,
+            ].filter((f): f is string => f !== undefined),
+            initial: tls,
+            load: () => loadTlsMaterial(config),
+            logger,
+            onReload: (outcome) => {
+              metrics.tlsReloads.inc({ outcome: outcome.ok ? 'ok' : 'failed' });
+              metrics.tlsReloadFailing.set(outcome.ok ? 0 : 1);
+              if (outcome.ok && outcome.trustChanged) {
+                connectionsOf(app)?.retireAll();
+                logger.warn('client trust changed: connections opened before are retired');
+              }
+            },
+          })
+        : undefined;
+      if (watcher) tlsState = watcher.state;
+      const stopWatching = () => watcher?.stop();
+      // TLS 1.2 renegotiation is a denial-of-service vector and never needed here (1.3 has none).
+      app.server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
+      // Workers bind the port each with SO_REUSEPORT (exclusive: not through the primary): the kernel
+      // spreads connections over them, and a worker that dies takes only its own queue with it —
+      // never a connection the primary handed it in the instant it died (which would hang).
+      const address = await app.listen({
+        host: config.ingress.host,
+        port: config.ingress.port,
+        ...(index === undefined ? {} : { exclusive: true, reusePort: true }),
+      } as FastifyListenOptions);
+      logger.info({ address, topic: config.topics.ingress }, 'ingress listening');
+      return {
+        async drain() {
+          stopWatching();
+          clearInterval(limitTimer);
+          rules.close();
+          await status.close();
+          await app.close();
+          await publisher.disconnect();
+          await admin.disconnect();
+          await store.close();
+        },
+      };
+    },
+  });
+  link?.ready();
+}

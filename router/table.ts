@@ -13,6 +13,7 @@ export const DESTINATIONS = {
   logbook: 'logbook',
   partsTrace: 'partsTrace',
   complianceAudit: 'complianceAudit',
+  measurements: 'measurements',
 } as const;
 type DestinationKey = keyof typeof DESTINATIONS;
 
@@ -49,6 +50,7 @@ export function defaultRoutingSpec(): RoutingRuleSpec[] {
     logbook: 'logbook',
     'parts-trace': 'partsTrace',
     'compliance-audit': 'complianceAudit',
+    measurements: 'measurements',
   };
   return (Object.keys(ROUTES) as RouteName[]).map((route) => ({
     name: `${route}-default`,

@@ -8,6 +8,7 @@ import { RULES as CAMO } from './camo/index.ts';
 import { RULES as CTX } from './ctx/index.ts';
 import { RULES as ESIG } from './esig/index.ts';
 import { RULES as LOG } from './log/index.ts';
+import { RULES as MEAS } from './meas/index.ts';
 import { RULES as PART } from './part/index.ts';
 import { RULES as REG } from './reg/index.ts';
 import { RULES as RET } from './ret/index.ts';
@@ -24,6 +25,7 @@ export const FAMILIES = {
   time: TIME,
   part: PART,
   acr: ACR,
+  meas: MEAS,
   trace: TRACE,
   log: LOG,
   camo: CAMO,

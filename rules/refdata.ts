@@ -1,11 +1,12 @@
 /**
  * Reference data (DESIGN.md "Reference data"): facts beyond the record that some rules need — the
- * technician roster, the fleet master, release certificates, organisation approvals. Each kind lives
- * in a compacted Kafka topic keyed by its natural key, as JSON; a record with no value (tombstone)
- * deletes the key. Upstream ERP sync agents (or `npm run ref:load`) publish to them; the validators
- * materialise them in memory.
+ * technician roster, the fleet master, release certificates, organisation approvals, the tool
+ * register. Each kind lives in a compacted Kafka topic keyed by its natural key, as JSON; a record
+ * with no value (tombstone) deletes the key. Upstream ERP sync agents (or `npm run ref:load`)
+ * publish to them; the validators materialise them in memory.
  */
 import { z } from 'zod';
+import type { ToolType } from '../core/generated/avro-types.ts';
 import { isReferenceDate } from './lib/time.ts';
 
 /** A calendar date (YYYY-MM-DD: a whole day) or an RFC 3339 date-time with offset (an instant). */
@@ -24,6 +25,24 @@ const list = z.preprocess(
         : v,
   z.array(z.string().min(1)),
 );
+
+/** The tool types of avro/measurement.avsc (ToolType); a test keeps the two in step. */
+export const TOOL_TYPES = [
+  'TORQUE_WRENCH',
+  'TORQUE_SCREWDRIVER',
+  'TORQUE_ANALYSER',
+  'PRESSURE_GAUGE',
+  'MICROMETER',
+  'CALIPER',
+  'DIAL_INDICATOR',
+  'FEELER_GAUGE',
+  'ULTRASONIC_THICKNESS',
+  'CABLE_TENSIOMETER',
+  'BONDING_METER',
+  'INSULATION_TESTER',
+  'MULTIMETER',
+  'THERMOMETER',
+] as const satisfies readonly ToolType[];
 
 /** EASA Part-145 authorisation scope: `<aircraft type>/<licence category>`, e.g. A320/B1 (145.A.35). */
 const SCOPE = /^[A-Z0-9][A-Z0-9 ._-]*\/(A|B1|B2|B2L|B3|C|L)$/;
@@ -95,6 +114,28 @@ export const REF_KINDS = {
       release_date: isoDate,
     }),
   },
+  tools: {
+    key: 'tool_id',
+    // The tool register (EASA 145.A.40(b), 14 CFR 145.109(b); MEAS-CAL-1): each calibrated tool with
+    // its current calibration. A recalibration publishes the tool again with its new certificate.
+    schema: z
+      .strictObject({
+        tool_id: z.string().min(1),
+        tool_type: z.enum(TOOL_TYPES),
+        calibration_certificate_ref: z.string().min(1),
+        calibrated_on: isoDate,
+        // The last day (or instant) the calibration is valid: a reading on that day is still covered.
+        calibration_due: isoDate,
+        // Lost, damaged, out of service: readings on or after this date are not by a controlled tool.
+        withdrawn_at: isoDate.nullable().default(null),
+        // The officially recognised standard the calibration is traceable to, e.g. ISO 6789-2:2017.
+        standard: z.string().min(1).nullable().default(null),
+      })
+      .refine((t) => t.calibration_due.slice(0, 10) >= t.calibrated_on.slice(0, 10), {
+        message: 'calibration_due is before calibrated_on',
+        path: ['calibration_due'],
+      }),
+  },
 } as const;
 
 export type RefKind = keyof typeof REF_KINDS;
@@ -149,6 +190,7 @@ export function refTopics(topics: {
   refReleases: string;
   refApprovals: string;
   refBackups: string;
+  refTools: string;
 }): Record<RefKind, string> {
   return {
     technicians: topics.refTechnicians,
@@ -156,6 +198,7 @@ export function refTopics(topics: {
     approvals: topics.refApprovals,
     backups: topics.refBackups,
     releases: topics.refReleases,
+    tools: topics.refTools,
   };
 }
 

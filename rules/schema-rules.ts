@@ -82,6 +82,18 @@ export const SCHEMA_RULES: Readonly<Record<RouteName, Readonly<Record<string, st
     '/prev_event_sha256': 'ESIG-INT-2',
     '/retention': 'RET-MAX',
   },
+  measurements: {
+    '/aircraft_registration': 'TRACE-REG-1',
+    '/tool_id': 'MEAS-CAL-1',
+    '/tool_type': 'MEAS-CAL-1',
+    '/calibration_certificate_ref': 'MEAS-CAL-1',
+    '/value': 'MEAS-SPEC-1',
+    '/unit': 'MEAS-UNIT-1',
+    '/spec_min': 'MEAS-SPEC-1',
+    '/spec_max': 'MEAS-SPEC-1',
+    '/tool_result': 'MEAS-SPEC-1',
+    '/measured_at': 'TIME-1',
+  },
 };
 
 /** Paths of SCHEMA_RULES that name no schema field on purpose (fields a record must not carry). */

@@ -30,7 +30,7 @@ issue server "/O=Airlock development/CN=localhost" \
   "subjectAltName=DNS:localhost,IP:127.0.0.1
 extendedKeyUsage=serverAuth
 keyUsage=critical,digitalSignature"
-for role in certifying_staff parts_traceability compliance_auditor fleet_ops edge_station; do
+for role in certifying_staff parts_traceability compliance_auditor fleet_ops edge_station sensor; do
   issue "client-$role" "/O=Airlock development/OU=$role/CN=dev-$role" \
     "subjectAltName=URI:urn:airlock:dev:$role
 extendedKeyUsage=clientAuth

@@ -1,7 +1,8 @@
 /**
  * `npm run ref:load -- <kind> <file.json|file.ndjson|file.csv> [--delete key,key…]`: loads an ERP
- * export into a reference-data topic (kinds: technicians, fleet, approvals, backups, releases; docs/rules.md), every
- * record validated first — one bad record refuses the file and nothing is published.
+ * export into a reference-data topic (kinds: technicians, fleet, approvals, backups, releases, tools;
+ * docs/rules.md), every record validated first — one bad record refuses the file and nothing is
+ * published.
  * `npm run ref:load -- --demo` loads scripts/ref-demo (what the sample records refer to).
  */
 import { parseArgs } from 'node:util';

@@ -42,12 +42,14 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_TOPIC_LOGBOOK: { path: ['topics', 'logbook'], kind: 'string' },
   AIRLOCK_TOPIC_PARTS_TRACE: { path: ['topics', 'partsTrace'], kind: 'string' },
   AIRLOCK_TOPIC_COMPLIANCE_AUDIT: { path: ['topics', 'complianceAudit'], kind: 'string' },
+  AIRLOCK_TOPIC_MEASUREMENTS: { path: ['topics', 'measurements'], kind: 'string' },
   AIRLOCK_TOPIC_REPLAY_AUDIT: { path: ['topics', 'replayAudit'], kind: 'string' },
   AIRLOCK_TOPIC_REF_TECHNICIANS: { path: ['topics', 'refTechnicians'], kind: 'string' },
   AIRLOCK_TOPIC_REF_FLEET: { path: ['topics', 'refFleet'], kind: 'string' },
   AIRLOCK_TOPIC_REF_APPROVALS: { path: ['topics', 'refApprovals'], kind: 'string' },
   AIRLOCK_TOPIC_REF_BACKUPS: { path: ['topics', 'refBackups'], kind: 'string' },
   AIRLOCK_TOPIC_REF_RELEASES: { path: ['topics', 'refReleases'], kind: 'string' },
+  AIRLOCK_TOPIC_REF_TOOLS: { path: ['topics', 'refTools'], kind: 'string' },
   AIRLOCK_TOPIC_HISTORY_PREFIX: { path: ['topics', 'historyPrefix'], kind: 'string' },
   AIRLOCK_TOPIC_PARTITIONS: { path: ['topics', 'partitions'], kind: 'int' },
   AIRLOCK_TOPIC_REPLICATION_FACTOR: { path: ['topics', 'replicationFactor'], kind: 'int' },
@@ -68,6 +70,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_INGRESS_PUBLISH_LINGER_MS: { path: ['ingress', 'publishLingerMs'], kind: 'int' },
   AIRLOCK_INGRESS_PUBLISH_BATCH_MAX_RECORDS: { path: ['ingress', 'publishBatchMaxRecords'], kind: 'int' },
   AIRLOCK_INGRESS_TRANSACTIONAL_ID: { path: ['ingress', 'transactionalId'], kind: 'string' },
+  AIRLOCK_INGRESS_WORKERS: { path: ['ingress', 'workers'], kind: 'int' },
   AIRLOCK_INGRESS_TRANSACTIONAL_PRODUCERS: { path: ['ingress', 'transactionalProducers'], kind: 'int' },
   AIRLOCK_INGRESS_TRANSACTION_TIMEOUT_MS: { path: ['ingress', 'transactionTimeoutMs'], kind: 'int' },
   AIRLOCK_INGRESS_IDEMPOTENCY_TTL_MS: { path: ['ingress', 'idempotencyTtlMs'], kind: 'int' },
@@ -126,7 +129,14 @@ export const RENAMED_ENV: Readonly<Record<string, string>> = {
   AIRLOCK_JWT_REQUIRE_CERT_BINDING: 'AIRLOCK_INGRESS_IDENTITY_POLICY',
 };
 
-const RESERVED_PREFIXES = ['AIRLOCK_STACK_', 'AIRLOCK_TEST_', 'AIRLOCK_NODE_', 'AIRLOCK_CACHE_'];
+// AIRLOCK_CLUSTER_: set by the ingress's primary for its workers (ingress/cluster.ts), not a setting.
+const RESERVED_PREFIXES = [
+  'AIRLOCK_STACK_',
+  'AIRLOCK_TEST_',
+  'AIRLOCK_NODE_',
+  'AIRLOCK_CACHE_',
+  'AIRLOCK_CLUSTER_',
+];
 
 export function isReservedEnvName(name: string): boolean {
   return RESERVED_PREFIXES.some((p) => name.startsWith(p));

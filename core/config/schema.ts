@@ -2,6 +2,7 @@
  * Airlock's whole configuration: one strict schema, validated once at start-up, frozen, passed down.
  * Environment variables are read only by each stage's entry file, which hands them to loadConfig().
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -15,6 +16,8 @@ const topicName = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,249}$/, 'expected a Kafka topic name: letters, digits, ".", "_" or "-"');
 const ms = z.number().int().positive();
+/** The ingress routes (core/contract.ts ROUTES, which imports this file's types). */
+const routeName = z.enum(['logbook', 'parts-trace', 'compliance-audit', 'measurements']);
 const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
@@ -70,6 +73,7 @@ export const configSchema = z
       logbook: topicName.default('airlock.logbook.v1'),
       partsTrace: topicName.default('airlock.parts-trace.v1'),
       complianceAudit: topicName.default('airlock.compliance-audit.v1'),
+      measurements: topicName.default('airlock.measurements.v1'),
       replayAudit: topicName.default('airlock.replay-audit.v1'),
       // Reference data (compacted): the technician roster, the fleet master, release certificates.
       refTechnicians: topicName.default('airlock.ref.technicians.v1'),
@@ -77,6 +81,8 @@ export const configSchema = z
       refApprovals: topicName.default('airlock.ref.approvals.v1'),
       refBackups: topicName.default('airlock.ref.backups.v1'),
       refReleases: topicName.default('airlock.ref.releases.v1'),
+      // The tool register: calibrated tools and their certificates (MEAS-CAL-1).
+      refTools: topicName.default('airlock.ref.tools.v1'),
       // History stores' compacted changelogs (core/history): <historyPrefix><store>.v1.
       historyPrefix: z
         .string()
@@ -142,6 +148,14 @@ export const configSchema = z
         .string()
         .regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, ".", "_" or "-"')
         .optional(),
+      // Ingress worker processes sharing the port (ingress/cluster.ts): one event loop each. Default:
+      // the machine's cores. 1 runs the ingress in a single process (no primary).
+      workers: z
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .default(() => availableParallelism()),
       // Transactional producers (each one transaction at a time); more overlap back-to-back commits.
       transactionalProducers: z.number().int().min(1).max(16).default(3),
       // The coordinator aborts a transaction left open this long (an ingress that died mid-batch).
@@ -162,10 +176,7 @@ export const configSchema = z
             limit: z.number().int().min(1),
             windowMs: ms,
             routes: z
-              .partialRecord(
-                z.enum(['logbook', 'parts-trace', 'compliance-audit']),
-                z.strictObject({ limit: z.number().int().min(1), windowMs: ms }),
-              )
+              .partialRecord(routeName, z.strictObject({ limit: z.number().int().min(1), windowMs: ms }))
               .default({}),
           }),
         )
@@ -174,16 +185,17 @@ export const configSchema = z
       // always read its own records.
       statusReaders: z.array(z.string().min(1)).default(['compliance_auditor', 'fleet_ops']),
       // Which role may call which route (DESIGN.md); docs/configuration.md has the default matrix.
-      roleRoutes: z
-        .record(z.string().min(1), z.array(z.enum(['logbook', 'parts-trace', 'compliance-audit'])))
-        .default({
-          certifying_staff: ['logbook', 'parts-trace'],
-          parts_traceability: ['parts-trace'],
-          compliance_auditor: ['compliance-audit'],
-          fleet_ops: [],
-          // A line station's sync (edge/): every route its technicians and tools send.
-          edge_station: ['logbook', 'parts-trace', 'compliance-audit'],
-        }),
+      roleRoutes: z.record(z.string().min(1), z.array(routeName)).default({
+        certifying_staff: ['logbook', 'parts-trace', 'measurements'],
+        parts_traceability: ['parts-trace'],
+        compliance_auditor: ['compliance-audit'],
+        fleet_ops: [],
+        // A line station's sync (edge/): every route its technicians and tools send.
+        edge_station: ['logbook', 'parts-trace', 'compliance-audit', 'measurements'],
+        // Tools and sensor gateways (device identities: a client certificate and a
+        // client-credentials token): their readings only.
+        sensor: ['measurements'],
+      }),
       // dev-insecure binds to loopback only, unless this is set (compose.yaml, where the container's
       // port is published on the host's loopback alone).
       devInsecureAllowNetwork: z.boolean().default(false),

@@ -382,3 +382,65 @@ export interface PartsTraceRecord {
   /** The record as the sender sent it. */
   payload: PartsTraceEvent;
 }
+
+export type ToolType = 'TORQUE_WRENCH' | 'TORQUE_SCREWDRIVER' | 'TORQUE_ANALYSER' | 'PRESSURE_GAUGE' | 'MICROMETER' | 'CALIPER' | 'DIAL_INDICATOR' | 'FEELER_GAUGE' | 'ULTRASONIC_THICKNESS' | 'CABLE_TENSIOMETER' | 'BONDING_METER' | 'INSULATION_TESTER' | 'MULTIMETER' | 'THERMOMETER';
+
+export type ToolResult = 'PASS' | 'FAIL';
+
+/** One reading of a calibrated tool or sensor (POST /v1/measurements): a torque, pressure, dimension, tension or electrical value taken at a fastener or inspection point of a task card, with the specification it was judged against and the tool's own result (docs/rules.md MEAS-*). High-volume senders post them as a JSON array or NDJSON. The server sets received_at (in the envelope); a client cannot send one. */
+export interface Measurement {
+  /** Unique id of this reading, set by the tool or its gateway (UUID). */
+  measurement_id: string;
+  /** Registration mark, as in the maintenance context (CTX-REG-1); the record's partition key. */
+  aircraft_registration: string;
+  /** The tool's identity in the organisation's tool register (reference data airlock.ref.tools.v1, MEAS-CAL-1). */
+  tool_id: string;
+  /** The kind of tool that took the reading. */
+  tool_type: ToolType;
+  /** The tool's current calibration certificate, as the tool register holds it (MEAS-CAL-1; EASA 145.A.40(b), 14 CFR 145.109(b)). */
+  calibration_certificate_ref: string;
+  /** The task card (job card) step the reading belongs to. */
+  task_card_ref: string;
+  /** The fastener or inspection point on the task card, e.g. a bolt position or a zone station. */
+  point_ref: null | string;
+  /** The measured value, in unit. Finite (no Infinity or NaN). */
+  value: number;
+  /** Unit of value and of the specification, one of docs/rules.md MEAS-UNIT-1's set (e.g. N.m, lbf.in, kPa, psi, mm, in, N, lbf, ohm, mOhm, MOhm, V, A, Cel), allowed for the tool type. */
+  unit: string;
+  /** Lowest value the specification allows, in unit; null when the specification has no lower bound. */
+  spec_min: null | number;
+  /** Highest value the specification allows, in unit; null when it has no upper bound. */
+  spec_max: null | number;
+  /** PASS or FAIL as the tool decided; PASS outside the specification is refused (MEAS-SPEC-1). */
+  tool_result: ToolResult;
+  /** When the reading was taken: RFC 3339 date-time with offset (TIME-1, TIME-2); the calibration must be valid on its date (MEAS-CAL-1). */
+  measured_at: string;
+  /** Badge hash of the person who used the tool, when a person did (64 lowercase hex, CTX-BADGE-1). */
+  operator_badge_hash: null | string;
+}
+
+/** Measurement with the Airlock envelope (trace id, received-at, source, maintenance context, actor, rule set, warnings). */
+export interface MeasurementRecord {
+  /** The id the gateway returned to the sender; unique per accepted record. */
+  trace_id: string;
+  /** When the gateway accepted the record (UTC). */
+  received_at: number;
+  /** How the record entered Airlock. */
+  source: Source;
+  /** The ingress route: logbook, parts-trace or compliance-audit. */
+  route: string;
+  /** The sender's Idempotency-Key, when it sent one. */
+  idempotency_key: null | string;
+  /** Who worked on which aircraft under which work order. */
+  maintenance_context: MaintenanceContext;
+  /** Who sent the record. */
+  actor: Actor;
+  /** Rule set applied, from the state of registry (CTX-RS-1); null until rule sets are applied. */
+  rule_set: null | RuleSet;
+  /** Version of the rule-set configuration applied. */
+  rule_set_version: null | string;
+  /** WARN-level findings that travel with the valid record. */
+  warnings: Array<Finding>;
+  /** The record as the sender sent it. */
+  payload: Measurement;
+}

@@ -17,13 +17,16 @@ export function airlockTopics(config: Config): ITopicConfig[] {
     { topic: t.logbook, ...base },
     { topic: t.partsTrace, ...base },
     { topic: t.complianceAudit, ...base },
+    { topic: t.measurements, ...base },
     { topic: t.replayAudit, ...base, configEntries: keepForever },
     // Reference data: the latest value per key, kept forever (compaction, never deletion by age).
-    ...[t.refTechnicians, t.refFleet, t.refApprovals, t.refBackups, t.refReleases].map((topic) => ({
-      topic,
-      ...base,
-      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-    })),
+    ...[t.refTechnicians, t.refFleet, t.refApprovals, t.refBackups, t.refReleases, t.refTools].map(
+      (topic) => ({
+        topic,
+        ...base,
+        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+      }),
+    ),
     // History changelogs: co-partitioned with the ingress topic, the latest entry per key forever;
     // idempotency pairs only as long as they can matter (twice the window: the validators forget
     // them then too), so that a fleet's keys do not fill the disk.

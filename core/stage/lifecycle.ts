@@ -15,8 +15,11 @@ export interface Stage {
 export class Lifecycle {
   #state: StageState = 'starting';
   readonly #logger: Logger;
-  constructor(logger: Logger) {
+  readonly #prefix: string;
+  /** `label` names a part of a stage in its messages (`worker 1 lifecycle ready`). */
+  constructor(logger: Logger, label?: string) {
     this.#logger = logger;
+    this.#prefix = label ? `${label} ` : '';
   }
   get state(): StageState {
     return this.#state;
@@ -30,7 +33,7 @@ export class Lifecycle {
     };
     if (!allowed[this.#state].includes(to))
       throw new Error(`lifecycle: ${this.#state} → ${to} is not allowed`);
-    this.#logger.info({ from: this.#state, to }, `lifecycle ${to}`);
+    this.#logger.info({ from: this.#state, to }, `${this.#prefix}lifecycle ${to}`);
     this.#state = to;
   }
 }
@@ -40,9 +43,14 @@ export async function runStage(opts: {
   logger: Logger;
   graceMs: number;
   start: (lifecycle: Lifecycle) => Promise<Stage>;
+  /**
+   * A part of a stage (an ingress worker): its lifecycle messages carry the label, so that only the
+   * whole stage logs `lifecycle ready`, which operators and tests wait for.
+   */
+  label?: string;
 }): Promise<void> {
   const { logger, graceMs } = opts;
-  const lifecycle = new Lifecycle(logger);
+  const lifecycle = new Lifecycle(logger, opts.label);
   let stage: Stage | undefined;
   let stopping = false;
   const stop = async (signal: string) => {

@@ -6,6 +6,7 @@ const EVENT_TIME: Record<RouteName, string> = {
   'parts-trace': 'installation_date',
   logbook: 'completion_date',
   'compliance-audit': 'occurred_at',
+  measurements: 'measured_at',
 };
 
 /** When the recorded event happened, or undefined when the record has no valid time for it. */

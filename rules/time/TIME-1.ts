@@ -8,6 +8,7 @@ export const DATE_TIME_FIELDS: Record<RouteName, readonly string[]> = {
   'parts-trace': ['/installation_date'],
   logbook: ['/completion_date', '/crs/issued_at'],
   'compliance-audit': ['/occurred_at'],
+  measurements: ['/measured_at'],
 };
 
 /** The present timestamp fields of a record of a route, with their values. */
@@ -26,7 +27,7 @@ const WHY = {
 /** TIME-1: every timestamp is an RFC 3339 date-time with Z or ±hh:mm, on a real calendar day. */
 export const TIME_1: Rule = {
   id: 'TIME-1',
-  routes: ['parts-trace', 'logbook', 'compliance-audit'],
+  routes: ['parts-trace', 'logbook', 'compliance-audit', 'measurements'],
   ruleSets: ALL_RULE_SETS,
   structural: true,
   check(record, { route }) {

@@ -6,7 +6,7 @@ import { dateTimes } from './TIME-1.ts';
 /** TIME-2: the offset -00:00 ("local offset unknown", RFC 3339 §4.3) is rejected. */
 export const TIME_2: Rule = {
   id: 'TIME-2',
-  routes: ['parts-trace', 'logbook', 'compliance-audit'],
+  routes: ['parts-trace', 'logbook', 'compliance-audit', 'measurements'],
   ruleSets: ALL_RULE_SETS,
   structural: true,
   check(record, { route }) {

@@ -3,11 +3,11 @@ import { finding, type Rule } from '../types.ts';
 
 /**
  * TRACE-REG-1: the event's registration equals the request context's. Applied to logbook entries
- * too: an entry naming another aircraft than its work order's is the same mismatch.
+ * and measurements too: a record naming another aircraft than its work order's is the same mismatch.
  */
 export const TRACE_REG_1: Rule = {
   id: 'TRACE-REG-1',
-  routes: ['parts-trace', 'logbook'],
+  routes: ['parts-trace', 'logbook', 'measurements'],
   ruleSets: ALL_RULE_SETS,
   structural: true,
   check(record, { context }) {

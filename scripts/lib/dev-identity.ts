@@ -18,6 +18,9 @@ export const ROLES = [
   'compliance_auditor',
   'fleet_ops',
   'edge_station',
+  // A tool or sensor gateway: a device identity (its client certificate and a client-credentials
+  // token), whose readings go to /v1/measurements.
+  'sensor',
 ] as const;
 
 export const pkiDir = (env: NodeJS.ProcessEnv = process.env) => `${stackDir(env)}/pki`;

@@ -11,6 +11,8 @@ export const DEMO_REFERENCE: Record<Exclude<RefKind, 'backups'>, string> = {
   fleet: `${ROOT}scripts/ref-demo/fleet.csv`,
   approvals: `${ROOT}scripts/ref-demo/approvals.csv`,
   releases: `${ROOT}scripts/ref-demo/releases.json`,
+  // The tools of avro/examples/measurement/valid, calibrated over the examples' dates and beyond.
+  tools: `${ROOT}scripts/ref-demo/tools.csv`,
 };
 
 export const formatOf = (file: string) =>

@@ -3,6 +3,7 @@
  * topics, consumer groups and transactional ids that belong to one test only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../../core/config/load.ts';
 import { ensureTopics } from '../../core/kafka/topics.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -22,12 +23,14 @@ export interface Pipeline {
   health: { validators: string; router: string };
   /** The development PKI folder (certificates, keys, token key). */
   pki: string;
-  topics: { ingress: string; validated: string; dlq: string; partsTrace: string };
+  topics: { ingress: string; validated: string; dlq: string; partsTrace: string; measurements: string };
   url: string;
   /** The last lines a stage printed, for failure messages. */
   output(stage: PipelineStage): string;
   /** SIGTERM every stage, wait for it to exit, delete the test's topics; each stage's exit code. */
   stop(): Promise<Partial<Record<PipelineStage, number | null>>>;
+  /** The process id of a running stage (the primary, for an ingress with workers). */
+  pid(stage: PipelineStage): number | undefined;
   /** SIGKILL a stage (a crash). */
   kill(stage: PipelineStage): Promise<void>;
   /** Send a signal to a running stage. */
@@ -55,6 +58,10 @@ export async function startPipeline(
   s: Services,
   stages: readonly PipelineStage[] = ['ingress', 'validators', 'router'],
   extraEnv: Record<string, string> = {},
+  opts: {
+    /** More reference data, published after the demo's and before any stage starts. */
+    reference?: (kafka: Kafka, env: Readonly<Record<string, string>>) => Promise<void>;
+  } = {},
 ): Promise<Pipeline> {
   const prefix = `test-${uid()}`;
   const pki = ensureDevPki();
@@ -65,6 +72,7 @@ export async function startPipeline(
     validated: `${prefix}.validated`,
     dlq: `${prefix}.dlq`,
     partsTrace: `${prefix}.parts-trace`,
+    measurements: `${prefix}.measurements`,
   };
   const env: Record<string, string> = {
     AIRLOCK_KAFKA_BROKERS: s.brokers.join(','),
@@ -78,18 +86,22 @@ export async function startPipeline(
     AIRLOCK_TOPIC_PARTS_TRACE: topics.partsTrace,
     AIRLOCK_TOPIC_LOGBOOK: `${prefix}.logbook`,
     AIRLOCK_TOPIC_COMPLIANCE_AUDIT: `${prefix}.compliance-audit`,
+    AIRLOCK_TOPIC_MEASUREMENTS: topics.measurements,
     AIRLOCK_TOPIC_REPLAY_AUDIT: `${prefix}.replay-audit`,
     AIRLOCK_TOPIC_REF_TECHNICIANS: `${prefix}.ref.technicians`,
     AIRLOCK_TOPIC_REF_FLEET: `${prefix}.ref.fleet`,
     AIRLOCK_TOPIC_REF_APPROVALS: `${prefix}.ref.approvals`,
     AIRLOCK_TOPIC_REF_BACKUPS: `${prefix}.ref.backups`,
     AIRLOCK_TOPIC_REF_RELEASES: `${prefix}.ref.releases`,
+    AIRLOCK_TOPIC_REF_TOOLS: `${prefix}.ref.tools`,
     AIRLOCK_TOPIC_HISTORY_PREFIX: `${prefix}.history.`,
     AIRLOCK_VALIDATORS_GROUP_ID: `${prefix}-validators`,
     AIRLOCK_ROUTER_GROUP_ID: `${prefix}-router`,
     AIRLOCK_TRANSACTIONAL_ID_PREFIX: prefix,
     AIRLOCK_REDIS_KEY_PREFIX: prefix,
     AIRLOCK_SHUTDOWN_GRACE_MS: '20000',
+    // One ingress process unless a test asks for workers (issue #14: the default is the cores).
+    AIRLOCK_INGRESS_WORKERS: '1',
     AIRLOCK_VALIDATORS_HEALTH_PORT: String(healthPorts.validators),
     AIRLOCK_ROUTER_HEALTH_PORT: String(healthPorts.router),
     ...extraEnv,
@@ -103,6 +115,7 @@ export async function startPipeline(
     const kafka = testKafka(s);
     await ensureTopics(kafka, config, createLogger({ log: { level: 'silent' } }, 'test'));
     await loadDemoReference(kafka, refTopics(config.topics));
+    await opts.reference?.(kafka, env);
   }
   const children = new Map<PipelineStage, ChildProcess>();
   const logs = new Map<PipelineStage, string[]>();
@@ -218,6 +231,7 @@ export async function startPipeline(
     output,
     stop,
     kill,
+    pid: (stage) => children.get(stage)?.pid,
     signal,
     restart: launch,
     async another(stage) {

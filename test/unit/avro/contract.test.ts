@@ -65,6 +65,7 @@ describe('avro/ contract', () => {
         logbook: 'LogbookRecord',
         'parts-trace': 'PartsTraceRecord',
         'compliance-audit': 'ComplianceAuditRecord',
+        measurements: 'MeasurementRecord',
       }[route];
       assert.equal(`${c.recordSchema.namespace}.${c.recordSchema.name}`, `airlock.mro.${expected}`);
       assert.ok(avro.Type.forSchema(c.recordSchema as avro.Schema));

@@ -138,7 +138,7 @@ describe('configuration', () => {
     };
     const c = loadConfig(complete, 'ingress');
     assert.equal(c.ingress.authMode, 'mtls-jwt');
-    assert.deepEqual(c.ingress.roleRoutes.certifying_staff, ['logbook', 'parts-trace']);
+    assert.deepEqual(c.ingress.roleRoutes.certifying_staff, ['logbook', 'parts-trace', 'measurements']);
     assert.deepEqual(c.ingress.roleRoutes.fleet_ops, []);
     assert.ok(
       problemsOf({ ...complete, AIRLOCK_JWT_CLOCK_TOLERANCE_S: '120' }).some((p) =>
@@ -186,7 +186,7 @@ describe('configuration', () => {
     const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
     const documented = new Set(doc.match(/AIRLOCK_[A-Z0-9_]+/g) ?? []);
     for (const name of Object.keys(ENV_VARS)) assert.ok(documented.has(name), `${name} is not documented`);
-    const reserved = /^AIRLOCK_(STACK|TEST|NODE|CACHE)_/;
+    const reserved = /^AIRLOCK_(STACK|TEST|NODE|CACHE|CLUSTER)_/;
     for (const name of documented) {
       assert.ok(
         name in ENV_VARS || name in RENAMED_ENV || reserved.test(name),

@@ -17,6 +17,7 @@ const FAMILY_OF: [RegExp, string][] = [
   [/^TIME-/, 'time'],
   [/^(SN|PN|LOT|PART)-/, 'part'],
   [/^ACR-/, 'acr'],
+  [/^MEAS-/, 'meas'],
   [/^TRACE-/, 'trace'],
   [/^(FAA|EASA)-/, 'log'],
   [/^CAMO-/, 'camo'],

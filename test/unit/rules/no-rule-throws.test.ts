@@ -21,6 +21,7 @@ const EXAMPLE_DIR: Record<RouteName, string> = {
   'parts-trace': 'parts-trace-event',
   logbook: 'logbook-entry',
   'compliance-audit': 'compliance-audit-event',
+  measurements: 'measurement',
 };
 const examples = (route: RouteName) =>
   readdirSync(`${AVRO_DIR}examples/${EXAMPLE_DIR[route]}/valid`).map(

@@ -4,8 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loadContract } from '../../../core/contract.ts';
+import { TOOL_TYPES } from '../../../rules/refdata.ts';
 import { RefFileError, readRows, validateRows } from '../../../scripts/lib/ref-load.ts';
 import { BADGE } from './logbook.ts';
+import { register, TW_0042 } from './measurement.ts';
 import { authorityReference, reference } from './reference.ts';
 
 describe('reference data: exports and the in-memory copy', () => {
@@ -72,4 +75,49 @@ describe('the roster fields of an ERP export', () => {
   });
   it('a scope that is not <type>/<category> is refused', () =>
     assert.throws(() => authorityReference({ authorisation_scope: ['A320'] }), /authorisation_scope/));
+});
+
+describe('the tool register (kind tools, MEAS-CAL-1)', () => {
+  const { calibration_due: _, ...undated } = TW_0042;
+  it('reads a CSV export: an empty withdrawn_at is null, standard may be left out', () => {
+    const csv =
+      'tool_id,tool_type,calibration_certificate_ref,calibrated_on,calibration_due,withdrawn_at\n' +
+      'TW-0042,TORQUE_WRENCH,CAL-2025-0042-03,2025-05-01,2026-04-30,\n';
+    assert.deepEqual(validateRows('tools', readRows(csv, 'csv')), [
+      {
+        key: 'TW-0042',
+        value: {
+          tool_id: 'TW-0042',
+          tool_type: 'TORQUE_WRENCH',
+          calibration_certificate_ref: 'CAL-2025-0042-03',
+          calibrated_on: '2025-05-01',
+          calibration_due: '2026-04-30',
+          withdrawn_at: null,
+          standard: null,
+        },
+      },
+    ]);
+  });
+  it('refuses a tool without calibration_due', () => {
+    assert.throws(() => validateRows('tools', [undated]), /record 1: calibration_due/);
+    assert.throws(() => register({ calibration_due: undefined }), /calibration_due/);
+  });
+  it('refuses a calibration_due before calibrated_on, a tool type not in the schema, an unknown field', () => {
+    assert.throws(
+      () => register({ calibration_due: '2025-04-30' }),
+      /calibration_due is before calibrated_on/,
+    );
+    assert.doesNotThrow(() => register({ calibration_due: '2025-05-01' }));
+    assert.throws(() => register({ tool_type: 'HAMMER' }), /tool_type/);
+    assert.throws(() => register({ colour: 'red' }), /colour/);
+    assert.throws(() => register({ calibrated_on: '2025-02-30' }), /calibrated_on/);
+  });
+  it("the tool types are avro/measurement.avsc's ToolType symbols", () => {
+    const fields = loadContract().get('measurements')?.payloadSchema.fields as {
+      name: string;
+      type: unknown;
+    }[];
+    const type = fields.find((f) => f.name === 'tool_type')?.type as { symbols: string[] };
+    assert.deepEqual(type.symbols, [...TOOL_TYPES]);
+  });
 });
