@@ -31,6 +31,10 @@ export function createRedisStore(url: string, commandTimeoutMs = 500, keyPrefix 
     maxRetriesPerRequest: 0,
     lazyConnect: true,
     retryStrategy: (times) => Math.min(times * 200, 2000),
+    // Commands issued in one event-loop tick go out in one write (issue #14 §1): under load the
+    // revocation checks and rate-limit scripts of concurrent requests share round trips and
+    // syscalls. Each command keeps its own reply, timeout and failure.
+    enableAutoPipelining: true,
   });
   redis.on('error', () => undefined); // reported per command as REDIS_UNAVAILABLE
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
