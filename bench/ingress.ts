@@ -8,7 +8,12 @@
  * 2. closed loop with NDJSON batches of B records: records/s;
  * 3. open loop at half the single-record maximum: latency percentiles (202 = durable);
  * 4. baseline: the same records, C (and C × B) in flight, straight into Kafka.
+ * Phases 1–3 run for each ingress worker count of BENCH_WORKERS (1,2), printing the ingress's CPU
+ * per request and per batched record (primary and workers, from /proc), so that the scaling on a
+ * larger machine can be predicted (docs/operations.md "Sizing the ingress").
  */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { lineageHeaders } from '../core/headers.ts';
 import { assertReadCommittedSafe } from '../core/kafka/read-committed.ts';
@@ -24,29 +29,92 @@ const LINGER_MS = 2;
 const MAX_BATCH = 500;
 /** The ingress's transactional producers (AIRLOCK_INGRESS_TRANSACTIONAL_PRODUCERS; its default when unset). */
 const TX_PRODUCERS = process.env.BENCH_TX_PRODUCERS;
+/** Ingress worker counts measured in turn (AIRLOCK_INGRESS_WORKERS), e.g. `1,2`. */
+const WORKERS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
 
 const s = await services();
-const p = await startPipeline(s, ['ingress'], {
-  ...UNTHROTTLED_INGRESS,
-  AIRLOCK_INGRESS_PUBLISH_LINGER_MS: String(LINGER_MS),
-  AIRLOCK_INGRESS_PUBLISH_BATCH_MAX_RECORDS: String(MAX_BATCH),
-  ...(TX_PRODUCERS ? { AIRLOCK_INGRESS_TRANSACTIONAL_PRODUCERS: TX_PRODUCERS } : {}),
-});
-const client = await tablet(p, CONCURRENCY);
-const ndjson = `${Array.from({ length: BATCH }, () => client.body).join('\n')}\n`;
-const single = () => client.post();
 
-// Warm-up: TLS sessions, JIT, the producer's first metadata.
-await closedLoop(single, 2, CONCURRENCY);
-const maxRps = await closedLoop(single, SECONDS, CONCURRENCY);
-const batchRps = await closedLoop(() => client.post(ndjson, 'application/x-ndjson'), SECONDS, CONCURRENCY);
-const latencies: number[] = [];
-let errors = 0;
-await openLoop(maxRps / 2, SECONDS, single, (t0, r) => {
-  if (r?.status === 202) latencies.push(performance.now() - t0);
-  else errors++;
-});
-latencies.sort((a, b) => a - b);
+/** CPU seconds (user + system) of a process and every process below it (an ingress's workers). */
+function cpuSeconds(root: number): number {
+  const stats = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => {
+      try {
+        // Fields after the command name: state ppid … utime(14) stime(15), in clock ticks.
+        const f = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        return { pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((x) => x !== undefined);
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const x of stats)
+      if (!tree.has(x.pid) && tree.has(x.ppid)) {
+        tree.add(x.pid);
+        grew = true;
+      }
+  }
+  return stats.filter((x) => tree.has(x.pid)).reduce((n, x) => n + x.ticks, 0) / CLK_TCK;
+}
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** A closed loop, with the ingress's CPU seconds spent during it. */
+async function measured(pid: number, send: () => Promise<unknown>, concurrency: number) {
+  const cpu0 = cpuSeconds(pid);
+  const rate = await closedLoop(send, SECONDS, concurrency);
+  return { rate, cpu: cpuSeconds(pid) - cpu0 };
+}
+
+async function ingressRun(workers: number) {
+  const p = await startPipeline(s, ['ingress'], {
+    ...UNTHROTTLED_INGRESS,
+    AIRLOCK_INGRESS_WORKERS: String(workers),
+    AIRLOCK_INGRESS_PUBLISH_LINGER_MS: String(LINGER_MS),
+    AIRLOCK_INGRESS_PUBLISH_BATCH_MAX_RECORDS: String(MAX_BATCH),
+    ...(TX_PRODUCERS ? { AIRLOCK_INGRESS_TRANSACTIONAL_PRODUCERS: TX_PRODUCERS } : {}),
+  });
+  const pid = p.pid('ingress') ?? 0;
+  const client = await tablet(p, CONCURRENCY);
+  const ndjson = `${Array.from({ length: BATCH }, () => client.body).join('\n')}\n`;
+  const single = () => client.post();
+  // Warm-up: TLS sessions, JIT, the producer's first metadata.
+  await closedLoop(single, 2, CONCURRENCY);
+  const one = await measured(pid, single, CONCURRENCY);
+  const batched = await measured(pid, () => client.post(ndjson, 'application/x-ndjson'), CONCURRENCY);
+  const latencies: number[] = [];
+  let errors = 0;
+  await openLoop(one.rate / 2, SECONDS, single, (t0, r) => {
+    if (r?.status === 202) latencies.push(performance.now() - t0);
+    else errors++;
+  });
+  latencies.sort((a, b) => a - b);
+  client.close();
+  return {
+    p,
+    client,
+    workers,
+    maxRps: one.rate,
+    cpuPerRequestUs: (1e6 * one.cpu) / (one.rate * SECONDS),
+    batchRps: batched.rate,
+    cpuPerBatchedRecordUs: (1e6 * batched.cpu) / (batched.rate * BATCH * SECONDS),
+    latencies,
+    errors,
+  };
+}
+
+const runs = [];
+for (const w of WORKERS) {
+  const run = await ingressRun(w);
+  runs.push(run);
+  // The last run's topics serve the baseline; the others are deleted now.
+  if (w !== WORKERS.at(-1)) await run.p.stop();
+}
+const last = runs.at(-1);
+if (!last) throw new Error('BENCH_WORKERS names no worker count');
+const { p, client } = last;
 
 // Baseline: the same records, batched the same way (the ingress's own micro-batcher), acks=all,
 // straight into Kafka.
@@ -80,25 +148,30 @@ const baselineRps = await closedLoop(baselineSend, SECONDS, CONCURRENCY);
 // The batched phase keeps C × B records in flight; so does its baseline.
 const baselineBatchRps = await closedLoop(baselineSend, SECONDS, CONCURRENCY * BATCH);
 await producer.disconnect();
-client.close();
 await p.stop();
 
 console.log(
-  `bench/ingress — ${CONCURRENCY} concurrent senders, ${SECONDS} s per phase, linger ${LINGER_MS} ms, batch cap ${MAX_BATCH}, acks=all`,
+  `bench/ingress — ${CONCURRENCY} concurrent senders, ${SECONDS} s per phase, linger ${LINGER_MS} ms, batch cap ${MAX_BATCH}, acks=all, ${CLK_TCK} CPU ticks/s`,
 );
-console.log(`  ingress single-record, closed loop:     ${fmt(maxRps)} requests/s (= records/s)`);
-console.log(`  baseline bare kafkajs producer:         ${fmt(baselineRps)} records/s`);
-console.log(`  ratio single-record ingress / baseline: ${fmt((100 * maxRps) / baselineRps)} %`);
+console.log(`  baseline bare kafkajs producer, ${CONCURRENCY} in flight:   ${fmt(baselineRps)} records/s`);
 console.log(
-  `  open loop at half the max (${fmt(maxRps / 2)} req/s): p50 ${fmt(pct(latencies, 0.5))} ms, p99 ${fmt(pct(latencies, 0.99))} ms, max ${fmt(latencies.at(-1) ?? Number.NaN)} ms, errors ${errors}`,
+  `  baseline with ${CONCURRENCY * BATCH} records in flight:       ${fmt(baselineBatchRps)} records/s`,
 );
-console.log(
-  `  ingress batched (${BATCH} records/request NDJSON): ${fmt(batchRps)} requests/s = ${fmt(batchRps * BATCH)} records/s`,
-);
-console.log(
-  `  baseline with ${CONCURRENCY * BATCH} records in flight:     ${fmt(baselineBatchRps)} records/s`,
-);
-console.log(
-  `  ratio batched ingress / that baseline: ${fmt((100 * batchRps * BATCH) / baselineBatchRps)} %  (target ≥ 50 %)`,
-);
+for (const r of runs) {
+  console.log(`  ingress with ${r.workers} worker(s):`);
+  console.log(
+    `    single-record, closed loop:  ${fmt(r.maxRps)} requests/s = ${fmt((100 * r.maxRps) / baselineRps)} % of the baseline (target ≥ 50 %), ingress CPU ${fmt(r.cpuPerRequestUs)} µs/request (target ≤ 250)`,
+  );
+  console.log(
+    `    open loop at half the max (${fmt(r.maxRps / 2)} req/s): p50 ${fmt(pct(r.latencies, 0.5))} ms, p99 ${fmt(pct(r.latencies, 0.99))} ms, max ${fmt(r.latencies.at(-1) ?? Number.NaN)} ms, errors ${r.errors} (target p99 ≤ 25 ms)`,
+  );
+  console.log(
+    `    batched (${BATCH} records/request NDJSON): ${fmt(r.batchRps * BATCH)} records/s = ${fmt((100 * r.batchRps * BATCH) / baselineBatchRps)} % of its baseline (target ≥ 70 %), ingress CPU ${fmt(r.cpuPerBatchedRecordUs)} µs/record (target ≤ 50)`,
+  );
+}
+const [first] = runs;
+if (first && last !== first)
+  console.log(
+    `  scaling ${first.workers} → ${last.workers} workers: single-record ×${(last.maxRps / first.maxRps).toFixed(2)}, batched ×${(last.batchRps / first.batchRps).toFixed(2)}`,
+  );
 process.exit(0);
