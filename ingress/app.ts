@@ -4,7 +4,8 @@
  * (415) → size (413) → JSON (400) → schema (422) → publish (202 once durable, else 503).
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { type Http2SecureServer, constants as h2 } from 'node:http2';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
 import { AirlockError } from '../core/errors.ts';
 import { jsonTextProblem, STRICT_UTF8 } from '../core/json-text.ts';
@@ -13,10 +14,11 @@ import { createLocalStatusStore } from '../core/record-status/redis.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { type ConnectionPolicy, connectionPolicy } from './connections.ts';
 import type { IngressDeps, ResolvedDeps } from './deps.ts';
+import { guardHttp2, http2ServerOptions, sessionOf, streamGone, streamOf } from './http2.ts';
 import { NoCredentialsError } from './identity.ts';
 import { createIngressMetrics } from './metrics.ts';
 import { OutcomeUnknownError } from './publisher.ts';
-import { registerRecordRoute } from './records-route.ts';
+import { actorOf, registerRecordRoute } from './records-route.ts';
 import { registerStatusRoute } from './status-route.ts';
 
 const FASTIFY_ERRORS: Record<
@@ -82,12 +84,27 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     status: input.status ?? createLocalStatusStore(input.config.statusRetentionMs),
   };
   const { config, logger, metrics } = deps;
+  // The actor, on a request's log lines when its logger does not carry it (records-route.ts).
+  const logActor = (req: FastifyRequest) =>
+    !config.ingress.accessLog && req.airlock?.identity ? { actor: actorOf(req.airlock.identity) } : {};
   const problem: typeof sendProblem = (reply, code, opts) => {
     metrics.rejections.inc({ code });
     return sendProblem(reply, code, opts);
   };
+  // HTTP/2 and HTTP/1.1 on the one TLS port, by ALPN (ingress/http2.ts); dev-insecure's plain
+  // HTTP stays HTTP/1.1.
+  const http2 = deps.https !== undefined && config.ingress.http2;
+  const server = http2
+    ? {
+        http2: true,
+        https: { ...deps.https, ...http2ServerOptions(config) },
+        http2SessionTimeout: config.ingress.idleTimeoutMs,
+      }
+    : deps.https
+      ? { https: deps.https }
+      : {};
   const app = Fastify({
-    ...(deps.https ? { https: deps.https } : {}),
+    ...(server as object),
     loggerInstance: logger.child(
       { component: 'http' },
       config.ingress.accessLog ? {} : { level: 'warn' },
@@ -151,11 +168,24 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
       })
     : undefined;
   if (connections) POLICIES.set(app, connections);
-  app.addHook('onRequest', async (req) => {
+  if (http2)
+    guardHttp2(app.server as unknown as Http2SecureServer, {
+      requestTimeoutMs: config.ingress.requestTimeoutMs,
+      maxResetsPerSecond: config.ingress.http2MaxResetsPerSecond,
+      logger,
+      onAbuse: (reason) => metrics.http2Abuse.inc({ reason }),
+    });
+  app.addHook('onRequest', async (req, reply) => {
     req.airlock = { traceId: randomUUID() };
+    // An HTTP/2 stream its client reset before it was even handed over (ingress/http2.ts): no one
+    // to answer, nothing to check.
+    if (streamGone(req.raw)) {
+      reply.hijack();
+      return;
+    }
     // Before anything is read: a connection whose certificate was verified under a client trust
     // that has changed since carries nothing more (issue #12 §8).
-    if (connections?.retired(req.raw.socket)) {
+    if (connections?.retired(req.raw)) {
       metrics.retiredConnectionRequests.inc();
       throw new AirlockError(
         'CONNECTION_RETIRED',
@@ -171,7 +201,20 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     if (deps.https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (reply.statusCode >= 400) reply.header('cache-control', 'no-store');
     if (req.airlock) reply.header('x-trace-id', req.airlock.traceId);
-    if (connections?.closing(req.raw.socket)) reply.header('connection', 'close');
+    if (streamOf(req.raw) === undefined) {
+      if (connections?.closing(req.raw)) reply.header('connection', 'close');
+      return;
+    }
+    // HTTP/2 has no Connection header (RFC 9113 §8.2.2; fastify sets one after a body it could not
+    // read, which Node drops with a warning): a response that ends its connection sends GOAWAY.
+    reply.removeHeader('connection');
+    if (connections?.closing(req.raw)) sessionOf(req.raw)?.close();
+  });
+  // A reset HTTP/2 stream's body ends where the reset fell and parses as if whole (ingress/http2.ts):
+  // such a request is never handled, so nothing it sent is published.
+  app.addHook('preHandler', async (req) => {
+    if (streamGone(req.raw))
+      throw new AirlockError('MALFORMED_JSON', 'the request was reset before its body ended');
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
@@ -186,7 +229,7 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
       else if (err.code === 'UNAUTHENTICATED')
         reply.header('www-authenticate', 'Bearer realm="airlock", error="invalid_token"');
       const retry = err.retryAfterSeconds ?? (err.retriable ? 5 : undefined);
-      if (err.retriable) req.log.warn({ err, traceId }, 'request failed (retriable)');
+      if (err.retriable) req.log.warn({ err, traceId, ...logActor(req) }, 'request failed (retriable)');
       return problem(reply, err.code, {
         detail: err.message,
         traceId,
@@ -199,12 +242,18 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
       // The broker could not say whether the records committed. Any answer could be a lie (a 202
       // for a lost record, a 503 for a published one), so there is none: the connection closes,
       // the Idempotency-Key stays reserved, and the sender retries with it (docs/errors.md).
-      req.log.error({ err, traceId }, 'publish outcome unknown; closing the connection unanswered');
+      req.log.error(
+        { err, traceId, ...logActor(req) },
+        'publish outcome unknown; closing the connection unanswered',
+      );
       reply.hijack();
-      req.raw.socket?.destroy();
+      // Under HTTP/2 that request's stream only (RST_STREAM), not the other streams of its session.
+      const stream = streamOf(req.raw);
+      if (stream) stream.close(h2.NGHTTP2_INTERNAL_ERROR);
+      else req.raw.socket?.destroy();
       return reply;
     }
-    req.log.error({ err, traceId }, 'unhandled error');
+    req.log.error({ err, traceId, ...logActor(req) }, 'unhandled error');
     return problem(reply, 'INTERNAL', { detail: 'internal error', traceId });
   });
   app.setNotFoundHandler((req, reply) =>

@@ -12,6 +12,7 @@ import { createTokenVerifier, type Verifier } from '../core/auth/token-verifier.
 import type { Config } from '../core/config/schema.ts';
 import { AirlockError } from '../core/errors.ts';
 import type { StateStore } from '../core/store/store.ts';
+import { tlsSocketOf } from './http2.ts';
 
 export interface Identity {
   subject: string;
@@ -159,9 +160,10 @@ export function createMtlsJwtAuthenticator(
 ): Authenticator {
   const pins = new Set(config.tls.pinnedSha256);
   const map = config.ingress.identityPolicy.includes('map') ? config.ingress.identityMap : undefined;
+  // Per connection: under HTTP/2 every stream's `req.raw.socket` is a new stand-in, its session's is not.
   const peers = new WeakMap<TLSSocket, PeerCertificate>();
   return async (req) => {
-    const socket = req.raw.socket as TLSSocket;
+    const socket = tlsSocketOf(req.raw);
     let peer = peers.get(socket);
     if (!peer) {
       const cert = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;

@@ -17,6 +17,8 @@ export interface IngressMetrics {
   tlsReloadFailing: Gauge;
   /** Requests refused (421) on a connection opened before the client trust (CA bundle, CRL) changed. */
   retiredConnectionRequests: Counter;
+  /** HTTP/2 sessions ended for rapid reset, streams cut by the request timeout (ingress/http2.ts). */
+  http2Abuse: Counter<'reason'>;
 }
 
 export function createIngressMetrics(): IngressMetrics {
@@ -68,6 +70,12 @@ export function createIngressMetrics(): IngressMetrics {
     retiredConnectionRequests: new Counter({
       name: 'airlock_ingress_retired_connection_requests_total',
       help: 'Requests refused (421) on a connection opened before the client CA bundle or CRL changed',
+      registers: [registry],
+    }),
+    http2Abuse: new Counter({
+      name: 'airlock_ingress_http2_abuse_total',
+      help: 'HTTP/2 sessions ended with GOAWAY ENHANCE_YOUR_CALM (rapid-reset) and streams cut by the request timeout (request-timeout)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     batchRecords: new Histogram({

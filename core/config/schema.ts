@@ -139,6 +139,24 @@ export const configSchema = z
         .optional(),
       connectionMaxRequests: z.number().int().min(1).max(1_000_000).default(10_000),
       requestTimeoutMs: ms.default(30_000),
+      // HTTP/2 beside HTTP/1.1 on the one TLS port, chosen by ALPN (mtls-jwt only; ingress/http2.ts).
+      http2: z.boolean().default(true),
+      // Streams one HTTP/2 connection may have open at once (RFC 9113 §6.5.2 suggests at least 100).
+      http2MaxConcurrentStreams: z.number().int().min(1).max(1000).default(100),
+      // A request's header list (names, values, 32 bytes each, as RFC 9113 §6.5.2 counts it): 16 KiB,
+      // what Node allows an HTTP/1.1 request's headers.
+      http2MaxHeaderListBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024)
+        .default(16 * 1024),
+      // Memory one HTTP/2 session may hold in Node (HPACK tables, buffered frames); past it new
+      // streams are refused. Node's own default.
+      http2MaxSessionMemoryMb: z.number().int().min(1).max(1024).default(10),
+      // Streams a client may cancel (RST_STREAM) in one second before its connection is ended with
+      // GOAWAY ENHANCE_YOUR_CALM: the rapid reset attack (CVE-2023-44487).
+      http2MaxResetsPerSecond: z.number().int().min(1).max(100_000).default(100),
       // One log line per request (fastify's request/response logs) at info level.
       accessLog: z.boolean().default(true),
       // This instance's transactional id (its producers are <id>-0 … <id>-<n-1>): unique per ingress
