@@ -17,6 +17,7 @@ import type { IngressDeps, ResolvedDeps } from './deps.ts';
 import { guardHttp2, http2ServerOptions, sessionOf, streamGone, streamOf } from './http2.ts';
 import { NoCredentialsError } from './identity.ts';
 import { createIngressMetrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
 import { OutcomeUnknownError } from './publisher.ts';
 import { actorOf, registerRecordRoute } from './records-route.ts';
 import { registerStatusRoute } from './status-route.ts';
@@ -35,6 +36,12 @@ const FASTIFY_ERRORS: Record<
     detail: 'content-length does not match the body',
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'the body is empty' },
+  // A method with a body (QUERY, found by schemathesis) sent without a Content-Type: refused before
+  // routing; fastify's own 400 would otherwise reach the catch-all as a 500.
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    detail: 'this method needs a Content-Type',
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'the body is not valid JSON' },
 };
 
@@ -264,6 +271,15 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
   );
 
   app.get('/health/live', async () => ({ status: 'live' }));
+  // The OpenAPI 3.1 document of this surface with this instance's limits (docs/openapi.json has the
+  // defaults), built once; behind the same mutual TLS as everything else.
+  const openapi = JSON.stringify(
+    openApiDocument(deps.contract, {
+      maxRecordsPerRequest: config.ingress.maxRecordsPerRequest,
+      maxBodyBytes: config.ingress.maxBodyBytes,
+    }),
+  );
+  app.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(openapi));
   // Behind the same mutual TLS as everything else: a scraper needs a client certificate.
   const metricsText = deps.metricsText ?? (() => metrics.registry.metrics());
   app.get('/metrics', async (_req, reply) =>
