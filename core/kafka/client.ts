@@ -11,12 +11,24 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * The expected, retried condition a kafkajs log entry reports, if any: named in its `error`, or at
+ * the end of its message ("Failed to send messages: <the broker's message>", logged at error level
+ * by the producer's retrier under plain load).
+ */
+export function expectedRetry(error: string, message: string): string | undefined {
+  const named = EXPECTED_RETRY_MESSAGES.get(error);
+  if (named) return named;
+  for (const [text, type] of EXPECTED_RETRY_MESSAGES) if (message.endsWith(text)) return type;
+  return undefined;
+}
+
 /** kafkajs logs through the stage's pino logger, one child per kafkajs namespace. */
-function pinoLogCreator(logger: Logger): logCreator {
+export function pinoLogCreator(logger: Logger): logCreator {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      const expected = EXPECTED_RETRY_MESSAGES.get(String(extra.error));
+      const expected = expectedRetry(String(extra.error), String(message));
       if (expected) logger.debug({ kafkajs: namespace, type: expected, ...extra }, message);
       else logger[LEVELS[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
     };
