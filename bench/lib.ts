@@ -122,3 +122,68 @@ export async function openLoop<T>(
   await Promise.all(inflight);
   return total;
 }
+
+/**
+ * A sensor gateway over HTTP/2: `sessions` TLS connections with the `sensor` role's client
+ * certificate and a bound client-credentials token, every request a stream on one of them in turn
+ * (many devices multiplexed on few connections, as a tool gateway sends).
+ */
+export async function sensorGateway(p: Pipeline, sessions: number, path = '/v1/measurements') {
+  const { connect } = await import('node:http2');
+  const tls = {
+    ca: readFileSync(`${p.pki}/ca.crt`),
+    cert: readFileSync(`${p.pki}/client-sensor.crt`),
+    key: readFileSync(`${p.pki}/client-sensor.key`),
+  };
+  const token = await tokenFor(p.pki, 'sensor', {
+    ttlSeconds: 3600,
+    subject: 'bench-tool-gateway',
+    claims: { client_id: 'bench-tool-gateway' },
+  });
+  const ctx = contextHeader(sampleContext('D-AIBL'));
+  const pool = await Promise.all(
+    Array.from(
+      { length: sessions },
+      () =>
+        new Promise<import('node:http2').ClientHttp2Session>((resolve, reject) => {
+          const s = connect(p.url, tls);
+          s.once('connect', () => {
+            if (s.alpnProtocol !== 'h2') reject(new Error(`ALPN chose ${s.alpnProtocol}, not h2`));
+            else resolve(s);
+          });
+          s.once('error', reject);
+        }),
+    ),
+  );
+  let next = 0;
+  /** `context`: the maintenance context header of this request (an aircraft's work order). */
+  const post = (body: string, type = 'application/x-ndjson', context = ctx) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const session = pool[next++ % pool.length];
+      if (!session) return reject(new Error('no session'));
+      const stream = session.request({
+        ':method': 'POST',
+        ':path': path,
+        'content-type': type,
+        'x-maintenance-context': context,
+        authorization: `Bearer ${token}`,
+      });
+      let status = 0;
+      let text = '';
+      stream.on('response', (h) => {
+        status = Number(h[':status']);
+      });
+      stream.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      stream.on('end', () => resolve({ status, text }));
+      stream.on('error', reject);
+      stream.end(body);
+    });
+  return {
+    post,
+    close: () => {
+      for (const session of pool) session.close();
+    },
+  };
+}
