@@ -78,11 +78,7 @@ describe('the ingress against its OpenAPI document (schemathesis, real stack)', 
       out += c.toString();
     });
     const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    assert.equal(
-      status,
-      0,
-      `schemathesis found answers that break docs/openapi.json:\n${out.slice(-12000)}`,
-    );
+    assert.equal(status, 0, `schemathesis found answers that break docs/openapi.json:\n${out.slice(-12000)}`);
     assert.match(out, /passed/, out.slice(-2000));
   });
 });
