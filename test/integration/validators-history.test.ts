@@ -302,21 +302,28 @@ describe('validators: history stores when a second process joins and leaves (rea
     await Promise.all([second.stop('SIGTERM'), send(records.slice(800))]);
     await producer.disconnect();
     await admin.disconnect();
-    await verify(s, p, expected);
+    await verify(s, p, expected, second.output());
   });
 });
 
 /** The validated topic, the DLQ and the changelogs hold the uninterrupted run's verdicts and stores. */
-async function verify(s: Services, p: Pipeline, expected: Expected) {
+async function verify(s: Services, p: Pipeline, expected: Expected, moreOutput = '') {
   const kafka = testKafka(s);
   const validated = await waitFor(kafka, p.topics.validated, expected.valid.size);
   const dlq = await waitFor(kafka, p.topics.dlq, expected.rejected.size);
   const v = countByTrace(validated);
   const d = countByTrace(dlq);
+  const twice = new Set([...v, ...d].filter(([, n]) => n > 1).map(([id]) => id));
+  // Where each copy is, and what the processes logged: a duplicate here is rare (1 run in 20 on
+  // 2026-12-02), so a failing run must carry what diagnoses it.
+  const copies = [...validated, ...dlq]
+    .filter((r) => twice.has(r.headers[Header.traceId] ?? ''))
+    .slice(0, 20)
+    .map((r) => `${r.topic}/${r.partition}@${r.message.offset} ${r.headers[Header.traceId]}`);
   assert.deepEqual(
     [...v, ...d].filter(([, n]) => n > 1),
     [],
-    'no record twice',
+    `no record twice\n${copies.join('\n')}\n${p.output('validators')}\n${moreOutput}`,
   );
   const wrong: string[] = [];
   for (const id of expected.valid) if (!v.has(id) || d.has(id)) wrong.push(`valid ${id}`);
