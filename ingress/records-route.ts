@@ -82,6 +82,8 @@ async function publish(
 ): Promise<void> {
   const end = deps.metrics.publishSeconds.startTimer();
   const receivedAt = new Date().toISOString();
+  // Once per request: every record of a batch carries the same context.
+  const maintenanceContext = JSON.stringify(s.context);
   await deps.publisher.publish(
     records.map(({ traceId, raw, value, index }) => ({
       key: routeKey(s.route, (value ?? {}) as Record<string, unknown>, s.context.aircraft_registration),
@@ -96,7 +98,7 @@ async function publish(
         subject: s.identity.subject,
         role: s.identity.role,
         clientCertSha256: s.identity.clientCertSha256,
-        maintenanceContext: JSON.stringify(s.context),
+        maintenanceContext,
         traceparent: childTraceparent(s.traceparent),
       }),
     })),

@@ -5,7 +5,6 @@
  * bounded; sessions are retired, aged and limited like HTTP/1.1 connections, by GOAWAY.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type ClientHttp2Session, type ClientHttp2Stream, constants } from 'node:http2';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,6 @@ import { after, before, describe, it } from 'node:test';
 import { connect } from 'node:tls';
 import { ensureDevPki, mintDevToken } from '../../scripts/lib/dev-identity.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
-import { ROOT } from '../../scripts/lib/stack-env.ts';
 import {
   type Answer,
   h2Call,
@@ -24,7 +22,7 @@ import {
   tokenFor,
 } from '../support/https.ts';
 import { committedCount, testKafka } from '../support/kafka.ts';
-import { type Pipeline, startPipeline } from '../support/pipeline.ts';
+import { type Pipeline, revokeWithScript, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
 import { until } from '../support/wait.ts';
 
@@ -296,14 +294,7 @@ describe('the ingress over HTTP/2: every check as over HTTP/1.1 (real ingress, K
     const before = await published(s, p);
     const record = JSON.stringify(sampleRecord());
     const revoked = await tokenFor(p.pki, 'certifying_staff');
-    const r = spawnSync(process.execPath, [`${ROOT}scripts/revoke.ts`, revoked], {
-      env: {
-        ...process.env,
-        AIRLOCK_REDIS_URL: s.redisUrl,
-        AIRLOCK_REDIS_KEY_PREFIX: p.env.AIRLOCK_REDIS_KEY_PREFIX,
-      },
-      encoding: 'utf8',
-    });
+    const r = revokeWithScript(s, p, revoked);
     assert.equal(r.status, 0, r.stderr);
     const expired = await mintDevToken(p.pki, 'certifying_staff', {
       bindCertPem: readFileSync(`${p.pki}/client-certifying_staff.crt`, 'utf8'),

@@ -4,14 +4,12 @@
  * unreachable the ingress fails closed (503), publishing nothing.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { contextHeader, sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
-import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { httpsCall, tokenFor } from '../support/https.ts';
 import { committedCount, endOffset, readTopic, testKafka } from '../support/kafka.ts';
-import { type Pipeline, startPipeline } from '../support/pipeline.ts';
+import { type Pipeline, revokeWithScript, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
 
 const body = JSON.stringify(sampleRecord());
@@ -43,14 +41,7 @@ describe('ingress state in the real Redis', () => {
   it('a token revoked with `npm run revoke` is refused (401) on the next request', async () => {
     const token = await tokenFor(p.pki, 'certifying_staff');
     assert.equal((await postWith(p, token)).status, 202);
-    const r = spawnSync(process.execPath, [`${ROOT}scripts/revoke.ts`, token], {
-      env: {
-        ...process.env,
-        AIRLOCK_REDIS_URL: s.redisUrl,
-        AIRLOCK_REDIS_KEY_PREFIX: p.env.AIRLOCK_REDIS_KEY_PREFIX,
-      },
-      encoding: 'utf8',
-    });
+    const r = revokeWithScript(s, p, token);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`revoked jti ${String(decodeJwt(token).jti)}`));
     const refused = await postWith(p, token);

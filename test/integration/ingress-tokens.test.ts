@@ -4,7 +4,6 @@
  * refusal asserts its status, the problem body, and that nothing was published.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -21,7 +20,7 @@ import {
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { type Answer, postRecord } from '../support/https.ts';
 import { committedCount, testKafka } from '../support/kafka.ts';
-import { type Pipeline, startPipeline } from '../support/pipeline.ts';
+import { type Pipeline, revokeWithScript, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
 
 type Key = Parameters<SignJWT['sign']>[0];
@@ -100,14 +99,7 @@ describe('tokens over time: revocation and the maximum age outlive the cache and
 
   it('a token revoked before its exp stays refused after it, while the clock tolerance would accept it (§1)', async () => {
     const token = await sign(p, { ttlS: 2 });
-    const r = spawnSync(process.execPath, [`${ROOT}scripts/revoke.ts`, token], {
-      env: {
-        ...process.env,
-        AIRLOCK_REDIS_URL: s.redisUrl,
-        AIRLOCK_REDIS_KEY_PREFIX: p.env.AIRLOCK_REDIS_KEY_PREFIX,
-      },
-      encoding: 'utf8',
-    });
+    const r = revokeWithScript(s, p, token);
     assert.equal(r.status, 0, r.stderr);
     // Past exp (2 s), within exp + the 5 s tolerance: jose accepts it; the revocation must hold.
     await new Promise((res) => setTimeout(res, 3500));

@@ -2,7 +2,7 @@
  * Runs Airlock's stages as real processes (node <stage>/main.ts) against the real services, with
  * topics, consumer groups and transactional ids that belong to one test only.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../../core/config/load.ts';
 import { ensureTopics } from '../../core/kafka/topics.ts';
@@ -259,4 +259,19 @@ export async function startPipeline(
       };
     },
   };
+}
+
+/**
+ * `npm run revoke <token>` against a pipeline's Redis, as an operator runs it; the script's result
+ * (the callers assert its status and output).
+ */
+export function revokeWithScript(s: Services, p: Pipeline, token: string) {
+  return spawnSync(process.execPath, [`${ROOT}scripts/revoke.ts`, token], {
+    env: {
+      ...process.env,
+      AIRLOCK_REDIS_URL: s.redisUrl,
+      AIRLOCK_REDIS_KEY_PREFIX: p.env.AIRLOCK_REDIS_KEY_PREFIX ?? '',
+    },
+    encoding: 'utf8',
+  });
 }
