@@ -605,11 +605,16 @@ describe('HTTP/2 sessions are connections: retired on a trust change, limited in
     await within('the session closes', 2000, closed(session));
   });
 
-  it('a client trust change retires sessions: an idle one closes at once; a busy one answers a new stream 421, finishes its request in flight, and closes', async () => {
+  it('a client trust change retires sessions: an idle one closes at once; a busy one answers a new stream 421, finishes its request in flight, and closes', async (t) => {
     const before = await published(s, p);
     const retiredBefore = await metric(p, 'airlock_ingress_retired_connection_requests_total');
     const idle = await h2Session(p.pki, p.url);
     const busy = await h2Session(p.pki, p.url);
+    // Had this test failed with a session open, the drain below would wait for it.
+    t.after(() => {
+      idle.destroy();
+      busy.destroy();
+    });
     const busyAway = goaway(busy);
     // In flight: its headers were taken before the change; its body comes after.
     const record = JSON.stringify(sampleRecord());
@@ -617,6 +622,9 @@ describe('HTTP/2 sessions are connections: retired on a trust change, limited in
     const inFlightAnswer = new Promise<number>((resolve) =>
       inFlight.once('response', (h) => resolve(Number(h[':status']))),
     );
+    // A client reads its answers: a stream whose body is left unread keeps the client's session
+    // open after the server closed its side (GOAWAY, then its socket).
+    inFlight.resume();
     await new Promise((r) => setTimeout(r, 300));
     // The same CA twice: the client trust (its digest) changes, the CA does not.
     const ca = readFileSync(`${pki}/ca.crt`, 'utf8');
