@@ -9,6 +9,7 @@
  */
 import { type Admin, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { TRANSACTIONAL_RETRY } from '../kafka/client.ts';
+import { assertStableOffsetsSupported } from '../kafka/read-committed.ts';
 import type { Logger } from '../logger.ts';
 
 export interface OutputRecord {
@@ -45,6 +46,40 @@ export interface PartitionProducers {
   closeAll(): Promise<void>;
 }
 
+/** How long the fence waits for a transaction's pending offsets to settle before it fails the batch. */
+const STABLE_OFFSET_WAIT_MS = 10_000;
+
+/**
+ * The group's committed offset of one partition, stable (KIP-447 `require_stable`, OffsetFetch v7 in
+ * the project's kafkajs patch). A transaction's offsets are pending from its TxnOffsetCommit until
+ * the group coordinator has applied its commit marker, which it does after the transaction has
+ * completed; a plain OffsetFetch in that window answers the older offset, and a new owner would
+ * process again what the fenced one committed. Asked to be stable, the broker answers
+ * UNSTABLE_OFFSET_COMMIT instead, retried here until the offset settles.
+ */
+export async function stableOffset(
+  admin: Pick<Admin, 'fetchOffsets'>,
+  groupId: string,
+  topic: string,
+  partition: number,
+  waitMs = STABLE_OFFSET_WAIT_MS,
+): Promise<string> {
+  const deadline = performance.now() + waitMs;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
+    try {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic], requireStable: true });
+      return offsets?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+    } catch (err) {
+      if (
+        (err as { type?: string }).type !== 'UNSTABLE_OFFSET_COMMIT' ||
+        performance.now() + pause > deadline
+      )
+        throw err;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
 export function partitionProducers(opts: {
   kafka: Kafka;
   admin: Admin;
@@ -57,6 +92,7 @@ export function partitionProducers(opts: {
   /** A producer fenced the partition's previous owner (first use of its transactional id here). */
   onFenced?: (partition: number) => void;
 }): PartitionProducers {
+  assertStableOffsetsSupported();
   const { kafka, admin, logger, groupId, inputTopic } = opts;
   const producers = new Map<number, Promise<Producer>>();
   /** Producers whose first use fenced the partition's previous owner and re-read its offset. */
@@ -103,8 +139,7 @@ export function partitionProducers(opts: {
   const fenceAndCheck = async (producer: Producer, partition: number, firstOffset: string) => {
     const init = await producer.transaction();
     await init.abort();
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [inputTopic] });
-    const committedOffset = offsets?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+    const committedOffset = await stableOffset(admin, groupId, inputTopic, partition);
     if (BigInt(committedOffset) > BigInt(firstOffset)) {
       logger.warn(
         { partition, committedOffset, firstOffset },

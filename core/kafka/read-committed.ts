@@ -89,3 +89,28 @@ export function assertReadCommittedSafe(filter: AbortedFilter = installedFilter(
   }
   safe.add(filter);
 }
+
+/** The OffsetFetch versions the installed kafkajs implements (the patch adds 7, KIP-447's `require_stable`). */
+export function installedOffsetFetchVersions(): string[] {
+  return (
+    createRequire(import.meta.url)('kafkajs/src/protocol/requests/offsetFetch/index.js') as {
+      versions: string[];
+    }
+  ).versions;
+}
+
+/**
+ * Throws unless the installed kafkajs can ask for stable offsets: without it, `fetchOffsets`
+ * ignores `requireStable`, and a partition's new owner may read an offset its fenced owner's
+ * committed transaction has already moved (core/consumer/partition-producers.ts).
+ */
+export function assertStableOffsetsSupported(
+  versions: readonly string[] = installedOffsetFetchVersions(),
+): void {
+  if (versions.includes('7')) return;
+  throw new Error(
+    `kafkajs implements OffsetFetch ${versions.join(', ')} only, without require_stable (v7): ` +
+      'Airlock needs patches/kafkajs+2.2.4.patch; run `npm ci` (its postinstall applies it with patch-package) ' +
+      'or `npx patch-package` after an install with --ignore-scripts',
+  );
+}

@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Admin, Kafka } from 'kafkajs';
 import { pino } from 'pino';
-import { PartitionReleasedError, partitionProducers } from '../../../../core/consumer/partition-producers.ts';
+import {
+  PartitionReleasedError,
+  partitionProducers,
+  stableOffset,
+} from '../../../../core/consumer/partition-producers.ts';
 
 function fakes() {
   const made: string[] = [];
@@ -65,5 +69,43 @@ describe('partition producers', () => {
     await producers.commit(0, [], '5');
     assert.deepEqual(committed, ['5']);
     assert.equal(made.length, 2);
+  });
+});
+
+describe('stableOffset', () => {
+  const unstable = () =>
+    Object.assign(new Error('There are unstable offsets'), { type: 'UNSTABLE_OFFSET_COMMIT' });
+  const answering = (...answers: (string | Error)[]) => {
+    const asked: boolean[] = [];
+    const admin = {
+      fetchOffsets: async ({ requireStable }: { requireStable?: boolean }) => {
+        asked.push(requireStable === true);
+        const a = answers.shift();
+        if (a instanceof Error) throw a;
+        return [{ topic: 't', partitions: [{ partition: 1, offset: a }] }];
+      },
+    } as unknown as Admin;
+    return { admin, asked };
+  };
+
+  it('asks for stable offsets, and asks again while a transaction’s offsets are pending', async () => {
+    const { admin, asked } = answering(unstable(), unstable(), '42');
+    assert.equal(await stableOffset(admin, 'g', 't', 1), '42');
+    assert.deepEqual(asked, [true, true, true]);
+  });
+
+  it('fails at once on any other error, and after its wait while the offsets stay pending', async () => {
+    await assert.rejects(
+      stableOffset(answering(new Error('broker down'), '1').admin, 'g', 't', 1),
+      /broker down/,
+    );
+    const pending = answering(...Array.from({ length: 50 }, unstable));
+    await assert.rejects(stableOffset(pending.admin, 'g', 't', 1, 100), /unstable offsets/);
+    assert.ok(pending.asked.length >= 2 && pending.asked.length < 50, String(pending.asked.length));
+  });
+
+  it('answers -1 for a partition the group never committed', async () => {
+    const admin = { fetchOffsets: async () => [{ topic: 't', partitions: [] }] } as unknown as Admin;
+    assert.equal(await stableOffset(admin, 'g', 't', 0), '-1');
   });
 });

@@ -4,6 +4,7 @@ import {
   ABORTED_FETCHES,
   type AbortedFilter,
   assertReadCommittedSafe,
+  assertStableOffsetsSupported,
   installedFilter,
   leakedOffsets,
 } from '../../../../core/kafka/read-committed.ts';
@@ -61,5 +62,13 @@ describe('kafkajs read_committed filter (patches/kafkajs+2.2.4.patch)', () => {
       .filter((m) => !m.isControlRecord)
       .map((m) => m.offset);
     assert.deepEqual(kept, ['32', '41']);
+  });
+
+  it('the installed kafkajs asks for stable offsets (OffsetFetch v7); one without the patch is refused', () => {
+    assert.doesNotThrow(() => assertStableOffsetsSupported());
+    assert.throws(
+      () => assertStableOffsetsSupported(['1', '2', '3', '4']),
+      /OffsetFetch 1, 2, 3, 4 only.*patches\/kafkajs\+2\.2\.4\.patch/,
+    );
   });
 });
