@@ -21,6 +21,7 @@ import { backoffMs } from '../core/consumer/retry.ts';
 import { AirlockError } from '../core/errors.ts';
 import type { HeaderMap } from '../core/headers.ts';
 import { Header } from '../core/headers.ts';
+import { chunksOf, messageBytes } from '../core/kafka/batches.ts';
 import { classifyKafkaError } from '../core/kafka/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { committed, OutcomeUnknownError } from './publish/outcome.ts';
@@ -101,35 +102,6 @@ const AMBIGUOUS_COMMIT_ERRORS = new Set([
 ]);
 
 /** A commit answered with an unambiguous Kafka error was refused: not committed, and never will be. */
-/**
- * A message's size as a Kafka record, over-estimated: key, value, header names and values, and the
- * varints and fields of the record format v2 around them.
- */
-export function messageBytes(m: { key: string; value: string; headers: HeaderMap }): number {
-  let n = 32 + Buffer.byteLength(m.key) + Buffer.byteLength(m.value);
-  for (const [k, v] of Object.entries(m.headers)) n += 10 + Buffer.byteLength(k) + Buffer.byteLength(v);
-  return n;
-}
-
-/** Splits messages into consecutive runs of at most `max` bytes (a larger message runs alone). */
-export function chunksOf<T>(items: readonly T[], sizes: readonly number[], max: number): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  items.forEach((item, i) => {
-    const size = sizes[i] ?? 0;
-    if (current.length > 0 && bytes + size > max) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += size;
-  });
-  if (current.length > 0) out.push(current);
-  return out;
-}
-
 export function commitRefused(err: unknown): boolean {
   const { types } = classifyKafkaError(err);
   return types.length > 0 && !types.some((t) => AMBIGUOUS_COMMIT_ERRORS.has(t));

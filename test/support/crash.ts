@@ -14,14 +14,29 @@ const REGISTRATIONS = ['D-AIBL', 'N123AZ', 'G-EUPT', 'F-GKXA', 'HB-JCA', 'EI-DVM
  * Writes `total` records to the ingress topic; every `invalidEvery`-th breaks the schema. `from`
  * numbers the records so that several calls together follow one sequence.
  */
-export async function prefill(kafka: Kafka, topic: string, total: number, invalidEvery = 0, from = 0) {
+export async function prefill(
+  kafka: Kafka,
+  topic: string,
+  total: number,
+  invalidEvery = 0,
+  from = 0,
+  /** A live feed: `perSecond` records a second, in sends every 50 ms (default: as fast as it goes). */
+  opts: { perSecond?: number } = {},
+) {
   const valid = new Set<string>();
   const invalid = new Set<string>();
   const producer = kafka.producer({ idempotent: true });
   await producer.connect();
-  for (let start = from; start < from + total; start += 500) {
+  const chunk = opts.perSecond ? Math.max(1, Math.round(opts.perSecond / 20)) : 500;
+  const started = performance.now();
+  for (let start = from; start < from + total; start += chunk) {
+    if (opts.perSecond) {
+      const due = started + ((start - from) / opts.perSecond) * 1000;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
     const messages = [];
-    for (let i = start; i < Math.min(from + total, start + 500); i++) {
+    for (let i = start; i < Math.min(from + total, start + chunk); i++) {
       const registration = REGISTRATIONS[i % REGISTRATIONS.length] ?? 'D-AIBL';
       const traceId = crypto.randomUUID();
       const bad = invalidEvery > 0 && i % invalidEvery === 0;

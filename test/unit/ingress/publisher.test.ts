@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { AirlockError } from '../../../core/errors.ts';
-import { chunksOf, commitRefused, createKafkaPublisher, messageBytes } from '../../../ingress/publisher.ts';
+import { commitRefused, createKafkaPublisher } from '../../../ingress/publisher.ts';
 
 describe('publisher against an unreachable broker (real kafkajs client)', () => {
   it('refuses with KAFKA_UNAVAILABLE, then fails fast once the circuit is open', async () => {
@@ -67,20 +67,5 @@ describe('which failed commits are known not to have committed', () => {
     );
     assert.equal(commitRefused(protocol('CONCURRENT_TRANSACTIONS')), false);
     assert.equal(commitRefused(protocol('REQUEST_TIMED_OUT')), false);
-  });
-});
-
-describe('produce batches within the topic limit (issue #12 §14)', () => {
-  it('splits records into consecutive runs of at most the limit, a larger record alone', () => {
-    const items = ['a', 'b', 'c', 'd', 'e'];
-    assert.deepEqual(chunksOf(items, [4, 4, 4, 20, 1], 10), [['a', 'b'], ['c'], ['d'], ['e']]);
-    assert.deepEqual(chunksOf(items, [1, 1, 1, 1, 1], Number.POSITIVE_INFINITY), [items]);
-    assert.deepEqual(chunksOf([], [], 10), []);
-  });
-
-  it('over-estimates a record: UTF-8 bytes of key, value and headers, plus framing', () => {
-    const m = { key: 'k', value: 'é', headers: { 'airlock-trace-id': 'x' } };
-    assert.ok(messageBytes(m) >= 1 + 2 + 16 + 1);
-    assert.ok(messageBytes({ ...m, value: 'é'.repeat(1000) }) - messageBytes(m) === 1998);
   });
 });

@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Kafka, Message } from 'kafkajs';
 import { pino } from 'pino';
 import {
+  OUTPUT_BATCH_BYTES,
   PartitionReleasedError,
   partitionProducers,
   stableOffset,
@@ -16,6 +17,8 @@ import {
 function fakes() {
   const made: string[] = [];
   const committed: string[] = [];
+  /** Each send of a transaction: its topics, each with its messages' values. */
+  const sends: { topic: string; values: string[] }[][] = [];
   const kafka = {
     producer: ({ transactionalId }: { transactionalId: string }) => {
       made.push(transactionalId);
@@ -24,7 +27,16 @@ function fakes() {
         disconnect: async () => undefined,
         transaction: async () => ({
           abort: async () => undefined,
-          sendBatch: async () => [],
+          sendBatch: async ({
+            topicMessages,
+          }: {
+            topicMessages: { topic: string; messages: Message[] }[];
+          }) => {
+            sends.push(
+              topicMessages.map((t) => ({ topic: t.topic, values: t.messages.map((m) => String(m.value)) })),
+            );
+            return [];
+          },
           sendOffsets: async ({ topics }: { topics: { partitions: { offset: string }[] }[] }) => {
             committed.push(topics[0]?.partitions[0]?.offset ?? '');
           },
@@ -45,7 +57,7 @@ function fakes() {
     transactionalIdPrefix: 'x',
     seek: () => undefined,
   });
-  return { producers, made, committed };
+  return { producers, made, committed, sends };
 }
 
 describe('partition producers', () => {
@@ -69,6 +81,39 @@ describe('partition producers', () => {
     await producers.commit(0, [], '5');
     assert.deepEqual(committed, ['5']);
     assert.equal(made.length, 2);
+  });
+});
+
+describe('a transaction’s outputs', () => {
+  it('go in sends of at most OUTPUT_BATCH_BYTES, in order, grouped by topic within each send', async () => {
+    const { producers, sends, committed } = fakes();
+    await producers.ensureFenced(0, '0');
+    // 3,000 outputs of ~500 bytes over two topics: ~1.5 MB, more than one record batch may take.
+    const outputs = Array.from({ length: 3000 }, (_, i) => ({
+      topic: i % 3 === 0 ? 'dlq' : 'validated',
+      message: { key: 'D-AIBL', value: `${String(i).padStart(6, '0')}${'x'.repeat(460)}` },
+    }));
+    await producers.commit(0, outputs, '3000');
+    assert.ok(sends.length >= 6, `${sends.length} sends`);
+    for (const send of sends) {
+      const bytes = send.reduce((n, t) => n + t.values.reduce((m, v) => m + v.length + 32 + 6, 0), 0);
+      assert.ok(bytes <= OUTPUT_BATCH_BYTES, `a send of ${bytes} bytes`);
+      assert.equal(new Set(send.map((t) => t.topic)).size, send.length, 'one entry per topic in a send');
+    }
+    for (const topic of ['validated', 'dlq']) {
+      const got = sends.flatMap((send) => send.filter((t) => t.topic === topic).flatMap((t) => t.values));
+      const want = outputs.filter((o) => o.topic === topic).map((o) => o.message.value);
+      assert.deepEqual(got, want, `${topic}: every output once, in order`);
+    }
+    assert.deepEqual(committed, ['3000'], 'one transaction');
+  });
+
+  it('a batch with no outputs sends nothing and commits its offset', async () => {
+    const { producers, sends, committed } = fakes();
+    await producers.ensureFenced(0, '0');
+    await producers.commit(0, [], '7');
+    assert.deepEqual(sends, []);
+    assert.deepEqual(committed, ['7']);
   });
 });
 
