@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { status: 401, retriable: false, title: 'Unauthenticated' },
   SIGNATURE_INVALID: { status: 401, retriable: false, title: 'Record signature invalid' },
   ROLE_FORBIDDEN: { status: 403, retriable: false, title: 'Role not allowed on this route' },
+  ORIGIN_FORBIDDEN: { status: 403, retriable: false, title: 'Web origin not allowed' },
   CLIENT_CERT_NOT_ALLOWED: { status: 403, retriable: false, title: 'Client certificate not allowed' },
   CONTEXT_INVALID: { status: 403, retriable: false, title: 'Invalid maintenance context' },
   NOT_FOUND: { status: 404, retriable: false, title: 'Not found' },

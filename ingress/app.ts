@@ -3,6 +3,7 @@
  * tests need no port. Order of checks (DESIGN.md): identity → maintenance context (403) → media type
  * (415) → size (413) → JSON (400) → schema (422) → publish (202 once durable, else 503).
  */
+
 import { randomUUID } from 'node:crypto';
 import { type Http2SecureServer, constants as h2 } from 'node:http2';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -13,6 +14,7 @@ import { sendProblem } from '../core/problem.ts';
 import { createLocalStatusStore } from '../core/record-status/redis.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { type ConnectionPolicy, connectionPolicy } from './connections.ts';
+import { registerCors } from './cors.ts';
 import type { IngressDeps, ResolvedDeps } from './deps.ts';
 import { guardHttp2, http2ServerOptions, sessionOf, streamGone, streamOf } from './http2.ts';
 import { NoCredentialsError } from './identity.ts';
@@ -190,6 +192,11 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
       reply.hijack();
       return;
     }
+    // A browser page of an origin not listed (CORS, ingress/cors.ts) is refused before any
+    // credential is looked at: its browser would present the user's client certificate.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !config.ingress.corsOrigins.includes(origin))
+      throw new AirlockError('ORIGIN_FORBIDDEN', `the web origin ${origin} may not call this ingress`);
     // Before anything is read: a connection whose certificate was verified under a client trust
     // that has changed since carries nothing more (issue #12 §8).
     if (connections?.retired(req.raw)) {
@@ -206,7 +213,10 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     if (deps.https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    if (reply.statusCode >= 400) reply.header('cache-control', 'no-store');
+    // Answers carry records, their status and who sent them: no cache keeps them (issue #15 §5).
+    reply.header('cache-control', 'no-store');
+    // Nothing here is a page: were an answer ever rendered, it may load, run and frame nothing.
+    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
     if (req.airlock) reply.header('x-trace-id', req.airlock.traceId);
     if (streamOf(req.raw) === undefined) {
       if (connections?.closing(req.raw)) reply.header('connection', 'close');
@@ -223,6 +233,8 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     if (streamGone(req.raw))
       throw new AirlockError('MALFORMED_JSON', 'the request was reset before its body ended');
   });
+
+  registerCors(app, config.ingress.corsOrigins);
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     const traceId = req.airlock?.traceId;

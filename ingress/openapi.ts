@@ -29,7 +29,10 @@ const problem = (status: number, description: string) => ({
 const RECORD_PROBLEMS = {
   '400': problem(400, 'Malformed JSON, invalid UTF-8, a duplicate name, an invalid header'),
   '401': problem(401, 'No, an invalid, expired or revoked token (with WWW-Authenticate)'),
-  '403': problem(403, 'Maintenance context invalid, role not allowed, client certificate not allowed'),
+  '403': problem(
+    403,
+    'Maintenance context invalid, role not allowed, client certificate not allowed, web origin not listed',
+  ),
   '409': problem(409, 'The same Idempotency-Key is still in flight: retry later'),
   '413': problem(413, 'Body, batch or record larger than the limits or than the topics take'),
   '415': problem(415, 'Not application/json or application/x-ndjson in UTF-8, or a Content-Encoding'),

@@ -91,6 +91,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_RULES_FILE: { path: ['rules', 'file'], kind: 'string' },
   AIRLOCK_INGRESS_RATE_LIMITS: { path: ['ingress', 'rateLimits'], kind: 'json' },
   AIRLOCK_INGRESS_STATUS_READERS: { path: ['ingress', 'statusReaders'], kind: 'list' },
+  AIRLOCK_INGRESS_CORS_ORIGINS: { path: ['ingress', 'corsOrigins'], kind: 'list' },
   AIRLOCK_INGRESS_ROLE_ROUTES: { path: ['ingress', 'roleRoutes'], kind: 'json' },
   AIRLOCK_TLS_CERT_FILE: { path: ['tls', 'certFile'], kind: 'string' },
   AIRLOCK_TLS_KEY_FILE: { path: ['tls', 'keyFile'], kind: 'string' },

@@ -202,6 +202,27 @@ export const configSchema = z
       // Roles that may read the status of every record (GET /v1/records/{trace_id}); a sender may
       // always read its own records.
       statusReaders: z.array(z.string().min(1)).default(['compliance_auditor', 'fleet_ops']),
+      // Web origins whose scripts may call the ingress (CORS, issue #15 §5): electronic flight bags
+      // and web portals. Exact origins only (scheme, host, port; https, or http on a loopback host
+      // for development), no wildcard: a browser page may present the user's client certificate, so
+      // every origin allowed is trusted with it. Empty (the default): no CORS answer at all.
+      corsOrigins: z
+        .array(
+          z.string().refine((o) => {
+            try {
+              const u = new URL(o);
+              const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+              // WHATWG URL takes `*` in a host name: a wildcard is refused by name.
+              const host = /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i.test(u.hostname);
+              return (
+                host && u.origin === o && (u.protocol === 'https:' || (u.protocol === 'http:' && loopback))
+              );
+            } catch {
+              return false;
+            }
+          }, 'an exact origin: https://host[:port] (http only on localhost), no path, no wildcard'),
+        )
+        .default([]),
       // Which role may call which route (DESIGN.md); docs/configuration.md has the default matrix.
       roleRoutes: z.record(z.string().min(1), z.array(routeName)).default({
         certifying_staff: ['logbook', 'parts-trace', 'measurements'],

@@ -83,7 +83,7 @@ export function assertReadCommittedSafe(filter: AbortedFilter = installedFilter(
   if (leaked.length > 0) {
     throw new Error(
       `kafkajs delivers aborted records to read_committed readers (offsets ${leaked.join(', ')} of its self-test): ` +
-        'Airlock needs patches/kafkajs+2.2.4.patch; run `npm ci` (its postinstall applies it with patch-package) ' +
+        'Airlock needs patches/kafkajs+2.2.4.patch; run `npm ci` (its prepare script applies it with patch-package) ' +
         'or `npx patch-package` after an install with --ignore-scripts',
     );
   }
@@ -110,7 +110,7 @@ export function assertStableOffsetsSupported(
   if (versions.includes('7')) return;
   throw new Error(
     `kafkajs implements OffsetFetch ${versions.join(', ')} only, without require_stable (v7): ` +
-      'Airlock needs patches/kafkajs+2.2.4.patch; run `npm ci` (its postinstall applies it with patch-package) ' +
+      'Airlock needs patches/kafkajs+2.2.4.patch; run `npm ci` (its prepare script applies it with patch-package) ' +
       'or `npx patch-package` after an install with --ignore-scripts',
   );
 }

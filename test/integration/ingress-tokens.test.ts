@@ -18,7 +18,7 @@ import {
   ensureDevPki,
 } from '../../scripts/lib/dev-identity.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
-import { type Answer, postRecord } from '../support/https.ts';
+import { type Answer, httpsCall, postRecord } from '../support/https.ts';
 import { committedCount, testKafka } from '../support/kafka.ts';
 import { type Pipeline, revokeWithScript, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
@@ -91,10 +91,42 @@ describe('tokens over time: revocation and the maximum age outlive the cache and
     p = await startPipeline(s, ['ingress'], {
       AIRLOCK_JWT_CLOCK_TOLERANCE_S: '5',
       AIRLOCK_JWT_MAX_TOKEN_AGE_S: '2',
+      AIRLOCK_INGRESS_CORS_ORIGINS: 'https://efb.example.com',
     });
   });
   after(async () => {
     await p?.stop();
+  });
+
+  it('a browser’s CORS preflight needs no token: answered 204 with headers only, after the mTLS handshake (#15 §5)', async () => {
+    const preflight = (origin: string) =>
+      httpsCall(p.pki, `${p.url}/v1/parts/trace`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type, x-maintenance-context',
+        },
+      });
+    const ok = await preflight('https://efb.example.com');
+    assert.equal(ok.status, 204, ok.text);
+    assert.equal(ok.text, '');
+    assert.equal(ok.headers['access-control-allow-origin'], 'https://efb.example.com');
+    assert.equal(ok.headers['access-control-allow-credentials'], 'true');
+    assert.match(String(ok.headers['strict-transport-security']), /max-age=31536000/);
+    const refused = await preflight('https://evil.example');
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(refused.json<{ code: string }>().code, 'ORIGIN_FORBIDDEN');
+    assert.equal(refused.headers['access-control-allow-origin'], undefined);
+    // The handshake still comes first: without a client certificate there is no answer at all.
+    await assert.rejects(
+      httpsCall(p.pki, `${p.url}/v1/parts/trace`, {
+        method: 'OPTIONS',
+        certRole: null,
+        headers: { origin: 'https://efb.example.com', 'access-control-request-method': 'POST' },
+      }),
+    );
+    assert.equal(await committedCount(testKafka(s), p.topics.ingress), 0, 'nothing was published');
   });
 
   it('a token revoked before its exp stays refused after it, while the clock tolerance would accept it (§1)', async () => {
