@@ -14,6 +14,10 @@ export const Header = {
   source: 'airlock-source',
   subject: 'airlock-subject',
   role: 'airlock-role',
+  /** The sender's tenant (issue #15 §3); absent on records accepted before tenants existed. */
+  tenant: 'airlock-tenant',
+  /** The token's issuer, when the ingress trusts a list of issuers (core/auth/issuers.ts principalOf). */
+  issuer: 'airlock-issuer',
   clientCertSha256: 'airlock-client-cert-sha256',
   maintenanceContext: 'x-maintenance-context',
   traceparent: 'traceparent',
@@ -64,6 +68,8 @@ export interface Lineage {
   source: Source;
   subject: string;
   role: string;
+  tenant?: string | undefined;
+  issuer?: string | undefined;
   clientCertSha256?: string | undefined;
   maintenanceContext: string;
   traceparent: string;
@@ -87,6 +93,8 @@ export function lineageHeaders(l: Lineage): HeaderMap {
     h[Header.idempotencyIndex] = String(l.idempotencyIndex ?? 0);
   }
   if (l.clientCertSha256 !== undefined) h[Header.clientCertSha256] = l.clientCertSha256;
+  if (l.tenant !== undefined) h[Header.tenant] = l.tenant;
+  if (l.issuer !== undefined) h[Header.issuer] = l.issuer;
   return h;
 }
 
@@ -127,6 +135,8 @@ export function readLineage(h: HeaderMap): Lineage {
     source: source as Source,
     subject: need(Header.subject),
     role: need(Header.role),
+    tenant: h[Header.tenant],
+    issuer: h[Header.issuer],
     clientCertSha256: h[Header.clientCertSha256],
     maintenanceContext: need(Header.maintenanceContext),
     traceparent: need(Header.traceparent),

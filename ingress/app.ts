@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { type Http2SecureServer, constants as h2 } from 'node:http2';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
+import { knownTenants } from '../core/auth/issuers.ts';
 import { AirlockError } from '../core/errors.ts';
 import { jsonTextProblem, STRICT_UTF8 } from '../core/json-text.ts';
 import { sendProblem } from '../core/problem.ts';
@@ -86,8 +87,10 @@ const POLICIES = new WeakMap<FastifyInstance, ConnectionPolicy>();
 export const connectionsOf = (app: FastifyInstance): ConnectionPolicy | undefined => POLICIES.get(app);
 
 export function buildIngress(input: IngressDeps): FastifyInstance {
+  const tenants = knownTenants(input.config);
   const deps: ResolvedDeps = {
     ...input,
+    tenantLabel: (tenant) => (tenants.has(tenant) ? tenant : 'other'),
     metrics: input.metrics ?? createIngressMetrics(),
     rules: input.rules ?? ruleSettings(input.config, input.logger),
     status: input.status ?? createLocalStatusStore(input.config.statusRetentionMs),
@@ -208,7 +211,11 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     }
   });
   app.addHook('onResponse', async (req, reply) => {
-    metrics.requests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+    const route = req.routeOptions.url ?? 'unmatched';
+    const status = String(reply.statusCode);
+    metrics.requests.inc({ route, status });
+    const tenant = req.airlock?.identity?.tenant;
+    if (tenant !== undefined) metrics.tenantRequests.inc({ tenant: deps.tenantLabel(tenant), route, status });
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');

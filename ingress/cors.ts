@@ -26,6 +26,8 @@ export const CORS_REQUEST_HEADERS = [
 export const CORS_EXPOSED_HEADERS = [
   'x-trace-id',
   'retry-after',
+  'ratelimit',
+  'ratelimit-policy',
   'ratelimit-limit',
   'ratelimit-remaining',
   'ratelimit-reset',

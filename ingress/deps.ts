@@ -67,6 +67,8 @@ declare module 'fastify' {
 /** The dependencies with their defaults filled in. */
 export type ResolvedDeps = IngressDeps & {
   metrics: IngressMetrics;
+  /** A tenant as a metric label: a configured tenant, else `other` (core/auth/issuers.ts knownTenants). */
+  tenantLabel: (tenant: string) => string;
   rules: RuleSettings;
   status: StatusStore;
 };

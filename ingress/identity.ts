@@ -8,6 +8,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
+import { DEFAULT_TENANT } from '../core/auth/issuers.ts';
 import { createTokenVerifier, type Verifier } from '../core/auth/token-verifier.ts';
 import type { Config } from '../core/config/schema.ts';
 import { AirlockError } from '../core/errors.ts';
@@ -17,6 +18,10 @@ import { tlsSocketOf } from './http2.ts';
 export interface Identity {
   subject: string;
   role: string;
+  /** The customer organisation the sender belongs to (issue #15 §3): from its token's issuer. */
+  tenant: string;
+  /** The token's issuer, when several may be trusted (AIRLOCK_JWT_ISSUERS): see principalOf. */
+  issuer?: string | undefined;
   clientCertSha256?: string | undefined;
   /** The client certificate's subject DN and subjectAltName, for logs and audit. */
   clientCert?: { subject: string; san: string | undefined } | undefined;
@@ -159,6 +164,7 @@ export function createMtlsJwtAuthenticator(
   verify: Verifier = createTokenVerifier(config),
 ): Authenticator {
   const pins = new Set(config.tls.pinnedSha256);
+  const listed = config.jwt.issuers !== undefined;
   const map = config.ingress.identityPolicy.includes('map') ? config.ingress.identityMap : undefined;
   // Per connection: under HTTP/2 every stream's `req.raw.socket` is a new stand-in, its session's is not.
   const peers = new WeakMap<TLSSocket, PeerCertificate>();
@@ -196,6 +202,8 @@ export function createMtlsJwtAuthenticator(
     return {
       subject: verified.subject,
       role: verified.role,
+      tenant: verified.tenant,
+      ...(listed ? { issuer: verified.issuer } : {}),
       clientCertSha256: peer.fingerprint,
       clientCert: { subject: peer.subject, san: peer.san },
     };
@@ -207,7 +215,11 @@ export function createAuthenticator(config: Config, store: StateStore): Authenti
     case 'mtls-jwt':
       return createMtlsJwtAuthenticator(config, store);
     case 'dev-insecure': {
-      const identity: Identity = Object.freeze({ subject: 'dev-insecure', role: 'dev-insecure' });
+      const identity: Identity = Object.freeze({
+        subject: 'dev-insecure',
+        role: 'dev-insecure',
+        tenant: DEFAULT_TENANT,
+      });
       return async (req) => {
         checkIdempotencyKey(req.headers['idempotency-key']);
         return identity;

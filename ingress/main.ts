@@ -5,6 +5,7 @@ import type { Server } from 'node:https';
 import { hostname } from 'node:os';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyListenOptions } from 'fastify';
+import { trustedIssuers } from '../core/auth/issuers.ts';
 import { jwksReachable } from '../core/auth/token-verifier.ts';
 import { loadConfig } from '../core/config/load.ts';
 import { loadContract } from '../core/contract.ts';
@@ -44,17 +45,28 @@ async function runWorker() {
     graceMs: config.shutdownGraceMs,
     ...(index === undefined ? {} : { label: `worker ${index}` }),
     async start(lifecycle) {
-      if (config.jwt.jwksUrl?.startsWith('http:'))
-        logger.warn(
-          { jwksUrl: config.jwt.jwksUrl },
-          'the token keys are fetched over plain http (AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS): development only',
-        );
+      for (const { issuer, jwksUrl } of trustedIssuers(config))
+        if (jwksUrl?.startsWith('http:'))
+          logger.warn(
+            { issuer, jwksUrl },
+            'the token keys are fetched over plain http (AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS): development only',
+          );
       if (config.ingress.authMode === 'dev-insecure') {
         logger.warn(
           { host: config.ingress.host },
           'AUTHENTICATION IS OFF (AIRLOCK_INGRESS_AUTH_MODE=dev-insecure): development only, loopback only',
         );
       }
+      // Readiness with several identity providers: one airline's provider down refuses its tokens
+      // (503 IDP_UNAVAILABLE) but leaves the ingress ready for the others; /health/ready says which
+      // is down (docs/operations.md). Not ready only when no provider's keys can be fetched.
+      const remoteKeys = trustedIssuers(config).some((i) => i.jwksUrl !== undefined);
+      let issuersUp: Record<string, 'up' | 'down'> | undefined;
+      const jwksCheck = async () => {
+        const up = await jwksReachable(config);
+        issuersUp = Object.fromEntries(Object.entries(up).map(([i, ok]) => [i, ok ? 'up' : 'down']));
+        return Object.values(up).some(Boolean);
+      };
       const store = stateStoreFor(config);
       if (store.kind === 'local') {
         logger.warn(
@@ -144,6 +156,7 @@ async function runWorker() {
           const state = tlsState();
           return {
             ...(state ? { tls_reload: state } : {}),
+            ...(issuersUp ? { issuers: issuersUp } : {}),
             ...(link ? { worker: index, workers: link.workers() } : {}),
           };
         },
@@ -158,7 +171,7 @@ async function runWorker() {
           },
           { name: 'registry', check: () => registryReachable(config) },
           ...(store.kind === 'redis' ? [{ name: 'redis', check: () => store.ping() }] : []),
-          ...(config.jwt.jwksUrl ? [{ name: 'jwks', check: () => jwksReachable(config) }] : []),
+          ...(remoteKeys ? [{ name: 'jwks', check: jwksCheck }] : []),
         ],
       });
       // Slow clients: headers and the whole request within their timeouts (fastify requestTimeout),

@@ -4,6 +4,10 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export interface IngressMetrics {
   registry: Registry;
   requests: Counter<'route' | 'status'>;
+  /** Authenticated requests by tenant (a configured tenant, else `other`: bounded), route and status. */
+  tenantRequests: Counter<'tenant' | 'route' | 'status'>;
+  /** Requests refused 429, by the policy that refused them (`identity`, `tenant`) and tenant. */
+  rateLimited: Counter<'policy' | 'tenant'>;
   rejections: Counter<'code'>;
   publishSeconds: Histogram;
   batchRecords: Histogram;
@@ -30,6 +34,18 @@ export function createIngressMetrics(): IngressMetrics {
       name: 'airlock_ingress_requests_total',
       help: 'HTTP requests by route and status',
       labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
+    tenantRequests: new Counter({
+      name: 'airlock_ingress_tenant_requests_total',
+      help: 'Authenticated HTTP requests by tenant (configured tenants; any other is "other"), route and status',
+      labelNames: ['tenant', 'route', 'status'],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'airlock_ingress_rate_limited_total',
+      help: 'Requests refused 429 by the rate-limit policy that refused them (identity, tenant) and tenant',
+      labelNames: ['policy', 'tenant'],
       registers: [registry],
     }),
     rejections: new Counter({

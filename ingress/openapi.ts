@@ -39,11 +39,21 @@ const RECORD_PROBLEMS = {
   '421': problem(421, 'The connection was retired (client trust changed): retry on a new connection'),
   '422': problem(422, 'Schema or rule violation, or an Idempotency-Key reused with another body'),
   '429': {
-    ...problem(429, 'Rate limited'),
+    ...problem(429, 'Rate limited: the identity’s limit, or its tenant’s (the detail names it)'),
     headers: {
       'Retry-After': { schema: { type: 'integer' } },
-      RateLimit: { schema: { type: 'string' }, description: 'IETF RateLimit header fields draft' },
-      'RateLimit-Policy': { schema: { type: 'string' } },
+      RateLimit: {
+        schema: { type: 'string' },
+        description:
+          'Each policy that applied, the most constrained first: "<identity|tenant>";r=<remaining>;t=<reset s> (draft-ietf-httpapi-ratelimit-headers)',
+      },
+      'RateLimit-Policy': {
+        schema: { type: 'string' },
+        description: 'Each policy that applied: "<identity|tenant>";q=<limit>;w=<window s>',
+      },
+      'RateLimit-Limit': { schema: { type: 'integer' }, description: 'The most constrained policy’s limit' },
+      'RateLimit-Remaining': { schema: { type: 'integer' } },
+      'RateLimit-Reset': { schema: { type: 'integer' }, description: 'Seconds until a slot frees' },
     },
   },
   '503': {

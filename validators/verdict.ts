@@ -4,6 +4,7 @@
  * DLQ replayer's dry run judges with the same code.
  */
 
+import { principalOf } from '../core/auth/issuers.ts';
 import type { Rejection } from '../core/consumer/dead-letter.ts';
 import type { RouteContract, RouteName } from '../core/contract.ts';
 import { isRouteName, routeKey } from '../core/contract.ts';
@@ -86,7 +87,7 @@ export function validateRecord(
     lineage.idempotencyIndex === undefined ||
     lineage.source === 'replay'
       ? undefined
-      : idempotencyKey(lineage.subject, lineage.idempotencyKey, lineage.idempotencyIndex);
+      : idempotencyKey(principalOf(lineage), lineage.idempotencyKey, lineage.idempotencyIndex);
   if (history && pair !== undefined) {
     const first = historyOf.idempotency(history.read, pair);
     if (first && receivedAt - Date.parse(first.at) <= history.idempotencyWindowMs)
@@ -142,6 +143,8 @@ export function validateRecord(
       subject: lineage.subject,
       role: lineage.role,
       client_cert_sha256: lineage.clientCertSha256 ?? null,
+      tenant: lineage.tenant ?? null,
+      issuer: lineage.issuer ?? null,
     },
     rule_set: judgement.ruleSet,
     rule_set_version: judgement.version,

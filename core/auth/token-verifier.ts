@@ -1,7 +1,8 @@
 /**
  * Verifies access tokens with jose, strictly (DESIGN.md "Order of checks" 2, 3, 5): the compact JWS
  * shape and a length cap before any cryptography; then signature against the JWKS with an algorithm
- * allow-list, exact issuer and audience, required exp/iat/jti/sub/role, a maximum token age, a
+ * allow-list, exact issuer and audience (of the issuer the token's `iss` picks, core/auth/issuers.ts),
+ * required exp/iat/jti/sub, one Airlock role and a tenant from the issuer's claim mapping, a maximum token age, a
  * bounded clock tolerance, optional `typ: at+jwt` (RFC 9068) and unknown `crit` rejected (jose's
  * default); then the RFC 8705 certificate binding. Shared by the ingress and the DLQ tool
  * (dlq-replayer/operator.ts), which verifies its operator as the ingress verifies a sender.
@@ -12,6 +13,7 @@ import {
   createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
+  decodeJwt,
   type FetchImplementation,
   type JWTPayload,
   errors as joseErrors,
@@ -19,6 +21,7 @@ import {
 } from 'jose';
 import type { Config } from '../config/schema.ts';
 import { AirlockError } from '../errors.ts';
+import { roleOf, type TrustedIssuer, tenantOf, trustedIssuers } from './issuers.ts';
 
 export const MAX_TOKEN_CHARS = 8192;
 /** A JWKS larger than this is refused: a key set is a few kilobytes. */
@@ -84,6 +87,8 @@ export interface VerifiedToken {
   issuer: string;
   subject: string;
   role: string;
+  /** The customer organisation the token speaks for (issue #15 §3). */
+  tenant: string;
   jti: string;
   expiresAt: number;
   issuedAt: number;
@@ -100,18 +105,28 @@ export function certThumbprint(der: Buffer): string {
   return createHash('sha256').update(der).digest('base64url');
 }
 
-function keySet(config: Config) {
-  const { jwksFile, jwksUrl, jwksTimeoutMs, jwksCacheMs } = config.jwt;
-  if (jwksUrl) {
-    return createRemoteJWKSet(new URL(jwksUrl), {
+function keySet(config: Config, issuer: TrustedIssuer) {
+  const { jwksTimeoutMs, jwksCacheMs } = config.jwt;
+  if (issuer.jwksUrl) {
+    return createRemoteJWKSet(new URL(issuer.jwksUrl), {
       timeoutDuration: jwksTimeoutMs,
       cooldownDuration: 30_000,
       cacheMaxAge: jwksCacheMs,
       [customFetch]: jwksFetch,
     });
   }
-  if (!jwksFile) throw new Error('AIRLOCK_JWT_JWKS_URL or AIRLOCK_JWT_JWKS_FILE is required');
-  return createLocalJWKSet(JSON.parse(readFileSync(jwksFile, 'utf8')));
+  if (!issuer.jwksFile) throw new Error(`issuer ${issuer.issuer}: a jwksUrl or a jwksFile is required`);
+  return createLocalJWKSet(JSON.parse(readFileSync(issuer.jwksFile, 'utf8')));
+}
+
+/** The token's `iss`, read before any signature is checked: it only picks the keys to check with. */
+function unverifiedIssuer(token: string): string | undefined {
+  try {
+    const { iss } = decodeJwt(token);
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -164,21 +179,28 @@ export function createTokenVerifier(
 ): Verifier {
   const cacheMax = opts.cacheMax ?? 10_000;
   const requireBinding = opts.requireBinding ?? bindingRequired(config);
-  const { issuer, audience } = config.jwt;
-  if (!issuer || !audience) throw new Error('AIRLOCK_JWT_ISSUER and AIRLOCK_JWT_AUDIENCE are required');
-  const keys = keySet(config);
+  const issuers = trustedIssuers(config);
+  if (issuers.length === 0)
+    throw new Error('AIRLOCK_JWT_ISSUERS, or AIRLOCK_JWT_ISSUER and AIRLOCK_JWT_AUDIENCE, are required');
+  // Each issuer's keys are its own: a token of one provider is never checked with another's keys.
+  const byIssuer = new Map(issuers.map((i) => [i.issuer, { issuer: i, keys: keySet(config, i) }]));
   const cache = new VerifiedCache(cacheMax);
   const revalidateS = Math.min(REVALIDATE_S, Math.floor(config.jwt.jwksCacheMs / 1000));
 
   const verify = async (token: string): Promise<VerifiedToken> => {
+    const iss = unverifiedIssuer(token);
+    const trusted = iss === undefined ? undefined : byIssuer.get(iss);
+    // Before any key is fetched: an unknown issuer costs the provider nothing (issue #15 §2).
+    if (!trusted) throw unauthenticated('token issuer is not trusted');
+    const { issuer, keys } = trusted;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keys, {
-        issuer,
-        audience,
-        algorithms: [...config.jwt.algorithms],
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        algorithms: [...issuer.algorithms],
         maxTokenAge: config.jwt.maxTokenAgeS,
-        clockTolerance: config.jwt.clockToleranceS,
+        clockTolerance: issuer.clockToleranceS,
         requiredClaims: ['exp', 'iat', 'jti', 'sub'],
         ...(config.jwt.requireTyp ? { typ: 'at+jwt' } : {}),
       }));
@@ -189,15 +211,17 @@ export function createTokenVerifier(
         err instanceof IdpFault ||
         err instanceof joseErrors.JWKSTimeout ||
         err instanceof joseErrors.JWKSInvalid ||
-        (err instanceof TypeError && config.jwt.jwksUrl)
+        (err instanceof TypeError && issuer.jwksUrl)
       ) {
         throw new AirlockError('IDP_UNAVAILABLE', 'the token keys could not be fetched', { cause: err });
       }
       const code = (err as { code?: string }).code ?? 'ERR_JWT_INVALID';
       throw unauthenticated(`token rejected (${code})`, err);
     }
-    const role = payload.role;
-    if (typeof role !== 'string' || role.length === 0) throw unauthenticated('token has no role claim');
+    const role = roleOf(payload, issuer);
+    if ('refused' in role) throw unauthenticated(role.refused);
+    const tenant = tenantOf(payload, issuer);
+    if ('refused' in tenant) throw unauthenticated(tenant.refused);
     const subject = stringClaim(payload, 'sub');
     const jti = stringClaim(payload, 'jti');
     const lifetime = Number(payload.exp) - Number(payload.iat);
@@ -207,9 +231,10 @@ export function createTokenVerifier(
     const bound = cnf?.['x5t#S256'];
     if (cnf !== undefined && typeof bound !== 'string') throw unauthenticated('token cnf has no x5t#S256');
     return {
-      issuer,
+      issuer: issuer.issuer,
       subject,
-      role,
+      role: role.role,
+      tenant: tenant.tenant,
       jti,
       expiresAt: Number(payload.exp),
       issuedAt: Number(payload.iat),
@@ -246,18 +271,24 @@ export function createTokenVerifier(
   };
 }
 
-/** Readiness of the identity provider: the JWKS URL answers a key set (a local JWKS file is always ready). */
-export async function jwksReachable(config: Config, timeoutMs = 2000): Promise<boolean> {
-  if (!config.jwt.jwksUrl) return true;
-  try {
-    await jwksFetch(config.jwt.jwksUrl, {
-      method: 'GET',
-      redirect: 'manual',
-      headers: new Headers({ accept: 'application/json' }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Readiness of the identity providers: each JWKS URL answers a key set (a local JWKS file is always
+ * ready), by issuer.
+ */
+export async function jwksReachable(config: Config, timeoutMs = 2000): Promise<Record<string, boolean>> {
+  const checks = trustedIssuers(config).map(async (i): Promise<[string, boolean]> => {
+    if (!i.jwksUrl) return [i.issuer, true];
+    try {
+      await jwksFetch(i.jwksUrl, {
+        method: 'GET',
+        redirect: 'manual',
+        headers: new Headers({ accept: 'application/json' }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return [i.issuer, true];
+    } catch {
+      return [i.issuer, false];
+    }
+  });
+  return Object.fromEntries(await Promise.all(checks));
 }

@@ -136,14 +136,23 @@ export function loadConfig(
       [d.tls.certFile, 'AIRLOCK_TLS_CERT_FILE'],
       [d.tls.keyFile, 'AIRLOCK_TLS_KEY_FILE'],
       [d.tls.clientCaFile, 'AIRLOCK_TLS_CLIENT_CA_FILE'],
-      [d.jwt.issuer, 'AIRLOCK_JWT_ISSUER'],
-      [d.jwt.audience, 'AIRLOCK_JWT_AUDIENCE'],
     ];
+    // One issuer (AIRLOCK_JWT_ISSUER, _AUDIENCE, _JWKS_URL|_FILE) or a list (AIRLOCK_JWT_ISSUERS).
+    const single = [d.jwt.issuer, d.jwt.audience, d.jwt.jwksUrl, d.jwt.jwksFile].some((v) => v !== undefined);
+    if (d.jwt.issuers !== undefined && single) {
+      problems.push(
+        'AIRLOCK_JWT_ISSUERS: set together with AIRLOCK_JWT_ISSUER/_AUDIENCE/_JWKS_URL/_JWKS_FILE; name every issuer in the list instead',
+      );
+    } else if (d.jwt.issuers === undefined) {
+      need.push([d.jwt.issuer, 'AIRLOCK_JWT_ISSUER'], [d.jwt.audience, 'AIRLOCK_JWT_AUDIENCE']);
+      if ((d.jwt.jwksFile === undefined) === (d.jwt.jwksUrl === undefined)) {
+        problems.push(
+          'AIRLOCK_JWT_JWKS_URL or AIRLOCK_JWT_JWKS_FILE: exactly one is required with mtls-jwt (or AIRLOCK_JWT_ISSUERS)',
+        );
+      }
+    }
     for (const [value, name] of need) {
       if (value === undefined) problems.push(`${name}: required when AIRLOCK_INGRESS_AUTH_MODE=mtls-jwt`);
-    }
-    if ((d.jwt.jwksFile === undefined) === (d.jwt.jwksUrl === undefined)) {
-      problems.push('AIRLOCK_JWT_JWKS_URL or AIRLOCK_JWT_JWKS_FILE: exactly one is required with mtls-jwt');
     }
     const { identityPolicy, identityMap } = d.ingress;
     const mapped = Object.keys(identityMap ?? {}).length > 0;
@@ -156,11 +165,15 @@ export function loadConfig(
         'AIRLOCK_INGRESS_IDENTITY_MAP: set, but AIRLOCK_INGRESS_IDENTITY_POLICY=cnf does not use it (choose map or cnf+map)',
       );
     // The keys that decide who may write maintenance records are fetched over TLS, or not at all.
-    if (d.jwt.jwksUrl !== undefined && new URL(d.jwt.jwksUrl).protocol !== 'https:') {
-      const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(d.jwt.jwksUrl).hostname);
+    const urls: [string | undefined, string][] = d.jwt.issuers
+      ? d.jwt.issuers.map((i, n) => [i.jwksUrl, `AIRLOCK_JWT_ISSUERS (jwt.issuers.${n}.jwksUrl)`])
+      : [[d.jwt.jwksUrl, 'AIRLOCK_JWT_JWKS_URL']];
+    for (const [url, name] of urls) {
+      if (url === undefined || new URL(url).protocol === 'https:') continue;
+      const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
       if (!(loopback && d.jwt.allowLoopbackHttpJwks))
         problems.push(
-          'AIRLOCK_JWT_JWKS_URL: must be https (AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS=true allows http on a loopback address, for development only)',
+          `${name}: must be https (AIRLOCK_JWT_ALLOW_LOOPBACK_HTTP_JWKS=true allows http on a loopback address, for development only)`,
         );
     }
   }

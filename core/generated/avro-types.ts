@@ -21,6 +21,10 @@ export interface Actor {
   role: string;
   /** SHA-256 fingerprint of the client certificate, hex. */
   client_cert_sha256: null | string;
+  /** The customer organisation (tenant) the sender's token speaks for; null on records accepted before tenants existed. */
+  tenant: null | string;
+  /** The token's issuer, when the ingress trusts a list of issuers (subjects are unique per issuer); null with a single issuer. */
+  issuer: null | string;
 }
 
 export type RuleSet = 'FAA' | 'EASA' | 'UK_CAA' | 'OTHER';

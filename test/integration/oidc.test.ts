@@ -6,60 +6,26 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { decodeJwt, exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
+import { decodeJwt } from 'jose';
 import { httpsCall, postRecord } from '../support/https.ts';
 import { endOffset, readTopic, testKafka } from '../support/kafka.ts';
+import { startProvider, type TestProvider } from '../support/oidc.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { services } from '../support/services.ts';
 import { freePort } from '../support/wait.ts';
 
-const CLIENT = { id: 'tablet-fleet-7', secret: 'a-long-client-secret-for-the-test-only' };
+const CLIENT_ID = 'tablet-fleet-7';
 
 const post = (p: Pipeline, token: string) => postRecord(p.pki, p.url, token);
 
 describe('tokens from a real OpenID provider (client credentials, JWKS URL)', () => {
   let issuer: string;
-  let op: Server;
+  let op: TestProvider;
   let p: Pipeline;
 
   before(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const jwk = { ...(await exportJWK(privateKey)), kid: 'op-es256-1', alg: 'ES256', use: 'sig' };
-    const provider = new Provider(issuer, {
-      clients: [
-        {
-          client_id: CLIENT.id,
-          client_secret: CLIENT.secret,
-          grant_types: ['client_credentials'],
-          redirect_uris: [],
-          response_types: [],
-          token_endpoint_auth_method: 'client_secret_basic',
-          id_token_signed_response_alg: 'ES256',
-        },
-      ],
-      jwks: { keys: [jwk] },
-      features: {
-        clientCredentials: { enabled: true },
-        devInteractions: { enabled: false },
-        resourceIndicators: {
-          enabled: true,
-          defaultResource: () => 'urn:airlock:ingress',
-          useGrantedResource: () => true,
-          getResourceServerInfo: () => ({
-            scope: 'records:write',
-            audience: 'airlock-ingress',
-            accessTokenTTL: 300,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: 'ES256' } },
-          }),
-        },
-      },
-      extraTokenClaims: async () => ({ role: 'certifying_staff' }),
-    });
-    op = provider.listen(port, '127.0.0.1');
+    op = await startProvider(CLIENT_ID, { role: 'certifying_staff' });
+    issuer = op.issuer;
     p = await startPipeline(await services(), ['ingress'], {
       AIRLOCK_JWT_JWKS_FILE: '',
       AIRLOCK_JWT_JWKS_URL: `${issuer}/jwks`,
@@ -72,33 +38,16 @@ describe('tokens from a real OpenID provider (client credentials, JWKS URL)', ()
       // which certificate may carry them (docs/adr/0009-identity-policy.md).
       AIRLOCK_INGRESS_IDENTITY_POLICY: 'map',
       AIRLOCK_INGRESS_IDENTITY_MAP: JSON.stringify({
-        'uri:urn:airlock:dev:certifying_staff': { subjects: [CLIENT.id], roles: ['certifying_staff'] },
+        'uri:urn:airlock:dev:certifying_staff': { subjects: [CLIENT_ID], roles: ['certifying_staff'] },
       }),
     });
   });
   after(async () => {
     await p?.stop();
-    op?.close();
+    op?.server.close();
   });
 
-  const fetchToken = async () => {
-    const res = await fetch(`${issuer}/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        scope: 'records:write',
-        resource: 'urn:airlock:ingress',
-      }),
-    });
-    const body = (await res.json()) as { access_token?: string; error?: string; error_description?: string };
-    assert.equal(res.status, 200, JSON.stringify(body));
-    assert.ok(body.access_token);
-    return body.access_token;
-  };
+  const fetchToken = () => op.token();
 
   it('the provider’s JWT access token is accepted (202) and its subject becomes the actor', async () => {
     const token = await fetchToken();

@@ -9,7 +9,7 @@ import type { AirlockError } from '../../core/errors.ts';
 import { createLocalStore } from '../../core/store/local.ts';
 import type { StateStore } from '../../core/store/store.ts';
 import { buildIngress } from '../../ingress/app.ts';
-import { createAuthenticator } from '../../ingress/identity.ts';
+import { type Authenticator, createAuthenticator } from '../../ingress/identity.ts';
 import type { OutgoingRecord, Publisher } from '../../ingress/publisher.ts';
 
 export interface TestIngressOptions {
@@ -19,6 +19,8 @@ export interface TestIngressOptions {
   /** Runs before a record is recorded as published (to hold a request in flight). */
   beforePublish?: () => Promise<void>;
   store?: StateStore;
+  /** Who sends (the real authenticators are tested apart, and end to end in test/integration). */
+  authenticate?: Authenticator;
 }
 
 export function testIngress(opts: TestIngressOptions = {}) {
@@ -47,7 +49,7 @@ export function testIngress(opts: TestIngressOptions = {}) {
     logger: pino({ level: 'silent' }),
     contract: loadContract(),
     publisher,
-    authenticate: createAuthenticator(config, store),
+    authenticate: opts.authenticate ?? createAuthenticator(config, store),
     store,
     readiness: [{ name: 'kafka', check: async () => true }],
   });

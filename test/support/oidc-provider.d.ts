@@ -4,5 +4,7 @@ declare module 'oidc-provider' {
   export default class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
     listen(port: number, host?: string): Server;
+    /** A Koa middleware (the provider is a Koa application). */
+    use(middleware: (ctx: { path: string }, next: () => Promise<void>) => Promise<void>): this;
   }
 }

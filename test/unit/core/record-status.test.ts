@@ -1,12 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eventsFromOutputs, inStageOrder } from '../../../core/record-status/status.ts';
+import type { Authenticator } from '../../../ingress/identity.ts';
 import { contextHeader, sampleContext, sampleRecord } from '../../../scripts/lib/sample.ts';
 import { testIngress } from '../../support/ingress-app.ts';
 
 const out = (topic: string, trace: string, extra: Record<string, string> = {}) => ({
   topic,
   message: { key: 'D-AIBL', value: 'x', headers: { 'airlock-trace-id': trace, ...extra } },
+});
+
+/** A sample parts-trace record, posted. */
+const postSample = (headers: Record<string, string> = {}) => ({
+  method: 'POST' as const,
+  url: '/v1/parts/trace',
+  headers: {
+    'content-type': 'application/json',
+    'x-maintenance-context': contextHeader(sampleContext()),
+    ...headers,
+  },
+  payload: JSON.stringify(sampleRecord()),
 });
 
 describe('record status', () => {
@@ -73,15 +86,7 @@ describe('record status', () => {
 
   it('GET /v1/records/{trace_id}: the sender sees "accepted"; an unknown or malformed id is 404', async () => {
     const { app } = testIngress();
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/parts/trace',
-      headers: {
-        'content-type': 'application/json',
-        'x-maintenance-context': contextHeader(sampleContext()),
-      },
-      payload: JSON.stringify(sampleRecord()),
-    });
+    const res = await app.inject(postSample());
     const { trace_id } = res.json() as { trace_id: string };
     const status = await app.inject({ method: 'GET', url: `/v1/records/${trace_id}` });
     assert.equal(status.statusCode, 200);
@@ -96,5 +101,41 @@ describe('record status', () => {
       404,
     );
     assert.equal((await app.inject({ method: 'GET', url: '/v1/records/not-a-trace-id' })).statusCode, 404);
+  });
+
+  it('a reader of every record reads its own tenant’s only; the same subject of another issuer is another sender (issue #15)', async () => {
+    /** The sender is named by a test header: issuer|subject|role|tenant. */
+    const authenticate: Authenticator = async (req) => {
+      const [issuer, subject = 'x', role = 'certifying_staff', tenant = 'default'] = String(
+        req.headers['x-test-sender'],
+      ).split('|');
+      return { issuer, subject, role, tenant };
+    };
+    const { app } = testIngress({ authenticate });
+    const res = await app.inject(
+      postSample({ 'x-test-sender': 'https://a/|tablet-1|certifying_staff|airline-a' }),
+    );
+    assert.equal(res.statusCode, 202, res.body);
+    const { trace_id } = res.json() as { trace_id: string };
+    const read = async (sender: string) =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/v1/records/${trace_id}`,
+          headers: { 'x-test-sender': sender },
+        })
+      ).statusCode;
+    assert.equal(await read('https://a/|tablet-1|certifying_staff|airline-a'), 200, 'its sender');
+    assert.equal(await read('https://a/|auditor|compliance_auditor|airline-a'), 200, 'its tenant’s auditor');
+    assert.equal(
+      await read('https://b/|auditor|compliance_auditor|airline-b'),
+      404,
+      'another tenant’s auditor',
+    );
+    assert.equal(
+      await read('https://b/|tablet-1|certifying_staff|airline-a'),
+      404,
+      'same sub, another issuer',
+    );
   });
 });

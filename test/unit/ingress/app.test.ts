@@ -11,6 +11,7 @@ import { Header } from '../../../core/headers.ts';
 import { jsonTextProblem } from '../../../core/json-text.ts';
 import { createLocalStore } from '../../../core/store/local.ts';
 import type { StateStore } from '../../../core/store/store.ts';
+import type { Authenticator } from '../../../ingress/identity.ts';
 import {
   contextHeader,
   sampleContext,
@@ -369,6 +370,102 @@ describe('ingress: rate limits (sliding window, local store)', () => {
     );
     assert.equal((await app.inject(post({}))).statusCode, 202);
     assert.equal((await app.inject(post({}))).statusCode, 429);
+  });
+});
+
+describe('ingress: tenant limits (issue #15 §3)', () => {
+  /** Senders named by a test header: subject and tenant (the authenticators are tested apart). */
+  const bySender: Authenticator = async (req) => {
+    const [subject = 'x', tenant = 'default'] = String(req.headers['x-test-sender'] ?? '').split('@');
+    return { subject, role: 'certifying_staff', tenant };
+  };
+  const ingress = (tenantLimits: unknown, rateLimits: unknown = { '*': { limit: 100, windowMs: 60_000 } }) =>
+    testIngress({
+      env: {
+        AIRLOCK_INGRESS_TENANT_LIMITS: JSON.stringify(tenantLimits),
+        AIRLOCK_INGRESS_RATE_LIMITS: JSON.stringify(rateLimits),
+      },
+      authenticate: bySender,
+    });
+  const as = (sender: string) => {
+    const r = post({});
+    return { ...r, headers: { ...r.headers, 'x-test-sender': sender } };
+  };
+
+  it('a tenant’s window is shared by its identities; another tenant has its own; the default applies to unnamed ones', async () => {
+    const { app, published } = ingress({
+      'airline-a': { limit: 2, windowMs: 60_000 },
+      '*': { limit: 1, windowMs: 60_000 },
+    });
+    const codes = async (senders: string[]) => {
+      const out = [];
+      for (const s of senders) out.push((await app.inject(as(s))).statusCode);
+      return out;
+    };
+    assert.deepEqual(await codes(['t1@airline-a', 't2@airline-a', 't3@airline-a']), [202, 202, 429]);
+    assert.deepEqual(await codes(['t1@airline-b', 't2@airline-b']), [202, 429]);
+    assert.deepEqual(await codes(['t1@airline-c']), [202]);
+    assert.equal(published.length, 4);
+  });
+
+  it('RateLimit-Policy names both policies; the 429 says the tenant’s applied, and its RateLimit-* are the tenant’s', async () => {
+    const { app } = ingress(
+      { 'airline-a': { limit: 1, windowMs: 60_000 } },
+      { '*': { limit: 5, windowMs: 30_000 } },
+    );
+    const first = await app.inject(as('t1@airline-a'));
+    assert.equal(first.statusCode, 202);
+    assert.equal(first.headers['ratelimit-policy'], '"tenant";q=1;w=60, "identity";q=5;w=30');
+    assert.match(String(first.headers.ratelimit), /^"tenant";r=0;t=\d+, "identity";r=4;t=\d+$/);
+    assert.equal(first.headers['ratelimit-limit'], '1');
+    const second = await app.inject(as('t2@airline-a'));
+    assert.equal(second.statusCode, 429);
+    const problem = second.json() as { code: string; detail: string };
+    assert.equal(problem.code, 'RATE_LIMITED');
+    assert.match(problem.detail, /tenant airline-a/);
+    assert.equal(second.headers['ratelimit-limit'], '1');
+    assert.equal(second.headers['ratelimit-remaining'], '0');
+    assert.match(String(second.headers.ratelimit), /^"tenant";r=0;t=\d+, "identity";r=4;t=\d+$/);
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    assert.match(metrics.body, /airlock_ingress_rate_limited_total\{policy="tenant",tenant="airline-a"\} 1/);
+    assert.match(
+      metrics.body,
+      /airlock_ingress_tenant_requests_total\{tenant="airline-a",route="\/v1\/parts\/trace",status="429"\} 1/,
+    );
+  });
+
+  it('a request its identity’s limit refuses takes nothing of its tenant’s window', async () => {
+    const { app } = ingress(
+      { 'airline-a': { limit: 2, windowMs: 60_000 } },
+      { '*': { limit: 1, windowMs: 60_000 } },
+    );
+    assert.equal((await app.inject(as('noisy@airline-a'))).statusCode, 202);
+    for (let i = 0; i < 5; i++) {
+      const refused = await app.inject(as('noisy@airline-a'));
+      assert.equal(refused.statusCode, 429);
+      assert.equal(refused.headers['ratelimit-policy'], '"identity";q=1;w=60');
+    }
+    assert.equal((await app.inject(as('quiet@airline-a'))).statusCode, 202);
+  });
+
+  it('a per-route tenant override has its own window; a tenant not configured counts as "other" in metrics', async () => {
+    const { app } = ingress({
+      '*': { limit: 100, windowMs: 60_000, routes: { 'parts-trace': { limit: 1, windowMs: 60_000 } } },
+    });
+    assert.equal((await app.inject(as('t1@unlisted'))).statusCode, 202);
+    assert.equal((await app.inject(as('t2@unlisted'))).statusCode, 429);
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    assert.match(
+      metrics.body,
+      /airlock_ingress_tenant_requests_total\{tenant="other",route="\/v1\/parts\/trace",status="202"\} 1/,
+    );
+    assert.doesNotMatch(metrics.body, /unlisted/);
+  });
+
+  it('the tenant is in the lineage headers of what is published', async () => {
+    const { app, published } = ingress({});
+    assert.equal((await app.inject(as('t1@airline-a'))).statusCode, 202);
+    assert.equal(published[0]?.headers?.['airlock-tenant'], 'airline-a');
   });
 });
 

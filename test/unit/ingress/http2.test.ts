@@ -141,7 +141,7 @@ describe('buildIngress: which server', () => {
         disconnect: async () => undefined,
         publish: async () => undefined,
       },
-      authenticate: async () => ({ subject: 's', role: 'certifying_staff' }),
+      authenticate: async () => ({ subject: 's', role: 'certifying_staff', tenant: 'default' }),
       store: createLocalStore(),
       readiness: [],
       ...(c.ingress.authMode === 'mtls-jwt' ? { https: loadTlsMaterial(c).options } : {}),

@@ -48,6 +48,9 @@ describe('validators: validateRecord', () => {
       subject: 'tablet-17',
       role: 'certifying_staff',
       client_cert_sha256: 'ab'.repeat(32),
+      // Records of a single-issuer ingress, or of one before tenants existed, name neither.
+      tenant: null,
+      issuer: null,
     });
     assert.deepEqual(v.envelope.maintenance_context, context);
     assert.equal((v.envelope.payload as Record<string, unknown>).batch_lot_code, null);
@@ -161,6 +164,30 @@ describe('validators: validateRecord with the partition history (issue #11)', ()
     const p3 = partition();
     assert.equal(p3.judge(body, keyed('t-1')).kind, 'valid');
     assert.equal(p3.judge(removal, { ...keyed('t-2'), [Header.subject]: 'tablet-18' }).kind, 'valid');
+  });
+
+  it('the same subject and key from another issuer is another sender, not a duplicate (issue #15 §2)', () => {
+    const p = partition();
+    const removal = { ...body, installation_status: 'removed', installation_date: '2025-03-02T10:00:00Z' };
+    const fromA = { ...keyed('t-1'), [Header.issuer]: 'https://idp.airline-a.example/' };
+    const fromB = { ...keyed('t-2'), [Header.issuer]: 'https://idp.airline-b.example/' };
+    assert.equal(p.judge(body, fromA).kind, 'valid');
+    assert.equal(p.judge(removal, fromB).kind, 'valid');
+    assert.equal(p.judge(removal, { ...fromB, [Header.traceId]: 't-3' }).kind, 'duplicate');
+  });
+
+  it('the envelope names the tenant and issuer of the lineage headers', () => {
+    const v = validateWith(
+      value(body),
+      { ...headers, [Header.tenant]: 'airline-a', [Header.issuer]: 'https://idp.airline-a.example/' },
+      contracts,
+      DEFAULT_RULE_PARAMS,
+      NOW,
+    );
+    assert.equal(v.kind, 'valid');
+    if (v.kind !== 'valid') return;
+    assert.equal(v.envelope.actor.tenant, 'airline-a');
+    assert.equal(v.envelope.actor.issuer, 'https://idp.airline-a.example/');
   });
 
   it('a pair older than the idempotency window is forgotten (the record is judged again)', () => {
