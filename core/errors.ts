@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   CONTEXT_INVALID: { status: 403, retriable: false, title: 'Invalid maintenance context' },
   NOT_FOUND: { status: 404, retriable: false, title: 'Not found' },
   RATE_LIMITED: { status: 429, retriable: true, title: 'Rate limited' },
+  QUOTA_EXCEEDED: { status: 429, retriable: true, title: 'Tenant record quota exceeded' },
   IDEMPOTENCY_IN_FLIGHT: { status: 409, retriable: true, title: 'Same Idempotency-Key still in flight' },
   CONNECTION_RETIRED: {
     status: 421,

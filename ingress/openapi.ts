@@ -39,7 +39,10 @@ const RECORD_PROBLEMS = {
   '421': problem(421, 'The connection was retired (client trust changed): retry on a new connection'),
   '422': problem(422, 'Schema or rule violation, or an Idempotency-Key reused with another body'),
   '429': {
-    ...problem(429, 'Rate limited: the identity’s limit, or its tenant’s (the detail names it)'),
+    ...problem(
+      429,
+      'Rate limited (the identity’s limit, or its tenant’s) or the tenant’s record quota spent',
+    ),
     headers: {
       'Retry-After': { schema: { type: 'integer' } },
       RateLimit: {

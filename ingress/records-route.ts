@@ -19,6 +19,7 @@ import { schemaRuleFor } from '../rules/schema-rules.ts';
 import type { Item, ResolvedDeps } from './deps.ts';
 import { headerCount, type Identity, roleAllowed } from './identity.ts';
 import { OutcomeUnknownError } from './publisher.ts';
+import { type Refund, takeQuota } from './quota.ts';
 
 interface Sender {
   route: RouteName;
@@ -79,6 +80,21 @@ async function publish(
   deps: ResolvedDeps,
   s: Sender,
   /** `index`: the record's position in the request (the idempotency pair names it). */
+  records: readonly { traceId: string; raw: string; value: unknown; index: number }[],
+  refund: Refund,
+): Promise<void> {
+  try {
+    await publishRecords(deps, s, records);
+  } catch (err) {
+    // Known not visible: the tenant's quota gets back what these records took.
+    if (!(err instanceof OutcomeUnknownError)) await refund();
+    throw err;
+  }
+}
+
+async function publishRecords(
+  deps: ResolvedDeps,
+  s: Sender,
   records: readonly { traceId: string; raw: string; value: unknown; index: number }[],
 ): Promise<void> {
   const end = deps.metrics.publishSeconds.startTimer();
@@ -412,13 +428,13 @@ export function registerRecordRoute(
     if (items === undefined) {
       const refused = check(contract, route, deps, { value: req.body, raw: rawBody }, context);
       if (refused) throw refused;
-      return idempotent(deps, req, reply, sender, rawBody, () =>
-        answering(publish(deps, sender, [{ traceId, raw: rawBody, value: req.body, index: 0 }]), () => ({
-          status: 202,
-          body: { trace_id: traceId, status: 'accepted' },
-          durable: true,
-        })),
-      );
+      return idempotent(deps, req, reply, sender, rawBody, async () => {
+        const refund = await takeQuota(deps, reply, identity, 1);
+        return answering(
+          publish(deps, sender, [{ traceId, raw: rawBody, value: req.body, index: 0 }], refund),
+          () => ({ status: 202, body: { trace_id: traceId, status: 'accepted' }, durable: true }),
+        );
+      });
     }
 
     const max = deps.config.ingress.maxRecordsPerRequest;
@@ -446,11 +462,14 @@ export function registerRecordRoute(
           durable: accepted > 0,
         };
       };
+      // The quota counts what would be published; refused, the whole request is 429, nothing sent.
+      const refund = await takeQuota(deps, reply, identity, passing.length);
       // The batch's valid records are one unit: one transaction, all committed or none.
       const publishing = publish(
         deps,
         sender,
         passing.map((c) => ({ traceId: c.traceId, raw: c.item.raw, value: c.item.value, index: c.index })),
+        refund,
       );
       try {
         return await answering(publishing, () => answer());

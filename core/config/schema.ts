@@ -255,6 +255,23 @@ export const configSchema = z
           windowLimit.extend({ routes: z.partialRecord(routeName, windowLimit).default({}) }),
         )
         .default({}),
+      // Records per fixed window per tenant (issue #15 §3): a quota, e.g. a day's records, counted
+      // in records (a batch of 500 takes 500), taken just before publishing and given back when
+      // nothing was published. By tenant name, '*' for each tenant not named. Empty: no quota.
+      tenantQuotas: z
+        .record(
+          z.union([z.literal('*'), tenantName]),
+          z.strictObject({
+            records: z.number().int().min(1),
+            windowMs: z
+              .number()
+              .int()
+              .min(1000)
+              .max(31 * 86_400_000)
+              .refine((n) => n % 1000 === 0, 'a whole number of seconds, in ms'),
+          }),
+        )
+        .default({}),
       // Roles that may read the status of every record (GET /v1/records/{trace_id}); a sender may
       // always read its own records.
       statusReaders: z.array(z.string().min(1)).default(['compliance_auditor', 'fleet_ops']),

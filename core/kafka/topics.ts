@@ -54,8 +54,34 @@ export async function provisionTopics(admin: Admin, config: Config, logger: Logg
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((t) => !existing.has(t.topic));
   if (missing.length === 0) return;
-  await admin.createTopics({ topics: missing, waitForLeaders: true });
+  await admin.createTopics({ topics: missing, waitForLeaders: false });
+  await leadersOf(
+    admin,
+    missing.map((t) => t.topic),
+  );
   logger.info({ topics: missing.map((t) => t.topic) }, 'created topics');
+}
+
+/**
+ * Waits until every partition of new topics has a leader. kafkajs's own wait (waitForLeaders)
+ * retries LEADER_NOT_AVAILABLE only, but a KRaft broker may answer UNKNOWN_TOPIC_OR_PARTITION for a
+ * moment after the controller created a topic, which failed a stage's start-up (seen in CI,
+ * 2026-12-03): both are "not yet" here, for up to 30 s.
+ */
+async function leadersOf(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** provisionTopics with an admin client of its own, connected for the call only. */

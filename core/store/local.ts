@@ -1,7 +1,9 @@
 /** In-process state for a single ingress instance (no AIRLOCK_REDIS_URL), as Kong's `local` policy. */
 
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { MemorySlidingWindowRateLimiter } from 'sliding-window-rate-limiter';
 import { MAX_CLOCK_TOLERANCE_S } from '../config/schema.ts';
+import { quotaCounters } from './quota.ts';
 import {
   decision,
   type IdempotencyRecord,
@@ -35,9 +37,12 @@ export function createLocalStore(maxEntries = 100_000): StateStore {
     }
     return w;
   };
+  const quotas = quotaCounters((points, duration) => new RateLimiterMemory({ points, duration }));
   return {
     kind: 'local',
     rateLimit: async (key, limit, windowMs) => decision(limit, await window(windowMs).reserve(key, limit)),
+    takeQuota: (key, count, limit, windowMs) => quotas.take(key, count, limit, windowMs),
+    refundQuota: (key, count, limit, windowMs) => quotas.refund(key, count, limit, windowMs),
     isRevoked: async (issuer, jti) => get(revokedKey(issuer, jti)) === true,
     revoke: async (issuer, jti, until) =>
       set(revokedKey(issuer, jti), true, (until + MAX_CLOCK_TOLERANCE_S) * 1000),

@@ -5,10 +5,12 @@
  */
 
 import { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { type Redis as LimiterRedis, RedisSlidingWindowRateLimiter } from 'sliding-window-rate-limiter';
 import { MAX_CLOCK_TOLERANCE_S } from '../config/schema.ts';
 import { AirlockError } from '../errors.ts';
 import { createLocalStore } from './local.ts';
+import { quotaCounters } from './quota.ts';
 import {
   decision,
   type IdempotencyRecord,
@@ -60,10 +62,17 @@ export function createRedisStore(url: string, commandTimeoutMs = 500, keyPrefix 
     }
     return w;
   };
+  // Quotas (core/store/quota.ts) on the same client, so the same fail-closed settings; keys quota:*.
+  const quotas = quotaCounters(
+    (points, duration) => new RateLimiterRedis({ storeClient: redis, points, duration, keyPrefix: 'quota' }),
+  );
   return {
     kind: 'redis',
     rateLimit: (key, limit, windowMs) =>
       call('rate limit', async () => decision(limit, await window(windowMs).reserve(`rl:${key}`, limit))),
+    takeQuota: (key, count, limit, windowMs) => call('quota', () => quotas.take(key, count, limit, windowMs)),
+    refundQuota: (key, count, limit, windowMs) =>
+      call('quota refund', () => quotas.refund(key, count, limit, windowMs)),
     isRevoked: (issuer, jti) =>
       call('revocation check', async () => (await redis.exists(revokedKey(issuer, jti))) === 1),
     revoke: (issuer, jti, until) =>

@@ -54,6 +54,13 @@ export interface StateStore {
    * script in Redis, or in memory for a single instance.
    */
   rateLimit(key: string, limit: number, windowMs: number): Promise<RateDecision>;
+  /**
+   * Takes `count` of a fixed-window quota (`limit` per `windowMs`) for a key, atomically; a refused
+   * take is given back at once, so it takes nothing (core/store/quota.ts).
+   */
+  takeQuota(key: string, count: number, limit: number, windowMs: number): Promise<RateDecision>;
+  /** Gives back what a take took, when nothing it was taken for was published. */
+  refundQuota(key: string, count: number, limit: number, windowMs: number): Promise<void>;
   /** Waits for the first connection (commands fail, never queue, while disconnected). */
   connect(): Promise<void>;
   ping(): Promise<boolean>;

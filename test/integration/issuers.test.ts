@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sampleRecord } from '../../scripts/lib/sample.ts';
 import { httpsCall, postRecord } from '../support/https.ts';
 import { readTopic, testKafka } from '../support/kafka.ts';
 import { startProvider, type TestProvider } from '../support/oidc.ts';
@@ -65,6 +66,7 @@ describe('two trusted identity providers at once, and one that is not trusted', 
         'airline-a': { limit: TENANT_A_LIMIT, windowMs: 300_000 },
         '*': { limit: 1000, windowMs: 300_000 },
       }),
+      AIRLOCK_INGRESS_TENANT_QUOTAS: JSON.stringify({ 'airline-b': { records: 10, windowMs: 86_400_000 } }),
     });
   });
   after(async () => {
@@ -126,5 +128,34 @@ describe('two trusted identity providers at once, and one that is not trusted', 
     const b = await post(shared);
     assert.equal(b.status, 202, b.text);
     assert.match(String(b.headers['ratelimit-policy']), /"tenant";q=1000;w=300/);
+  });
+
+  it('airline B’s record quota (in Redis) counts records: a batch larger than what is left is 429 and publishes nothing', async () => {
+    {
+      const batch = (n: number) => JSON.stringify(Array.from({ length: n }, () => sampleRecord()));
+      // Two of its ten were taken by the tests above (one record each).
+      const six = await postRecord(p.pki, p.url, await shared.token(), { body: batch(6) });
+      assert.equal(six.status, 207, six.text);
+      assert.match(String(six.headers.ratelimit), /"quota";r=2;t=\d+/);
+      assert.match(String(six.headers['ratelimit-policy']), /"quota";q=10;w=86400/);
+      const three = await postRecord(p.pki, p.url, await shared.token(), { body: batch(3) });
+      assert.equal(three.status, 429, three.text);
+      const problem = three.json<{ code: string; detail: string }>();
+      assert.equal(problem.code, 'QUOTA_EXCEEDED');
+      assert.match(problem.detail, /tenant airline-b .* 2 are left and this request has 3/);
+      assert.ok(Number(three.headers['retry-after']) > 0);
+      // The refused batch took nothing: the two left still fit.
+      const two = await postRecord(p.pki, p.url, await shared.token(), { body: batch(2) });
+      assert.equal(two.status, 207, two.text);
+      assert.match(String(two.headers.ratelimit), /"quota";r=0;t=\d+/);
+      // Airline A has no quota.
+      assert.doesNotMatch(String((await post(airlineA)).headers['ratelimit-policy'] ?? ''), /quota/);
+      const records = await readTopic(testKafka(await services()), p.topics.ingress, {
+        expect: 2 + 6 + 2 + sentA,
+        settleMs: 500,
+      });
+      // A's records, B's two single ones, and its two batches: the refused batch published nothing.
+      assert.equal(records.length, sentA + 2 + 6 + 2);
+    }
   });
 });

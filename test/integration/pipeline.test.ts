@@ -112,6 +112,9 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
       subject: 'dev-certifying_staff',
       role: 'certifying_staff',
       client_cert_sha256: fingerprint,
+      // A single-issuer ingress: the tenant is `default`, no issuer qualifies the subject.
+      tenant: 'default',
+      issuer: null,
     });
     assert.equal(decoded.headers[Header.clientCertSha256], fingerprint);
     assert.deepEqual(v.warnings, []);

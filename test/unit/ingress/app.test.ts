@@ -462,6 +462,46 @@ describe('ingress: tenant limits (issue #15 §3)', () => {
     assert.doesNotMatch(metrics.body, /unlisted/);
   });
 
+  it('a record quota counts records; a batch over what is left is 429 QUOTA_EXCEEDED, takes nothing, publishes nothing', async () => {
+    const { app, published } = testIngress({
+      env: { AIRLOCK_INGRESS_TENANT_QUOTAS: JSON.stringify({ '*': { records: 5, windowMs: 3_600_000 } }) },
+      authenticate: bySender,
+    });
+    const batch = (n: number) => {
+      const r = as('t1@airline-a');
+      return { ...r, payload: JSON.stringify(Array.from({ length: n }, () => sampleRecord())) };
+    };
+    const four = await app.inject(batch(4));
+    assert.equal(four.statusCode, 207);
+    assert.match(String(four.headers.ratelimit), /"quota";r=1;t=\d+$/);
+    assert.match(String(four.headers['ratelimit-policy']), /, "quota";q=5;w=3600$/);
+    const two = await app.inject(batch(2));
+    assert.equal(two.statusCode, 429);
+    assert.equal((two.json() as { code: string }).code, 'QUOTA_EXCEEDED');
+    assert.ok(Number(two.headers['retry-after']) >= 1);
+    assert.equal((await app.inject(as('t2@airline-a'))).statusCode, 202, 'the refused batch took nothing');
+    assert.equal((await app.inject(as('t2@airline-a'))).statusCode, 429);
+    assert.equal((await app.inject(as('t1@airline-b'))).statusCode, 202, 'each tenant its own quota');
+    assert.equal(published.length, 6);
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    assert.match(metrics.body, /airlock_ingress_rate_limited_total\{policy="quota",tenant="other"\} 2/);
+  });
+
+  it('records whose publish failed (503, nothing visible) give their quota back', async () => {
+    const store = createLocalStore();
+    const env = { AIRLOCK_INGRESS_TENANT_QUOTAS: JSON.stringify({ '*': { records: 1, windowMs: 60_000 } }) };
+    const down = testIngress({
+      env,
+      store,
+      authenticate: bySender,
+      fail: new AirlockError('KAFKA_UNAVAILABLE', 'the broker is down'),
+    });
+    assert.equal((await down.app.inject(as('t1@airline-a'))).statusCode, 503);
+    const up = testIngress({ env, store, authenticate: bySender });
+    assert.equal((await up.app.inject(as('t1@airline-a'))).statusCode, 202);
+    assert.equal((await up.app.inject(as('t1@airline-a'))).statusCode, 429);
+  });
+
   it('the tenant is in the lineage headers of what is published', async () => {
     const { app, published } = ingress({});
     assert.equal((await app.inject(as('t1@airline-a'))).statusCode, 202);
