@@ -45,7 +45,8 @@ async function runWorker() {
     graceMs: config.shutdownGraceMs,
     ...(index === undefined ? {} : { label: `worker ${index}` }),
     async start(lifecycle) {
-      for (const { issuer, jwksUrl } of trustedIssuers(config))
+      const issuers = trustedIssuers(config);
+      for (const { issuer, jwksUrl } of issuers)
         if (jwksUrl?.startsWith('http:'))
           logger.warn(
             { issuer, jwksUrl },
@@ -60,10 +61,10 @@ async function runWorker() {
       // Readiness with several identity providers: one airline's provider down refuses its tokens
       // (503 IDP_UNAVAILABLE) but leaves the ingress ready for the others; /health/ready says which
       // is down (docs/operations.md). Not ready only when no provider's keys can be fetched.
-      const remoteKeys = trustedIssuers(config).some((i) => i.jwksUrl !== undefined);
+      const remoteKeys = issuers.some((i) => i.jwksUrl !== undefined);
       let issuersUp: Record<string, 'up' | 'down'> | undefined;
       const jwksCheck = async () => {
-        const up = await jwksReachable(config);
+        const up = await jwksReachable(issuers);
         issuersUp = Object.fromEntries(Object.entries(up).map(([i, ok]) => [i, ok ? 'up' : 'down']));
         return Object.values(up).some(Boolean);
       };

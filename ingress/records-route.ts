@@ -11,15 +11,15 @@ import { AirlockError } from '../core/errors.ts';
 import { lineageHeaders } from '../core/headers.ts';
 import { batchEntry } from '../core/problem.ts';
 import { checkAgainst } from '../core/schema-check.ts';
-import { type RateDecision, sha } from '../core/store/store.ts';
+import { sha } from '../core/store/store.ts';
 import { childTraceparent } from '../core/trace.ts';
 import { decodeContextHeader, type MaintenanceContext } from '../rules/context.ts';
 import { judge, refusal } from '../rules/index.ts';
 import { schemaRuleFor } from '../rules/schema-rules.ts';
 import type { Item, ResolvedDeps } from './deps.ts';
 import { headerCount, type Identity, roleAllowed } from './identity.ts';
+import { type Refund, rateLimit, takeQuota } from './limits.ts';
 import { OutcomeUnknownError } from './publisher.ts';
-import { type Refund, takeQuota } from './quota.ts';
 
 interface Sender {
   route: RouteName;
@@ -226,8 +226,9 @@ async function idempotent(
   }
   const ttl = deps.config.ingress.idempotencyTtlMs;
   const bodyHash = sha(rawBody);
+  const scope = principalOf(s.identity);
   const prior = await deps.store.beginIdempotent(
-    principalOf(s.identity),
+    scope,
     key,
     bodyHash,
     deps.config.ingress.transactionTimeoutMs,
@@ -245,111 +246,27 @@ async function idempotent(
   }
   let answer: Awaited<ReturnType<typeof work>>;
   try {
-    answer = await heldWhile(deps, principalOf(s.identity), key, work);
+    answer = await heldWhile(deps, scope, key, work);
   } catch (err) {
     if (err instanceof UnansweredOutcome) {
       // Unknown for now: the key stays reserved (409 to a retry) while the outcome is sought, and
       // is then settled by it — the stored 202 (the original trace id) or freed (issue #11).
-      void settleLater(deps, principalOf(s.identity), key, bodyHash, err, req.log);
+      void settleLater(deps, scope, key, bodyHash, err, req.log);
     } else {
-      await deps.store.abandonIdempotent(principalOf(s.identity), key).catch(() => undefined);
+      await deps.store.abandonIdempotent(scope, key).catch(() => undefined);
     }
     throw err;
   }
   if (!answer.durable) {
-    await deps.store.abandonIdempotent(principalOf(s.identity), key).catch(() => undefined);
+    await deps.store.abandonIdempotent(scope, key).catch(() => undefined);
   } else {
     // What was accepted is durable already: failing to store the answer must not become a 5xx,
     // which would invite a retry; the key stays "in flight" (409) until its TTL instead.
     await deps.store
-      .completeIdempotent(
-        principalOf(s.identity),
-        key,
-        bodyHash,
-        { status: answer.status, body: answer.body },
-        ttl,
-      )
+      .completeIdempotent(scope, key, bodyHash, { status: answer.status, body: answer.body }, ttl)
       .catch((err: unknown) => req.log.warn({ err }, 'could not store the idempotent answer'));
   }
   return reply.code(answer.status).send(answer.body);
-}
-
-/** A limit that applies to a request: its policy name (RateLimit-Policy), its key and window. */
-interface AppliedLimit {
-  policy: 'identity' | 'tenant';
-  key: string;
-  limit: number;
-  windowMs: number;
-}
-
-/** The limits a request counts against (issue #15 §3): its identity's, then its tenant's. */
-export function limitsFor(
-  config: ResolvedDeps['config'],
-  identity: Identity,
-  route: RouteName,
-): AppliedLimit[] {
-  const out: AppliedLimit[] = [];
-  const { rateLimits, tenantLimits } = config.ingress;
-  const byRole = rateLimits[identity.role] ?? rateLimits['*'];
-  const mine = byRole?.routes[route] ?? byRole;
-  if (mine)
-    out.push({
-      policy: 'identity',
-      key: `${sha(principalOf(identity))}:${identity.role}:${route}`,
-      ...pick(mine),
-    });
-  const byTenant = tenantLimits[identity.tenant] ?? tenantLimits['*'];
-  const ours = byTenant?.routes[route] ?? byTenant;
-  // A tenant's window is shared by all its identities; a per-route override has a window of its own.
-  if (ours)
-    out.push({
-      policy: 'tenant',
-      key: `tenant:${sha(identity.tenant)}:${byTenant?.routes[route] ? route : '*'}`,
-      ...pick(ours),
-    });
-  return out;
-}
-const pick = (l: { limit: number; windowMs: number }) => ({ limit: l.limit, windowMs: l.windowMs });
-
-/**
- * Step 6: the sender's sliding windows, its identity's and its tenant's, each taken in turn (a
- * request its identity's limit refuses takes nothing of its tenant's, so one noisy device does not
- * spend its tenant's share). The IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers) name
- * every policy that applied, the most constrained first; RateLimit-Limit, -Remaining and -Reset
- * (its earlier drafts, what most clients read) give that one.
- */
-async function rateLimit(deps: ResolvedDeps, reply: FastifyReply, identity: Identity, route: RouteName) {
-  const applied = limitsFor(deps.config, identity, route);
-  if (applied.length === 0) return;
-  const taken: { l: AppliedLimit; d: RateDecision }[] = [];
-  for (const l of applied) {
-    const d = await deps.store.rateLimit(l.key, l.limit, l.windowMs);
-    taken.push({ l, d });
-    if (!d.allowed) break;
-  }
-  taken.sort((x, y) => Number(x.d.allowed) - Number(y.d.allowed) || x.d.remaining - y.d.remaining);
-  const resetS = (d: RateDecision) => Math.ceil(d.resetMs / 1000);
-  reply.header(
-    'ratelimit-policy',
-    taken.map(({ l }) => `"${l.policy}";q=${l.limit};w=${Math.ceil(l.windowMs / 1000)}`).join(', '),
-  );
-  reply.header(
-    'ratelimit',
-    taken.map(({ l, d }) => `"${l.policy}";r=${d.remaining};t=${resetS(d)}`).join(', '),
-  );
-  const [tightest] = taken;
-  if (!tightest) return;
-  const { l, d } = tightest;
-  reply.header('ratelimit-limit', String(d.limit));
-  reply.header('ratelimit-remaining', String(d.remaining));
-  reply.header('ratelimit-reset', String(resetS(d)));
-  if (!d.allowed) {
-    deps.metrics.rateLimited.inc({ policy: l.policy, tenant: deps.tenantLabel(identity.tenant) });
-    const whose = l.policy === 'tenant' ? `tenant ${identity.tenant}` : 'this identity';
-    throw new AirlockError('RATE_LIMITED', `at most ${l.limit} requests per ${l.windowMs} ms for ${whose}`, {
-      retryAfterSeconds: Math.max(1, resetS(d)),
-    });
-  }
 }
 
 function problemEntry(deps: ResolvedDeps, index: number, err: AirlockError) {

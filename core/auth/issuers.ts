@@ -3,8 +3,8 @@
  * Airlock role, which tenant. Pure: core/auth/token-verifier.ts verifies, this reads.
  */
 import type { JWTPayload } from 'jose';
+import { tenantName } from '../config/identity-schema.ts';
 import type { Config, IssuerSettings } from '../config/schema.ts';
-import { tenantName } from '../config/schema.ts';
 
 /** The tenant of a token whose issuer names none (a single-airline deployment). */
 export const DEFAULT_TENANT = 'default';

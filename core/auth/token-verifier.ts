@@ -275,8 +275,11 @@ export function createTokenVerifier(
  * Readiness of the identity providers: each JWKS URL answers a key set (a local JWKS file is always
  * ready), by issuer.
  */
-export async function jwksReachable(config: Config, timeoutMs = 2000): Promise<Record<string, boolean>> {
-  const checks = trustedIssuers(config).map(async (i): Promise<[string, boolean]> => {
+export async function jwksReachable(
+  issuers: readonly TrustedIssuer[],
+  timeoutMs = 2000,
+): Promise<Record<string, boolean>> {
+  const checks = issuers.map(async (i): Promise<[string, boolean]> => {
     if (!i.jwksUrl) return [i.issuer, true];
     try {
       await jwksFetch(i.jwksUrl, {
