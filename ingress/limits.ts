@@ -34,11 +34,7 @@ function append(reply: FastifyReply, name: string, items: string) {
 }
 
 /** The request limits a request counts against: its identity's, then its tenant's. */
-function limitsFor(
-  config: ResolvedDeps['config'],
-  identity: Identity,
-  route: RouteName,
-): AppliedLimit[] {
+function limitsFor(config: ResolvedDeps['config'], identity: Identity, route: RouteName): AppliedLimit[] {
   const out: AppliedLimit[] = [];
   const { rateLimits, tenantLimits } = config.ingress;
   const byRole = rateLimits[identity.role] ?? rateLimits['*'];
