@@ -1,6 +1,6 @@
 /** Entry file of the edge station (docs/edge.md): the only place it reads the environment. */
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { loadConfig } from '../core/config/load.ts';
+import { loadConfigOrExit } from '../core/config/load.ts';
 import { loadContract } from '../core/contract.ts';
 import { createLogger } from '../core/logger.ts';
 import { runStage } from '../core/stage/lifecycle.ts';
@@ -12,7 +12,7 @@ import { openOutbox, PRIORITIES } from './outbox.ts';
 import { signerRegistry } from './signature.ts';
 import { startSync } from './sync.ts';
 
-const config = loadConfig(process.env, 'edge');
+const config = loadConfigOrExit(process.env, 'edge');
 const logger = createLogger(config, 'edge');
 
 await runStage({

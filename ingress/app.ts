@@ -87,10 +87,17 @@ const POLICIES = new WeakMap<FastifyInstance, ConnectionPolicy>();
 export const connectionsOf = (app: FastifyInstance): ConnectionPolicy | undefined => POLICIES.get(app);
 
 export function buildIngress(input: IngressDeps): FastifyInstance {
-  const tenants = knownTenants(input.config);
+  const current = input.current ?? (() => input.config);
+  // The configured tenants, computed again only when a reload changed the configuration.
+  let tenants = { of: input.config, known: knownTenants(input.config) };
   const deps: ResolvedDeps = {
     ...input,
-    tenantLabel: (tenant) => (tenants.has(tenant) ? tenant : 'other'),
+    current,
+    tenantLabel: (tenant) => {
+      const now = current();
+      if (now !== tenants.of) tenants = { of: now, known: knownTenants(now) };
+      return tenants.known.has(tenant) ? tenant : 'other';
+    },
     metrics: input.metrics ?? createIngressMetrics(),
     rules: input.rules ?? ruleSettings(input.config, input.logger),
     status: input.status ?? createLocalStatusStore(input.config.statusRetentionMs),

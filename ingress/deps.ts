@@ -25,6 +25,11 @@ export interface Item {
 
 export interface IngressDeps {
   config: Config;
+  /**
+   * The configuration as last reloaded (ingress/config-reload.ts): what the request limits, tenant
+   * quotas and issuers read per request. `config` when absent.
+   */
+  current?: (() => Config) | undefined;
   logger: Logger;
   contract: ReadonlyMap<RouteName, RouteContract>;
   publisher: Publisher;
@@ -66,6 +71,7 @@ declare module 'fastify' {
 
 /** The dependencies with their defaults filled in. */
 export type ResolvedDeps = IngressDeps & {
+  current: () => Config;
   metrics: IngressMetrics;
   /** A tenant as a metric label: a configured tenant, else `other` (core/auth/issuers.ts knownTenants). */
   tenantLabel: (tenant: string) => string;

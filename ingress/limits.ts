@@ -67,7 +67,7 @@ export async function rateLimit(
   route: RouteName,
 ) {
   const taken: { l: AppliedLimit; d: RateDecision }[] = [];
-  for (const l of limitsFor(deps.config, identity, route)) {
+  for (const l of limitsFor(deps.current(), identity, route)) {
     const d = await deps.store.rateLimit(l.key, l.limit, l.windowMs);
     taken.push({ l, d });
     if (!d.allowed) break;
@@ -104,7 +104,7 @@ export async function takeQuota(
   identity: Identity,
   records: number,
 ): Promise<Refund> {
-  const quotas = deps.config.ingress.tenantQuotas;
+  const quotas = deps.current().ingress.tenantQuotas;
   const q = quotas[identity.tenant] ?? quotas['*'];
   if (!q || records === 0) return nothing;
   const l: AppliedLimit = {

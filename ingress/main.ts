@@ -7,7 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyListenOptions } from 'fastify';
 import { trustedIssuers } from '../core/auth/issuers.ts';
 import { jwksReachable } from '../core/auth/token-verifier.ts';
-import { loadConfig } from '../core/config/load.ts';
+import { loadConfig, loadConfigOrExit } from '../core/config/load.ts';
 import { loadContract } from '../core/contract.ts';
 import { createKafka } from '../core/kafka/client.ts';
 import { provisionTopics, recordLimitBytes } from '../core/kafka/topics.ts';
@@ -20,12 +20,13 @@ import { loadTlsMaterial } from '../core/tls.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { buildIngress, connectionsOf } from './app.ts';
 import { workerLink as createWorkerLink, runPrimary, workerIndex } from './cluster.ts';
+import { type ConfigReloadState, watchConfigFile } from './config-reload.ts';
 import { createAuthenticator } from './identity.ts';
 import { createIngressMetrics } from './metrics.ts';
 import { createKafkaPublisher } from './publisher.ts';
 import { type TlsReloadState, watchTlsMaterial } from './tls-reload.ts';
 
-const config = loadConfig(process.env, 'ingress');
+const config = loadConfigOrExit(process.env, 'ingress');
 
 const logger = createLogger(config, 'ingress');
 
@@ -45,7 +46,9 @@ async function runWorker() {
     graceMs: config.shutdownGraceMs,
     ...(index === undefined ? {} : { label: `worker ${index}` }),
     async start(lifecycle) {
-      const issuers = trustedIssuers(config);
+      // What airlock.yaml reloads (ingress/config-reload.ts): limits, quotas and issuers.
+      let live = config;
+      let issuers = trustedIssuers(config);
       for (const { issuer, jwksUrl } of issuers)
         if (jwksUrl?.startsWith('http:'))
           logger.warn(
@@ -61,7 +64,7 @@ async function runWorker() {
       // Readiness with several identity providers: one airline's provider down refuses its tokens
       // (503 IDP_UNAVAILABLE) but leaves the ingress ready for the others; /health/ready says which
       // is down (docs/operations.md). Not ready only when no provider's keys can be fetched.
-      const remoteKeys = issuers.some((i) => i.jwksUrl !== undefined);
+      let remoteKeys = issuers.some((i) => i.jwksUrl !== undefined);
       let issuersUp: Record<string, 'up' | 'down'> | undefined;
       const jwksCheck = async () => {
         const up = await jwksReachable(issuers);
@@ -133,6 +136,26 @@ async function runWorker() {
       const tls = config.ingress.authMode === 'mtls-jwt' ? loadTlsMaterial(config) : undefined;
       let tlsState: () => TlsReloadState | undefined = () => undefined;
       const rules = ruleSettings(config, logger);
+      let authenticate = createAuthenticator(config, store);
+      const file = process.env.AIRLOCK_CONFIG_FILE;
+      const reloader = file
+        ? watchConfigFile({
+            file,
+            load: () => loadConfig(process.env, 'ingress'),
+            current: () => live,
+            apply: (next, applied) => {
+              live = next;
+              if (applied.some((p) => p === 'jwt' || p.startsWith('jwt.'))) {
+                issuers = trustedIssuers(next);
+                remoteKeys = issuers.some((i) => i.jwksUrl !== undefined);
+                authenticate = createAuthenticator(next, store);
+              }
+            },
+            logger,
+            onReload: (outcome) => metrics.configReloads.inc({ outcome }),
+          })
+        : undefined;
+      const configState: () => ConfigReloadState | undefined = () => reloader?.state();
       const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
       const app = buildIngress({
         config,
@@ -147,7 +170,8 @@ async function runWorker() {
         contract: loadContract(),
         publisher,
         metrics,
-        authenticate: createAuthenticator(config, store),
+        current: () => live,
+        authenticate: (req) => authenticate(req),
         rules,
         status,
         store,
@@ -158,6 +182,7 @@ async function runWorker() {
           return {
             ...(state ? { tls_reload: state } : {}),
             ...(issuersUp ? { issuers: issuersUp } : {}),
+            ...(configState() ? { config_reload: configState() } : {}),
             ...(link ? { worker: index, workers: link.workers() } : {}),
           };
         },
@@ -172,7 +197,10 @@ async function runWorker() {
           },
           { name: 'registry', check: () => registryReachable(config) },
           ...(store.kind === 'redis' ? [{ name: 'redis', check: () => store.ping() }] : []),
-          ...(remoteKeys ? [{ name: 'jwks', check: jwksCheck }] : []),
+          // Issuers may reload: whether keys are fetched at all is asked each time.
+          ...(config.ingress.authMode === 'mtls-jwt'
+            ? [{ name: 'jwks', check: () => (remoteKeys ? jwksCheck() : Promise.resolve(true)) }]
+            : []),
         ],
       });
       // Slow clients: headers and the whole request within their timeouts (fastify requestTimeout),
@@ -202,7 +230,10 @@ async function runWorker() {
           })
         : undefined;
       if (watcher) tlsState = watcher.state;
-      const stopWatching = () => watcher?.stop();
+      const stopWatching = () => {
+        watcher?.stop();
+        reloader?.stop();
+      };
       // TLS 1.2 renegotiation is a denial-of-service vector and never needed here (1.3 has none).
       app.server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
       // Workers bind the port each with SO_REUSEPORT (exclusive: not through the primary): the kernel

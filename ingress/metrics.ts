@@ -19,6 +19,8 @@ export interface IngressMetrics {
   tlsReloads: Counter<'outcome'>;
   /** 1 while the last reload failed and the previous TLS material is still served. */
   tlsReloadFailing: Gauge;
+  /** airlock.yaml reloads by outcome (`applied`, `unchanged`, `failed`: the running one kept). */
+  configReloads: Counter<'outcome'>;
   /** Requests refused (421) on a connection opened before the client trust (CA bundle, CRL) changed. */
   retiredConnectionRequests: Counter;
   /** HTTP/2 sessions ended for rapid reset, streams cut by the request timeout (ingress/http2.ts). */
@@ -81,6 +83,12 @@ export function createIngressMetrics(): IngressMetrics {
     tlsReloadFailing: new Gauge({
       name: 'airlock_ingress_tls_reload_failing',
       help: '1 while the last TLS reload failed and the previous material is still served',
+      registers: [registry],
+    }),
+    configReloads: new Counter({
+      name: 'airlock_ingress_config_reloads_total',
+      help: 'airlock.yaml reloads by outcome: applied, unchanged (nothing reloadable changed), failed (the running configuration is kept)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     retiredConnectionRequests: new Counter({

@@ -1,5 +1,5 @@
 /** Entry file of the router stage: the only place it reads the environment. */
-import { loadConfig } from '../core/config/load.ts';
+import { loadConfigOrExit } from '../core/config/load.ts';
 import { runConsumerStage } from '../core/consumer/consumer-stage.ts';
 import { toDlq } from '../core/consumer/dead-letter.ts';
 import type { OutputRecord } from '../core/consumer/transform-loop.ts';
@@ -11,7 +11,7 @@ import { childTraceparent } from '../core/trace.ts';
 import { routeRecord } from './route-record.ts';
 import { loadTable, watchTable } from './table-source.ts';
 
-const config = loadConfig(process.env, 'router');
+const config = loadConfigOrExit(process.env, 'router');
 const logger = createLogger(config, 'router');
 
 await runConsumerStage({

@@ -1,5 +1,5 @@
 /** Entry file of the validators stage: the only place it reads the environment. */
-import { loadConfig } from '../core/config/load.ts';
+import { loadConfigOrExit } from '../core/config/load.ts';
 import { runConsumerStage } from '../core/consumer/consumer-stage.ts';
 import { toDlq } from '../core/consumer/dead-letter.ts';
 import type { RouteName } from '../core/contract.ts';
@@ -15,7 +15,7 @@ import { REFERENCE_FOLLOWER, referenceView, refTopics } from '../rules/refdata.t
 import { ruleSettings } from '../rules/settings.ts';
 import { validateRecord } from './verdict.ts';
 
-const config = loadConfig(process.env, 'validators');
+const config = loadConfigOrExit(process.env, 'validators');
 const logger = createLogger(config, 'validators');
 
 await runConsumerStage({

@@ -133,6 +133,12 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
  * AIRLOCK_* names that are not configuration of a stage: the local stack's ports and folders
  * (stack/), the Node bootstrap (stack/node-env.sh) and the test harness.
  */
+/**
+ * The two variables that choose a configuration file and its overlay (core/config/file.ts): not
+ * settings themselves.
+ */
+export const FILE_ENV = ['AIRLOCK_CONFIG_FILE', 'AIRLOCK_ENV'] as const;
+
 /** Settings renamed to say what they mean (issue #10): an old name stops start-up with the new one. */
 export const RENAMED_ENV: Readonly<Record<string, string>> = {
   AIRLOCK_INGRESS_MAX_BATCH_ITEMS: 'AIRLOCK_INGRESS_MAX_RECORDS_PER_REQUEST',

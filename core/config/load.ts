@@ -4,7 +4,8 @@
  */
 
 import type { StageName } from '../stage/names.ts';
-import { ENV_VARS, envNameFor, isReservedEnvName, RENAMED_ENV } from './env.ts';
+import { ENV_VARS, envNameFor, FILE_ENV, isReservedEnvName, RENAMED_ENV } from './env.ts';
+import { ConfigFileError, type FileLayer, overlay, readConfigFile } from './file.ts';
 import { type Config, configSchema } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -71,18 +72,26 @@ export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
   stage: StageName | 'tool',
 ): Config {
-  const raw: Record<string, unknown> = { kafka: {}, registry: {}, redis: {}, topics: {}, ingress: {} };
-  raw.rules = {};
-  raw.edge = {};
-  raw.tls = {};
-  raw.jwt = {};
-  raw.validators = {};
-  raw.router = {};
-  raw.dlq = {};
-  raw.log = {};
   const problems: string[] = [];
+  // airlock.yaml (AIRLOCK_CONFIG_FILE) and its overlay (AIRLOCK_ENV) first; the environment overrides.
+  let layer: FileLayer | undefined;
+  const file = env.AIRLOCK_CONFIG_FILE;
+  if (file !== undefined && file !== '') {
+    try {
+      layer = readConfigFile(file, env.AIRLOCK_ENV, env);
+    } catch (err) {
+      if (!(err instanceof ConfigFileError)) throw err;
+      throw new ConfigError(err.problems);
+    }
+  }
+  const sections = ['kafka', 'registry', 'redis', 'topics', 'ingress', 'rules', 'edge', 'tls', 'jwt'];
+  sections.push('validators', 'router', 'dlq', 'log');
+  const raw = overlay(Object.fromEntries(sections.map((s) => [s, {}])), layer?.raw ?? {});
+  /** Configuration paths the environment set, with the variable that set each. */
+  const fromEnv: [string, string][] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('AIRLOCK_') || value === undefined || isReservedEnvName(name)) continue;
+    if ((FILE_ENV as readonly string[]).includes(name)) continue;
     const spec = ENV_VARS[name];
     if (!spec) {
       const renamed = RENAMED_ENV[name];
@@ -95,6 +104,7 @@ export function loadConfig(
     }
     try {
       setPath(raw, spec.path, parseValue(name, spec.kind, value));
+      fromEnv.push([spec.path.join('.'), name]);
     } catch (err) {
       problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
     }
@@ -102,9 +112,18 @@ export function loadConfig(
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String);
-      const env = envNameFor(path);
-      problems.push(`${env ?? path.join('.')} (${path.join('.')}): ${issue.message}`);
+      // An unknown key is named by its own path (zod gives its parent's and the keys).
+      const each =
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((k) => ({ path: [...issue.path.map(String), k], message: 'unknown setting' }))
+          : [{ path: issue.path.map(String), message: issue.message }];
+      for (const { path, message } of each) {
+        const key = path.join('.');
+        const setBy = fromEnv.find(([p]) => key === p || key.startsWith(`${p}.`))?.[1];
+        if (setBy !== undefined || layer === undefined)
+          problems.push(`${setBy ?? envNameFor(path) ?? key} (${key}): ${message}`);
+        else problems.push(`${layer.originOf(path)}: ${key || '(top)'}: ${message}`);
+      }
     }
   }
   if (parsed.success && stage !== 'edge') {
@@ -179,4 +198,25 @@ export function loadConfig(
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(parsed.data);
+}
+
+/** A problem's text with any URL password in it masked. */
+export const maskProblem = (text: string): string => text.replace(/(\/\/[^\s/:@]*:)[^\s/@]+@/g, '$1***@');
+
+/**
+ * loadConfig for a stage's entry file: an invalid configuration is printed, every problem on its own
+ * line (URL passwords masked), and the process exits 78 (EX_CONFIG) instead of dying with a stack.
+ */
+export function loadConfigOrExit(
+  env: Readonly<Record<string, string | undefined>>,
+  stage: StageName,
+): Config {
+  try {
+    return loadConfig(env, stage);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const lines = err.problems.map((p) => `  - ${maskProblem(p)}`);
+    process.stderr.write(`${stage}: invalid configuration (docs/configuration.md):\n${lines.join('\n')}\n`);
+    process.exit(78);
+  }
 }

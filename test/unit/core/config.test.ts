@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ENV_VARS, RENAMED_ENV } from '../../../core/config/env.ts';
+import { ENV_VARS, FILE_ENV, RENAMED_ENV } from '../../../core/config/env.ts';
 import { ConfigError, loadConfig } from '../../../core/config/load.ts';
 
 const minimal = {
@@ -182,6 +182,19 @@ describe('configuration', () => {
     );
   });
 
+  it('docs/configuration.md gives each variable’s path in airlock.yaml, and each path is the one loaded', () => {
+    const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    const rows = new Map(
+      [...doc.matchAll(/^\| `(AIRLOCK_[A-Z0-9_]+)`<br>`([^`]+)` \|/gm)].map((m) => [m[1], m[2]]),
+    );
+    for (const [name, spec] of Object.entries(ENV_VARS))
+      assert.equal(
+        rows.get(name),
+        spec.path.join('.'),
+        `${name}: its row should say <br>\`${spec.path.join('.')}\``,
+      );
+  });
+
   it('docs/configuration.md documents every variable, and no variable that does not exist', () => {
     const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
     const documented = new Set(doc.match(/AIRLOCK_[A-Z0-9_]+/g) ?? []);
@@ -189,7 +202,10 @@ describe('configuration', () => {
     const reserved = /^AIRLOCK_(STACK|TEST|NODE|CACHE|CLUSTER)_/;
     for (const name of documented) {
       assert.ok(
-        name in ENV_VARS || name in RENAMED_ENV || reserved.test(name),
+        name in ENV_VARS ||
+          name in RENAMED_ENV ||
+          (FILE_ENV as readonly string[]).includes(name) ||
+          reserved.test(name),
         `docs/configuration.md names ${name}, which does not exist`,
       );
     }

@@ -1,5 +1,8 @@
 /** `airlock config check` (core/config/check.ts): valid, invalid, usage, and no secret printed. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { maskUrlSecrets, runConfigCheck } from '../../../../core/config/check.ts';
 
@@ -56,6 +59,40 @@ describe('airlock config check', () => {
     const h = capture();
     assert.equal(runConfigCheck(['--help'], ENV, h.io), 0);
     assert.match(h.out.join(''), /Usage: airlock config check/);
+  });
+
+  it('--file and --env check an airlock.yaml and its overlay; a secret from the environment is masked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'airlock-check-'));
+    const file = join(dir, 'airlock.yaml');
+    writeFileSync(
+      file,
+      [
+        'kafka: { brokers: [k:9092] }',
+        'registry: { url: http://r:8081 }',
+        'redis: { url: "redis://:$' + '{REDIS_PASSWORD}@h:6379" }',
+        'ingress: { authMode: dev-insecure }',
+        'environments:',
+        '  production: { ingress: { port: 9443 } }',
+        '  staging: { ingress: { prot: 1 } }',
+      ].join('\n'),
+    );
+    const env = { REDIS_PASSWORD: 'hunter2' };
+    const ok = capture();
+    // The unknown key of the staging overlay is refused whichever environment is checked.
+    assert.equal(runConfigCheck(['--file', file, '--env', 'production'], env, ok.io), 1);
+    assert.match(ok.err.join(''), /\(.*airlock\.yaml, environment production\): invalid/);
+    assert.match(ok.err.join(''), /airlock\.yaml: environments\.staging\.ingress\.prot: unknown setting/);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('prot: 1', 'port: 8081'));
+    const fixed = capture();
+    assert.equal(
+      runConfigCheck(['--file', file, '--env', 'production'], env, fixed.io),
+      0,
+      fixed.err.join(''),
+    );
+    assert.match(fixed.out.join(''), /"port": 9443/);
+    assert.match(fixed.out.join(''), /redis:\/\/:\*\*\*@h:6379/);
+    assert.doesNotMatch(fixed.out.join(''), /hunter2/);
+    assert.equal(runConfigCheck(['--file'], env, capture().io), 2);
   });
 
   it('masks a URL’s password, or its user name alone, and leaves anything else as it is', () => {
