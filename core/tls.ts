@@ -58,6 +58,8 @@ export interface TlsMaterial {
   options: ServerOptions;
   /** SHA-256 of the client CA bundle and the CRL: what decides which client certificates pass. */
   clientTrust: string;
+  /** When the server certificate expires (ms since the epoch): a metric, and an alert before it. */
+  notAfterMs: number;
 }
 
 /** Reads and validates the TLS files of `config` (mtls-jwt), or throws a TlsMaterialError. */
@@ -110,5 +112,5 @@ export function loadTlsMaterial(config: Config): TlsMaterial {
     .update('\0')
     .update(crl ?? '')
     .digest('hex');
-  return { options, clientTrust };
+  return { options, clientTrust, notAfterMs: Date.parse(leaf.validTo) };
 }

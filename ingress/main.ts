@@ -197,8 +197,8 @@ async function runWorker() {
           },
           { name: 'registry', check: () => registryReachable(config) },
           ...(store.kind === 'redis' ? [{ name: 'redis', check: () => store.ping() }] : []),
-          // Issuers may reload: whether keys are fetched at all is asked each time.
-          ...(config.ingress.authMode === 'mtls-jwt'
+          // With keys fetched from a provider; with a configuration file, the issuers may reload to such.
+          ...(remoteKeys || (reloader && config.ingress.authMode === 'mtls-jwt')
             ? [{ name: 'jwks', check: () => (remoteKeys ? jwksCheck() : Promise.resolve(true)) }]
             : []),
         ],
@@ -217,7 +217,11 @@ async function runWorker() {
               config.tls.crlFile,
             ].filter((f): f is string => f !== undefined),
             initial: tls,
-            load: () => loadTlsMaterial(config),
+            load: () => {
+              const material = loadTlsMaterial(config);
+              metrics.tlsCertificateExpiry.set(material.notAfterMs / 1000);
+              return material;
+            },
             logger,
             onReload: (outcome) => {
               metrics.tlsReloads.inc({ outcome: outcome.ok ? 'ok' : 'failed' });
@@ -230,6 +234,7 @@ async function runWorker() {
           })
         : undefined;
       if (watcher) tlsState = watcher.state;
+      if (tls) metrics.tlsCertificateExpiry.set(tls.notAfterMs / 1000);
       const stopWatching = () => {
         watcher?.stop();
         reloader?.stop();

@@ -19,6 +19,8 @@ export interface IngressMetrics {
   tlsReloads: Counter<'outcome'>;
   /** 1 while the last reload failed and the previous TLS material is still served. */
   tlsReloadFailing: Gauge;
+  /** When the served certificate expires (seconds since the epoch), for the alert before it does. */
+  tlsCertificateExpiry: Gauge;
   /** airlock.yaml reloads by outcome (`applied`, `unchanged`, `failed`: the running one kept). */
   configReloads: Counter<'outcome'>;
   /** Requests refused (421) on a connection opened before the client trust (CA bundle, CRL) changed. */
@@ -83,6 +85,11 @@ export function createIngressMetrics(): IngressMetrics {
     tlsReloadFailing: new Gauge({
       name: 'airlock_ingress_tls_reload_failing',
       help: '1 while the last TLS reload failed and the previous material is still served',
+      registers: [registry],
+    }),
+    tlsCertificateExpiry: new Gauge({
+      name: 'airlock_ingress_tls_certificate_expiry_timestamp_seconds',
+      help: 'When the server certificate being served expires (Unix time)',
       registers: [registry],
     }),
     configReloads: new Counter({

@@ -209,14 +209,20 @@ export function refTopics(topics: {
 export function referenceView(topics: Record<RefKind, string>) {
   const data = new ReferenceMaps();
   const kindOf = new Map(Object.entries(topics).map(([k, t]) => [t, k as RefKind]));
+  /** The newest record's timestamp of each kind (its age is a metric: a stale export shows). */
+  const newest = new Map<RefKind, number>();
   return {
     data,
     topics: [...kindOf.keys()],
-    apply(topic: string, key: string, value: unknown | null): void {
+    apply(topic: string, key: string, value: unknown | null, timestampMs?: number): void {
       const kind = kindOf.get(topic);
-      if (kind !== undefined) data.apply(kind, key, value);
+      if (kind === undefined) return;
+      data.apply(kind, key, value);
+      if (timestampMs !== undefined && Number.isFinite(timestampMs) && timestampMs > (newest.get(kind) ?? 0))
+        newest.set(kind, timestampMs);
     },
     sizes: () => Object.fromEntries([...kindOf.values()].map((k) => [k, data.size(k)])),
+    newest: (): ReadonlyMap<RefKind, number> => newest,
   };
 }
 

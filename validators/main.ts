@@ -13,6 +13,7 @@ import { childTraceparent } from '../core/trace.ts';
 import { HISTORY_STORES } from '../rules/history.ts';
 import { REFERENCE_FOLLOWER, referenceView, refTopics } from '../rules/refdata.ts';
 import { ruleSettings } from '../rules/settings.ts';
+import { registerValidatorMetrics } from './metrics.ts';
 import { validateRecord } from './verdict.ts';
 
 const config = loadConfigOrExit(process.env, 'validators');
@@ -26,7 +27,7 @@ await runConsumerStage({
   inputTopic: config.topics.ingress,
   outputTopic: config.topics.validated,
   healthPort: config.validators.healthPort,
-  async setup({ kafka, contracts, registry }) {
+  async setup({ kafka, contracts, registry, metrics }) {
     const rules = ruleSettings(config, logger);
     // The validated topic carries one record type per route, so its subjects follow Confluent's
     // TopicRecordNameStrategy: <topic>-<fully qualified record name>.
@@ -52,6 +53,7 @@ await runConsumerStage({
       // Pairs are held twice the window (a retry judged late still finds its first), then dropped.
       expiresAfterMs: { idempotency: 2 * config.ingress.idempotencyTtlMs },
     });
+    registerValidatorMetrics(metrics, history, reference);
     /** Inputs dropped as duplicates in the batch being committed: their first record's trace id. */
     const duplicates = new WeakMap<object, { traceId: string; firstTraceId: string }>();
     return {

@@ -5,6 +5,7 @@
  * in the right order on SIGTERM. The stage brings only its transform (its decision lives beside it).
  */
 import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema.ts';
 import { loadContract, type RouteContract, type RouteName } from '../contract.ts';
 import type { HistoryStores } from '../history/history.ts';
@@ -17,13 +18,21 @@ import { createRegistry, type SchemaRegistry } from '../registry.ts';
 import { serveConsumerHealth } from '../stage/health-server.ts';
 import { exitOnFatal, runStage } from '../stage/lifecycle.ts';
 import type { ConsumerStageName } from '../stage/names.ts';
+import { createConsumerMetrics } from '../telemetry/consumer-metrics.ts';
 import { dlqForError } from './dead-letter.ts';
-import { createTransformLoop, type InputRecord, type Transform } from './transform-loop.ts';
+import {
+  createTransformLoop,
+  type InputRecord,
+  type Transform,
+  type TransformLoop,
+} from './transform-loop.ts';
 
 export interface PipelineStageDeps {
   kafka: Kafka;
   contracts: ReadonlyMap<RouteName, RouteContract>;
   registry: SchemaRegistry;
+  /** The stage's Prometheus registry (GET /metrics): a stage adds its own series. */
+  metrics: Registry;
 }
 
 /** What a stage builds once Kafka, the contract and the registry are there. */
@@ -49,26 +58,35 @@ export interface ConsumerStageSpec {
   setup(deps: PipelineStageDeps): Promise<StageWork>;
 }
 
-export async function preparePipelineStage(
-  config: Config,
-  logger: Logger,
-  stage: ConsumerStageName,
-): Promise<PipelineStageDeps> {
-  const kafka = createKafka(config, logger, stage);
-  await ensureTopics(kafka, config, logger);
-  return { kafka, contracts: loadContract(), registry: createRegistry(config) };
-}
-
 export function runConsumerStage(spec: ConsumerStageSpec): Promise<void> {
   const { stage, config, logger } = spec;
   return runStage({
     logger,
     graceMs: config.shutdownGraceMs,
     async start(lifecycle) {
-      const deps = await preparePipelineStage(config, logger, stage);
+      const kafka = createKafka(config, logger, stage);
+      await ensureTopics(kafka, config, logger);
+      // For the metrics' consumer lag, read at each scrape.
+      const admin = kafka.admin();
+      await admin.connect();
+      let loop: TransformLoop | undefined;
+      const metrics = createConsumerMetrics({
+        stage,
+        dlqTopic: config.topics.dlq,
+        groupId: spec.groupId,
+        inputTopic: spec.inputTopic,
+        admin,
+        breaker: () => loop?.outputs ?? 'closed',
+      });
+      const deps = {
+        kafka,
+        contracts: loadContract(),
+        registry: createRegistry(config),
+        metrics: metrics.registry,
+      };
       const work = await spec.setup(deps);
       const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
-      const loop = createTransformLoop({
+      loop = createTransformLoop({
         kafka: deps.kafka,
         sessionTimeoutMs: config.kafka.sessionTimeoutMs,
         partitionsConcurrently: config.kafka.partitionsConcurrently,
@@ -78,7 +96,9 @@ export function runConsumerStage(spec: ConsumerStageSpec): Promise<void> {
         transactionalIdPrefix: config.transactionalIdPrefix,
         deadLetter: (input, err) => dlqForError(config.topics.dlq, stage, input, err),
         onFatal: exitOnFatal(logger),
+        onTransaction: metrics.transaction,
         afterCommit: (outputs, inputs) => {
+          metrics.committed(inputs, outputs);
           for (const [traceId, event] of eventsFromOutputs(stage, outputs, config.topics.dlq))
             status.record(traceId, event);
           work.afterCommit?.(inputs, status);
@@ -91,17 +111,20 @@ export function runConsumerStage(spec: ConsumerStageSpec): Promise<void> {
         { input: spec.inputTopic, ...(spec.outputTopic ? { output: spec.outputTopic } : {}) },
         `${stage} consuming`,
       );
-      const closeHealth = await serveConsumerHealth(
-        config.healthHost,
-        spec.healthPort,
+      const running = loop;
+      const closeHealth = await serveConsumerHealth({
+        host: config.healthHost,
+        port: spec.healthPort,
         lifecycle,
-        loop,
-        work.history,
-      );
+        loop: running,
+        history: work.history,
+        metrics: metrics.registry,
+      });
       return {
         async drain() {
-          await loop.stop();
+          await running.stop();
           closeHealth();
+          await admin.disconnect();
           await status.close();
           await work.close?.();
         },

@@ -48,6 +48,8 @@ export interface TransformLoopOptions {
   afterCommit?: (outputs: readonly OutputRecord[], inputs: readonly InputRecord[]) => void;
   /** The consumer stopped for good (kafkajs will not restart it): the stage must not look healthy. */
   onFatal: (error: Error) => void;
+  /** Told each transaction's outcome and duration (metrics). */
+  onTransaction?: (outcome: 'committed' | 'failed', seconds: number) => void;
 }
 
 /**
@@ -92,7 +94,19 @@ export function createTransformLoop(opts: TransformLoopOptions): TransformLoop {
     // A partition newly fenced may have been written by another owner: its history is read again.
     onFenced: (partition) => opts.history?.invalidate(partition),
   });
-  const { ensureFenced, commit } = producers;
+  const { ensureFenced } = producers;
+  /** A transaction (partition-producers.ts), timed for the metrics. */
+  const commit = async (partition: number, outputs: readonly OutputRecord[], next: string) => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      await producers.commit(partition, outputs, next);
+    } catch (err) {
+      opts.onTransaction?.('failed', seconds());
+      throw err;
+    }
+    opts.onTransaction?.('committed', seconds());
+  };
   let committed = 0;
   let state: LoopState = 'idle';
   const breaker = outputBreaker();

@@ -13,8 +13,8 @@ import { caughtUp, partitionKey } from './catch-up.ts';
 /** What a follower keeps up to date: a key's value set, or deleted by a tombstone (null). */
 export interface MaterialisedView {
   readonly topics: readonly string[];
-  /** Throws to refuse a record; the previous value of its key stays. */
-  apply(topic: string, key: string, value: unknown | null): void;
+  /** Throws to refuse a record; the previous value of its key stays. `timestampMs`: the record's. */
+  apply(topic: string, key: string, value: unknown | null, timestampMs: number): void;
   /** Entries held, by name, for the log line once caught up. */
   sizes(): Record<string, number>;
 }
@@ -63,7 +63,8 @@ export async function followCompacted(
       const key = message.key?.toString('utf8');
       if (key === undefined) return;
       try {
-        view.apply(topic, key, message.value === null ? null : JSON.parse(message.value.toString('utf8')));
+        const value = message.value === null ? null : JSON.parse(message.value.toString('utf8'));
+        view.apply(topic, key, value, Number(message.timestamp));
       } catch (err) {
         logger.error(
           { topic, key, offset: message.offset, err: String(err) },

@@ -5,6 +5,7 @@
  * loopback by default: for the supervisor and compose health checks, not for clients.
  */
 import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
 import type { HistoryStores } from '../history/history.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
@@ -21,6 +22,8 @@ export function startHealthServer(opts: {
   checks: readonly HealthCheck[];
   /** Reported on /health/ready without deciding it (e.g. the output circuit breaker). */
   info?: () => Record<string, unknown>;
+  /** Served at GET /metrics (Prometheus text format). */
+  metrics?: Registry;
 }): Promise<Server> {
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
@@ -44,6 +47,17 @@ export function startHealthServer(opts: {
         ...(opts.info ? opts.info() : {}),
       });
     }
+    if (req.url === '/metrics' && opts.metrics) {
+      const registry = opts.metrics;
+      try {
+        const body = await registry.metrics();
+        res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+        return res.end(body);
+      } catch {
+        // A series that could not be read (the broker, for the lag): the scrape fails, visibly.
+        return send(503, { status: 'metrics unavailable' });
+      }
+    }
     return send(404, { status: 'not found' });
   });
   return new Promise((resolve, reject) => {
@@ -52,19 +66,22 @@ export function startHealthServer(opts: {
   });
 }
 
-/** The consumer stages' health endpoints; port 0 serves none. Returns how to close them. */
-export async function serveConsumerHealth(
-  host: string,
-  port: number,
-  lifecycle: Lifecycle,
-  loop: { readonly running: boolean; readonly outputs: string },
-  history?: Pick<HistoryStores, 'held' | 'restoring' | 'lastRestore'>,
-): Promise<() => void> {
+/** The consumer stages' health endpoints and metrics; port 0 serves none. Returns how to close them. */
+export async function serveConsumerHealth(opts: {
+  host: string;
+  port: number;
+  lifecycle: Lifecycle;
+  loop: { readonly running: boolean; readonly outputs: string };
+  history?: Pick<HistoryStores, 'held' | 'restoring' | 'lastRestore'> | undefined;
+  metrics?: Registry;
+}): Promise<() => void> {
+  const { host, port, lifecycle, loop, history } = opts;
   if (port === 0) return () => undefined;
   const server = await startHealthServer({
     host,
     port,
     lifecycle,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
     checks: [
       { name: 'consumer', check: () => loop.running },
       // Not ready while a partition's history is being restored: its records wait for it.

@@ -26,10 +26,12 @@ const compose = parse(readFileSync(new URL('../../compose.yaml', import.meta.url
 const stages: StageName[] = ['ingress', 'validators', 'router'];
 
 describe('compose.yaml', () => {
-  it('runs Kafka, a schema registry, Redis and the three stages, each with a health check', () => {
+  it('runs Kafka, a schema registry, Redis, the three stages, Prometheus and Grafana, each with a health check', () => {
     assert.deepEqual(Object.keys(compose.services).sort(), [
+      'grafana',
       'ingress',
       'kafka',
+      'prometheus',
       'redis',
       'registry',
       'router',

@@ -1,0 +1,115 @@
+/**
+ * A real Prometheus (Debian's `prometheus` package) for the tests that check what the stages
+ * expose: started per test on a free loopback port with its own data folder, scraping the targets
+ * it is given every second. A missing binary is installed as root (stack/debian-tool.sh), or the
+ * test fails with the command that installs it; it never skips.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ROOT } from '../../scripts/lib/stack-env.ts';
+import { freePort, until } from './wait.ts';
+
+export interface ScrapeTarget {
+  job: string;
+  /** host:port */
+  address: string;
+  /** HTTPS with a client certificate (the ingress). */
+  tls?: { caFile: string; certFile: string; keyFile: string };
+}
+
+export interface TestPrometheus {
+  url: string;
+  /** An instant query; the result vector. */
+  query(q: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** Each job's target health (`up`, `down`, `unknown`) and last error. */
+  targets(): Promise<{ job: string; health: string; lastError: string }[]>;
+  stop(): Promise<void>;
+}
+
+/** Makes sure a Debian tool is there (installing it as root); throws with how to get it otherwise. */
+export function ensureDebianTool(command: string, pkg: string): void {
+  const run = spawnSync('bash', [`${ROOT}stack/debian-tool.sh`, command, pkg], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${command} is needed by this test: ${run.stderr.trim()}`);
+}
+
+export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise<TestPrometheus> {
+  ensureDebianTool('prometheus', 'prometheus');
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-prometheus-'));
+  const port = await freePort();
+  const config = {
+    global: { scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' },
+    scrape_configs: targets.map((t) => ({
+      job_name: t.job,
+      static_configs: [{ targets: [t.address] }],
+      ...(t.tls
+        ? {
+            scheme: 'https',
+            tls_config: { ca_file: t.tls.caFile, cert_file: t.tls.certFile, key_file: t.tls.keyFile },
+          }
+        : {}),
+    })),
+  };
+  writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+  const lines: string[] = [];
+  const child: ChildProcess = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const keep = (d: Buffer) => {
+    lines.push(...d.toString().split('\n').filter(Boolean));
+    if (lines.length > 60) lines.splice(0, lines.length - 60);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) });
+    const body = (await res.json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`Prometheus ${path}: ${body.error ?? res.status}`);
+    return body.data;
+  };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        rmSync(dir, { recursive: true, force: true });
+        resolve();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', done);
+      child.kill('SIGTERM');
+    });
+  try {
+    await until(
+      'Prometheus ready',
+      async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok === true,
+      30_000,
+    );
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n${lines.join('\n')}`);
+  }
+  return {
+    url,
+    stop,
+    query: async (q) =>
+      (
+        await api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(
+          `/api/v1/query?query=${encodeURIComponent(q)}`,
+        )
+      ).result,
+    targets: async () =>
+      (
+        await api<{ activeTargets: { labels: { job: string }; health: string; lastError: string }[] }>(
+          '/api/v1/targets',
+        )
+      ).activeTargets.map((t) => ({ job: t.labels.job, health: t.health, lastError: t.lastError })),
+  };
+}
