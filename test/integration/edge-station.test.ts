@@ -111,6 +111,11 @@ describe('edge station: store, refuse, survive (central ingress down)', () => {
     assert.equal(again.status, 202, again.text);
     assert.equal(again.json<{ id: string }>().id, res.json<{ id: string }>().id);
     assert.equal((await status(p, edge)).queued.airworthiness.records, 1);
+    // The metrics say the same: one record waiting, and for how long (the backlog-age alert's series).
+    const metrics = (await httpsCall(p.pki, `${edge.url}/metrics`)).text;
+    assert.match(metrics, /^airlock_edge_queued_records\{priority="airworthiness"\} 1$/m);
+    const age = Number(/^airlock_edge_oldest_queued_age_seconds (\S+)$/m.exec(metrics)?.[1]);
+    assert.ok(age > 0 && age < 600, `oldest queued age ${age}`);
   });
 
   it('a full outbox refuses with 507 and keeps everything it accepted', async () => {

@@ -13,6 +13,7 @@ import { describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
 import { stringify } from 'yaml';
 import { createConsumerMetrics } from '../../../core/telemetry/consumer-metrics.ts';
+import { createEdgeMetrics } from '../../../edge/metrics.ts';
 import { createIngressMetrics } from '../../../ingress/metrics.ts';
 import { registerValidatorMetrics } from '../../../validators/metrics.ts';
 import { ensureDebianTool } from '../../support/prometheus.ts';
@@ -62,6 +63,13 @@ function registered(): Set<string> {
     for (const metric of m.registry.getMetricsAsArray()) names.add(metric.name);
   }
   for (const metric of createIngressMetrics().registry.getMetricsAsArray()) names.add(metric.name);
+  const edge = createEdgeMetrics(() => ({
+    queued: { airworthiness: { records: 0, bytes: 0 }, bulk: { records: 0, bytes: 0 } },
+    oldestQueuedAt: undefined,
+    rejected: 0,
+    inFlight: undefined,
+  }));
+  for (const metric of edge.registry.getMetricsAsArray()) names.add(metric.name);
   return names;
 }
 
