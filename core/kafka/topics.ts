@@ -54,11 +54,7 @@ export async function provisionTopics(admin: Admin, config: Config, logger: Logg
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((t) => !existing.has(t.topic));
   if (missing.length === 0) return;
-  await admin.createTopics({ topics: missing, waitForLeaders: false });
-  await leadersOf(
-    admin,
-    missing.map((t) => t.topic),
-  );
+  await createTopicsWithLeaders(admin, missing);
   logger.info({ topics: missing.map((t) => t.topic) }, 'created topics');
 }
 
@@ -82,6 +78,15 @@ async function leadersOf(admin: Admin, topics: string[], timeoutMs = 30_000): Pr
       throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Creates topics and waits until each of their partitions has a leader (leadersOf). */
+export async function createTopicsWithLeaders(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  await admin.createTopics({ topics, waitForLeaders: false });
+  await leadersOf(
+    admin,
+    topics.map((t) => t.topic),
+  );
 }
 
 /** provisionTopics with an admin client of its own, connected for the call only. */

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createTopicsWithLeaders } from '../../core/kafka/topics.ts';
 import { sampleRecord } from '../../scripts/lib/sample.ts';
 import { committed } from '../support/crash.ts';
 import { edgeMessage, readTopic, testKafka } from '../support/kafka.ts';
@@ -63,10 +64,9 @@ describe('destination outage (real Kafka)', () => {
     }
     assert.match(p.output('router'), /the partition waits and retries/);
 
-    await admin.createTopics({
-      topics: [{ topic: p.topics.partsTrace, numPartitions: 3, replicationFactor: -1 }],
-      waitForLeaders: true,
-    });
+    await createTopicsWithLeaders(admin, [
+      { topic: p.topics.partsTrace, numPartitions: 3, replicationFactor: -1 },
+    ]);
     const arrived = await readTopic(kafka, p.topics.partsTrace, {
       expect: COUNT,
       timeoutMs: 90000,

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { stableOffset } from '../../core/consumer/partition-producers.ts';
+import { createTopicsWithLeaders } from '../../core/kafka/topics.ts';
 import { testKafka, uid } from '../support/kafka.ts';
 import { services } from '../support/services.ts';
 
@@ -24,7 +25,7 @@ describe('stable group offsets (OffsetFetch v7, require_stable)', () => {
     kafka = testKafka(await services());
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: 2 }]);
     producer = kafka.producer({
       transactionalId: `airlock-test-stable-${id}`,
       idempotent: true,
