@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The local real stack, without Docker: Apache Kafka (KRaft, single node) from Apache Kafka's jars on
-# Maven Central, Apicurio Registry (Confluent-compatible API) from its Maven Central distribution,
-# and Debian's redis-server. Usage: stack/stack.sh up|down|status|logs [service] [-f]
+# The local real stack, without Docker: Apache Kafka (KRaft: one node, or a cluster of three with
+# AIRLOCK_STACK_BROKERS=3) from Apache Kafka's jars on Maven Central, Apicurio Registry
+# (Confluent-compatible API) from its Maven Central distribution, and Debian's redis-server.
+# Usage: stack/stack.sh up|down|status|logs [service] [-f]
 #
 # Idempotent: `up` on a running stack is a no-op, `down` leaves no process. Ports and the data
 # folder come from the environment (see docs/operations.md); logs go to $AIRLOCK_STACK_DIR/logs.
@@ -17,17 +18,31 @@ REGISTRY_PORT="${AIRLOCK_STACK_REGISTRY_PORT:-8081}"
 REDIS_PORT="${AIRLOCK_STACK_REDIS_PORT:-6379}"
 TIMEOUT_S="${AIRLOCK_STACK_TIMEOUT_S:-180}"
 APICURIO_VERSION="${AIRLOCK_STACK_APICURIO_VERSION:-3.0.9}"
-KAFKA_HEAP="${AIRLOCK_STACK_KAFKA_HEAP:-768m}"
 REGISTRY_HEAP="${AIRLOCK_STACK_REGISTRY_HEAP:-384m}"
 
 RUN="$STACK_DIR/run"
 LOGS="$STACK_DIR/logs"
-SERVICES=(kafka registry redis)
+# The stack that runs keeps its size (down and status need no AIRLOCK_STACK_BROKERS).
+BROKERS="${AIRLOCK_STACK_BROKERS:-$(cat "$RUN/brokers" 2>/dev/null || echo 1)}"
+case "$BROKERS" in 1|3) ;; *) echo "stack: error: AIRLOCK_STACK_BROKERS must be 1 or 3, not $BROKERS" >&2; exit 2 ;; esac
+# Three brokers share the machine with everything else: smaller heaps.
+KAFKA_HEAP="${AIRLOCK_STACK_KAFKA_HEAP:-$([ "$BROKERS" = 1 ] && echo 768m || echo 512m)}"
+# Broker n (1-based) is the service kafka (n = 1) or kafka-<n>, on the ports + 100 × (n − 1).
+KAFKA_SERVICES=(kafka)
+for ((n = 2; n <= BROKERS; n++)); do KAFKA_SERVICES+=("kafka-$n"); done
+SERVICES=("${KAFKA_SERVICES[@]}" registry redis)
+node_of() { [ "$1" = kafka ] && echo 1 || echo "${1#kafka-}"; }
+broker_port() { echo $((KAFKA_PORT + 100 * ($(node_of "$1") - 1))); }
+controller_port() { echo $((CONTROLLER_PORT + 100 * ($(node_of "$1") - 1))); }
 
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
 
-kafka_bootstrap() { echo "127.0.0.1:$KAFKA_PORT"; }
+kafka_bootstrap() {
+  local svc out=()
+  for svc in "${KAFKA_SERVICES[@]}"; do out+=("127.0.0.1:$(broker_port "$svc")"); done
+  (IFS=,; echo "${out[*]}")
+}
 registry_url() { echo "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"; }
 redis_url() { echo "redis://127.0.0.1:$REDIS_PORT"; }
 log_of() { echo "$LOGS/$1.log"; }
@@ -50,11 +65,11 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Health: Kafka answers a metadata/ApiVersions request, the registry answers /subjects, Redis PONG.
 healthy() {
   case "$1" in
-    kafka)
-      port_open "$KAFKA_PORT" || return 1
+    kafka*)
+      port_open "$(broker_port "$1")" || return 1
       [ -f "$STACK_DIR/kafka/classpath" ] || return 1
       timeout 30 java -Xmx128m -cp "$(cat "$STACK_DIR/kafka/classpath")" kafka.admin.BrokerApiVersionsCommand \
-        --bootstrap-server "$(kafka_bootstrap)" >/dev/null 2>&1 ;;
+        --bootstrap-server "127.0.0.1:$(broker_port "$1")" >/dev/null 2>&1 ;;
     registry) curl -fsS -m 5 -o /dev/null "$(registry_url)/subjects" 2>/dev/null ;;
     redis) [ "$(timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] ;;
   esac
@@ -120,11 +135,19 @@ resolve_python() {
 
 # ---------------------------------------------------------------------------------------------
 start_kafka() {
-  local dir="$STACK_DIR/kafka" cp
+  local svc="$1" dir="$STACK_DIR/kafka" cp node data props voters="" rf=1 isr=1 other
   cp="$(cat "$dir/classpath")"
-  sed -e "s#@@KAFKA_PORT@@#$KAFKA_PORT#g" -e "s#@@CONTROLLER_PORT@@#$CONTROLLER_PORT#g" \
-    -e "s#@@DATA_DIR@@#$dir/data#g" "$here/kafka.properties.template" >"$dir/server.properties"
-  if [ ! -f "$dir/data/meta.properties" ]; then
+  node="$(node_of "$svc")"
+  # A cluster keeps data of its own: a single node's storage was formatted for another quorum.
+  if [ "$BROKERS" = 1 ]; then data="$dir/data"; props="$dir/server.properties"; else
+    data="$dir/cluster-data-$node"; props="$dir/server-$node.properties"; rf=3; isr=2; fi
+  for other in "${KAFKA_SERVICES[@]}"; do
+    voters+="${voters:+,}$(node_of "$other")@127.0.0.1:$(controller_port "$other")"
+  done
+  sed -e "s#@@KAFKA_PORT@@#$(broker_port "$svc")#g" -e "s#@@CONTROLLER_PORT@@#$(controller_port "$svc")#g" \
+    -e "s#@@DATA_DIR@@#$data#g" -e "s#@@NODE_ID@@#$node#g" -e "s#@@VOTERS@@#$voters#g" \
+    -e "s#@@RF@@#$rf#g" -e "s#@@MIN_ISR@@#$isr#g" "$here/kafka.properties.template" >"$props"
+  if [ ! -f "$data/meta.properties" ]; then
     if [ ! -s "$dir/cluster-id" ]; then
       local id
       id="$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)" || true
@@ -132,13 +155,13 @@ start_kafka() {
       echo "$id" >"$dir/cluster-id"
     fi
     java -Dlog4j.configuration="file:$here/log4j.properties" -cp "$cp" kafka.tools.StorageTool format \
-      -t "$(cat "$dir/cluster-id")" -c "$dir/server.properties" >>"$(log_of kafka)" 2>&1 \
-      || die "formatting Kafka's storage failed; see $(log_of kafka)"
+      -t "$(cat "$dir/cluster-id")" -c "$props" >>"$(log_of "$svc")" 2>&1 \
+      || die "formatting Kafka's storage failed; see $(log_of "$svc")"
   fi
   nohup java "-Xmx$KAFKA_HEAP" -Xms256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-    -Dairlock.stack=kafka -Dlog4j.configuration="file:$here/log4j.properties" \
-    -cp "$cp" kafka.Kafka "$dir/server.properties" >>"$(log_of kafka)" 2>&1 </dev/null &
-  echo $! >"$RUN/kafka.pid"
+    -Dairlock.stack="$svc" -Dlog4j.configuration="file:$here/log4j.properties" \
+    -cp "$cp" kafka.Kafka "$props" >>"$(log_of "$svc")" 2>&1 </dev/null &
+  echo $! >"$RUN/$svc.pid"
 }
 
 start_registry() {
@@ -198,10 +221,15 @@ cmd_up() {
   resolve_registry
   resolve_redis
   resolve_python
+  if [ -f "$RUN/brokers" ] && [ "$(cat "$RUN/brokers")" != "$BROKERS" ] && alive kafka; then
+    die "a stack of $(cat "$RUN/brokers") broker(s) runs; stop it (stack/stack.sh down) before starting one of $BROKERS"
+  fi
+  echo "$BROKERS" >"$RUN/brokers"
   for svc in "${SERVICES[@]}"; do
     if alive "$svc"; then continue; fi
     case "$svc" in
-      kafka) ensure_port_free kafka "$KAFKA_PORT"; ensure_port_free controller "$CONTROLLER_PORT"; start_kafka ;;
+      kafka*) ensure_port_free kafka "$(broker_port "$svc")"; ensure_port_free controller "$(controller_port "$svc")"
+        start_kafka "$svc" ;;
       registry) ensure_port_free registry "$REGISTRY_PORT"; start_registry ;;
       redis) ensure_port_free redis "$REDIS_PORT"; start_redis ;;
     esac
@@ -217,17 +245,20 @@ cmd_up() {
 }
 
 cmd_down() {
-  local svc pid i
+  local svc pid i pids=()
+  # Every process told at once: the brokers of a cluster leave together (one by one, the last would
+  # wait for a quorum that is gone).
   for svc in "${SERVICES[@]}"; do
-    if alive "$svc"; then
-      pid="$(pid_of "$svc")"
-      kill -TERM "$pid" 2>/dev/null || true
-      for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      if kill -0 "$pid" 2>/dev/null; then say "$svc did not stop in 30s; killing"; kill -KILL "$pid" 2>/dev/null || true; fi
-      say "stopped $svc (pid $pid)"
-    fi
-    rm -f "$RUN/$svc.pid"
+    if alive "$svc"; then pid="$(pid_of "$svc")"; kill -TERM "$pid" 2>/dev/null || true; pids+=("$svc:$pid"); fi
   done
+  for entry in "${pids[@]}"; do
+    svc="${entry%%:*}" pid="${entry#*:}"
+    for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then say "$svc did not stop in 30s; killing"; kill -KILL "$pid" 2>/dev/null || true; fi
+    say "stopped $svc (pid $pid)"
+  done
+  for svc in "${SERVICES[@]}"; do rm -f "$RUN/$svc.pid"; done
+  rm -f "$RUN/brokers"
 }
 
 cmd_status() {
@@ -248,7 +279,7 @@ cmd_status() {
   done
   return $bad
 }
-endpoint() { case "$1" in kafka) kafka_bootstrap ;; registry) registry_url ;; redis) redis_url ;; esac; }
+endpoint() { case "$1" in kafka*) echo "127.0.0.1:$(broker_port "$1")" ;; registry) registry_url ;; redis) redis_url ;; esac; }
 
 cmd_logs() {
   local svc="${1:-}" follow="${2:-}"
@@ -269,5 +300,5 @@ case "${1:-}" in
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
   env) write_env; cat "$STACK_DIR/env" ;;
-  *) echo "usage: stack/stack.sh up|down|status|logs [kafka|registry|redis] [-f]" >&2; exit 2 ;;
+  *) echo "usage: [AIRLOCK_STACK_BROKERS=3] stack/stack.sh up|down|status|logs [kafka|kafka-2|kafka-3|registry|redis] [-f]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,137 @@
+/**
+ * The cluster profile of the local stack (issue #18 §1): AIRLOCK_STACK_BROKERS=3 starts three KRaft
+ * nodes whose topics are replicated three times with min.insync.replicas=2 and no unclean leader
+ * election; with one broker SIGKILLed, a transactional acks=all write still commits (two replicas
+ * in sync) and status names the dead broker; down stops all. A private stack on its own ports and
+ * folder, so the shared one is untouched.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { after, describe, it } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
+import { createTopicsWithLeaders } from '../../core/kafka/topics.ts';
+import { ROOT } from '../../scripts/lib/stack-env.ts';
+
+const dir = mkdtempSync(`${tmpdir()}/airlock-stack-cluster-`);
+const ports = { kafka: 39092, controller: 39093, registry: 38181, redis: 36479 };
+const brokers = [0, 1, 2].map((n) => `127.0.0.1:${ports.kafka + 100 * n}`);
+const env = {
+  ...process.env,
+  AIRLOCK_STACK_DIR: dir,
+  AIRLOCK_STACK_BROKERS: '3',
+  AIRLOCK_STACK_KAFKA_PORT: String(ports.kafka),
+  AIRLOCK_STACK_CONTROLLER_PORT: String(ports.controller),
+  AIRLOCK_STACK_REGISTRY_PORT: String(ports.registry),
+  AIRLOCK_STACK_REDIS_PORT: String(ports.redis),
+  AIRLOCK_STACK_REGISTRY_HEAP: '256m',
+};
+function stack(cmd: string, extra: Record<string, string | undefined> = {}) {
+  const r = spawnSync('bash', [`${ROOT}stack/stack.sh`, cmd], {
+    env: { ...env, ...extra },
+    encoding: 'utf8',
+    timeout: 400_000,
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe('stack/stack.sh with AIRLOCK_STACK_BROKERS=3 (a private cluster on other ports)', () => {
+  const kafka = new Kafka({ clientId: 'stack-cluster-test', brokers, logLevel: logLevel.NOTHING });
+  after(() => {
+    stack('down');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('up starts three brokers in one cluster and lists them all in the env file', async () => {
+    const r = stack('up');
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /started: kafka kafka-2 kafka-3 registry redis/);
+    assert.match(
+      readFileSync(`${dir}/env`, 'utf8'),
+      new RegExp(`AIRLOCK_KAFKA_BROKERS=${brokers.join(',')}\\n`),
+    );
+    const status = stack('status', { AIRLOCK_STACK_BROKERS: undefined });
+    assert.equal(status.status, 0, status.out);
+    for (const svc of ['kafka', 'kafka-2', 'kafka-3'])
+      assert.match(status.out, new RegExp(`^${svc}\\s+up\\s`, 'm'));
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      assert.deepEqual((await admin.describeCluster()).brokers.map((b) => b.nodeId).sort(), [1, 2, 3]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('a topic created with the default replication factor has three replicas, min.insync.replicas=2, no unclean election', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await createTopicsWithLeaders(admin, [
+        { topic: 'airlock.cluster-check', numPartitions: 3, replicationFactor: -1 },
+      ]);
+      const { topics } = await admin.fetchTopicMetadata({ topics: ['airlock.cluster-check'] });
+      for (const p of topics[0]?.partitions ?? []) assert.equal(p.replicas.length, 3, JSON.stringify(p));
+      const { resources } = await admin.describeConfigs({
+        resources: [
+          {
+            type: 2,
+            name: 'airlock.cluster-check',
+            configNames: ['min.insync.replicas', 'unclean.leader.election.enable'],
+          },
+        ],
+        includeSynonyms: false,
+      });
+      const cfg = Object.fromEntries(
+        (resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]),
+      );
+      assert.deepEqual(cfg, { 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false' });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('with one broker killed, a transactional acks=all write commits and status names the dead broker', async () => {
+    process.kill(Number(readFileSync(`${dir}/run/kafka-3.pid`, 'utf8').trim()), 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const status = stack('status', { AIRLOCK_STACK_BROKERS: undefined });
+    assert.notEqual(status.status, 0);
+    assert.match(status.out, /^kafka-3\s+dead\s/m);
+    assert.match(status.out, /^kafka\s+up\s/m);
+    const producer = kafka.producer({
+      transactionalId: 'stack-cluster-test',
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    try {
+      const tx = await producer.transaction();
+      await tx.send({
+        topic: 'airlock.cluster-check',
+        acks: -1,
+        messages: [0, 1, 2].map((n) => ({ key: `k${n}`, value: `v${n}` })),
+      });
+      await tx.commit();
+    } finally {
+      await producer.disconnect();
+    }
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets('airlock.cluster-check');
+      // Three records and their commit marker, spread over the partitions.
+      assert.ok(offsets.reduce((n, o) => n + Number(o.high), 0) >= 3, JSON.stringify(offsets));
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('down stops every broker at once', () => {
+    const r = stack('down', { AIRLOCK_STACK_BROKERS: undefined });
+    assert.equal(r.status, 0, r.out);
+    assert.doesNotMatch(r.out, /did not stop/);
+    const status = stack('status', { AIRLOCK_STACK_BROKERS: undefined });
+    assert.match(status.out, /^kafka\s+down$/m);
+  });
+});
