@@ -19,8 +19,11 @@ export const fmt = (n: number) => n.toFixed(1);
 export const pct = (sorted: readonly number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
-/** A tablet with its client certificate and a bound token, keeping `concurrency` connections. */
-export async function tablet(p: Pipeline, concurrency: number) {
+/**
+ * A tablet with its client certificate and a bound token, keeping `concurrency` connections; it
+ * posts the sample parts-trace record, or `opts.body` to `opts.path`.
+ */
+export async function tablet(p: Pipeline, concurrency: number, opts: { path?: string; body?: string } = {}) {
   const agent = new Agent({
     keepAlive: true,
     maxSockets: concurrency,
@@ -29,9 +32,9 @@ export async function tablet(p: Pipeline, concurrency: number) {
     key: readFileSync(`${p.pki}/client-certifying_staff.key`),
   });
   const token = await tokenFor(p.pki, 'certifying_staff', { ttlSeconds: 3600 });
-  const body = JSON.stringify(sampleRecord());
+  const body = opts.body ?? JSON.stringify(sampleRecord());
   const ctx = contextHeader(sampleContext());
-  const url = new URL(`${p.url}/v1/parts/trace`);
+  const url = new URL(`${p.url}${opts.path ?? '/v1/parts/trace'}`);
   const post = (payload = body, type = 'application/json') =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(

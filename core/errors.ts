@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   REGISTRY_UNAVAILABLE: { status: 503, retriable: true, title: 'Schema registry unavailable' },
   REDIS_UNAVAILABLE: { status: 503, retriable: true, title: 'State store unavailable' },
   IDP_UNAVAILABLE: { status: 503, retriable: true, title: 'Identity provider unavailable' },
+  OVERLOADED: { status: 503, retriable: true, title: 'Overloaded: shedding this route for now' },
   OUTBOX_FULL: { status: 507, retriable: true, title: 'Edge outbox full' },
   UNDECODABLE_RECORD: { status: null, retriable: false, title: 'Undecodable record' },
   LINEAGE_MISSING: { status: null, retriable: false, title: 'Lineage headers missing or invalid' },

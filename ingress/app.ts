@@ -23,6 +23,7 @@ import { createIngressMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { OutcomeUnknownError } from './publisher.ts';
 import { actorOf, registerRecordRoute } from './records-route.ts';
+import { createShedder } from './shedding.ts';
 import { registerStatusRoute } from './status-route.ts';
 
 const FASTIFY_ERRORS: Record<
@@ -90,6 +91,19 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
   const current = input.current ?? (() => input.config);
   // The configured tenants, computed again only when a reload changed the configuration.
   let tenants = { of: input.config, known: knownTenants(input.config) };
+  const metrics = input.metrics ?? createIngressMetrics();
+  // Load shedding by route priority, from the publisher's own pressure (ingress/shedding.ts).
+  const shedder = createShedder({
+    settings: input.config.ingress.shedding,
+    pressure: input.publisher.pressure?.bind(input.publisher),
+    onLevel: (level, shedRoutes) =>
+      input.logger.warn(
+        { level, shedRoutes },
+        level > 0 ? 'publishing is slow: shedding load by route priority' : 'shedding stopped',
+      ),
+    onShed: (route) => metrics.shed.inc({ route }),
+  });
+  metrics.watchShedding(() => shedder.state());
   const deps: ResolvedDeps = {
     ...input,
     current,
@@ -98,11 +112,12 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
       if (now !== tenants.of) tenants = { of: now, known: knownTenants(now) };
       return tenants.known.has(tenant) ? tenant : 'other';
     },
-    metrics: input.metrics ?? createIngressMetrics(),
+    metrics,
+    shedder,
     rules: input.rules ?? ruleSettings(input.config, input.logger),
     status: input.status ?? createLocalStatusStore(input.config.statusRetentionMs),
   };
-  const { config, logger, metrics } = deps;
+  const { config, logger } = deps;
   // The actor, on a request's log lines when its logger does not carry it (records-route.ts).
   const logActor = (req: FastifyRequest) =>
     !config.ingress.accessLog && req.airlock?.identity ? { actor: actorOf(req.airlock.identity) } : {};
@@ -262,7 +277,10 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
       else if (err.code === 'UNAUTHENTICATED')
         reply.header('www-authenticate', 'Bearer realm="airlock", error="invalid_token"');
       const retry = err.retryAfterSeconds ?? (err.retriable ? 5 : undefined);
-      if (err.retriable) req.log.warn({ err, traceId, ...logActor(req) }, 'request failed (retriable)');
+      // A shed request is not logged one by one: under overload that would cost the CPU shedding
+      // saves; the shedder logs each change of level, and airlock_ingress_shed_total counts them.
+      if (err.retriable && err.code !== 'OVERLOADED')
+        req.log.warn({ err, traceId, ...logActor(req) }, 'request failed (retriable)');
       return problem(reply, err.code, {
         detail: err.message,
         traceId,
@@ -316,10 +334,14 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
       deps.readiness.map(async (r) => [r.name, await Promise.resolve(r.check()).catch(() => false)] as const),
     );
     const draining = deps.isDraining?.() ?? false;
+    const shedding = deps.shedder.state();
     const ready = !draining && results.every(([, ok]) => ok);
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : draining ? 'draining' : 'not-ready',
       checks: Object.fromEntries(results.map(([n, ok]) => [n, ok ? 'up' : 'down'])),
+      // Shedding is not unreadiness: the instance still serves its highest-priority routes, and
+      // taking it out of rotation would move its load onto the others (docs/operations.md).
+      ...(shedding.enabled ? { shedding } : {}),
       ...deps.readinessInfo?.(),
     });
   });

@@ -14,6 +14,7 @@ import type { RuleSettings } from '../rules/settings.ts';
 import type { Authenticator, Identity } from './identity.ts';
 import type { IngressMetrics } from './metrics.ts';
 import type { Publisher } from './publisher.ts';
+import type { Shedder } from './shedding.ts';
 
 /** A record of a request: its parsed value and the exact text it will be published as. */
 export interface Item {
@@ -73,6 +74,8 @@ declare module 'fastify' {
 export type ResolvedDeps = IngressDeps & {
   current: () => Config;
   metrics: IngressMetrics;
+  /** Load shedding by route priority (ingress/shedding.ts). */
+  shedder: Shedder;
   /** A tenant as a metric label: a configured tenant, else `other` (core/auth/issuers.ts knownTenants). */
   tenantLabel: (tenant: string) => string;
   rules: RuleSettings;

@@ -27,12 +27,53 @@ export interface IngressMetrics {
   retiredConnectionRequests: Counter;
   /** HTTP/2 sessions ended for rapid reset, streams cut by the request timeout (ingress/http2.ts). */
   http2Abuse: Counter<'reason'>;
+  /** Requests shed (503 OVERLOADED) by route (ingress/shedding.ts). */
+  shed: Counter<'route'>;
+  /** Sets what the shedding gauges read at each scrape: the shedder's state. */
+  watchShedding(read: () => { level: number; inFlightRecords: number; publishMs: number }): void;
 }
 
 export function createIngressMetrics(): IngressMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'airlock_ingress_' });
+  // Read at each scrape, so that an idle ingress shows its shedding end without a request.
+  let shedding: (() => { level: number; inFlightRecords: number; publishMs: number }) | undefined;
+  new Gauge({
+    name: 'airlock_ingress_shedding_level',
+    help: 'Load shedding: 0 none, n the routes of the n lowest priority classes refused 503 OVERLOADED (the highest of the workers)',
+    aggregator: 'max',
+    registers: [registry],
+    collect() {
+      if (shedding) this.set(shedding().level);
+    },
+  });
+  new Gauge({
+    name: 'airlock_ingress_publish_in_flight_records',
+    help: 'Records handed to the publisher and not yet committed or refused (a shedding signal)',
+    registers: [registry],
+    collect() {
+      if (shedding) this.set(shedding().inFlightRecords);
+    },
+  });
+  new Gauge({
+    name: 'airlock_ingress_publish_recent_seconds',
+    help: 'Recent publish time: mean over the requests settled in the last second and the ages of those still waiting (a shedding signal; the highest of the workers)',
+    aggregator: 'max',
+    registers: [registry],
+    collect() {
+      if (shedding) this.set(shedding().publishMs / 1000);
+    },
+  });
   return {
+    watchShedding: (read) => {
+      shedding = read;
+    },
+    shed: new Counter({
+      name: 'airlock_ingress_shed_total',
+      help: 'Requests refused 503 OVERLOADED by load shedding, by route',
+      labelNames: ['route'],
+      registers: [registry],
+    }),
     registry,
     requests: new Counter({
       name: 'airlock_ingress_requests_total',

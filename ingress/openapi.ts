@@ -60,7 +60,10 @@ const RECORD_PROBLEMS = {
     },
   },
   '503': {
-    ...problem(503, 'Not durable right now, or the identity provider unreachable: nothing was published'),
+    ...problem(
+      503,
+      'Not durable right now, the identity provider unreachable, or this route shed under overload: nothing was published',
+    ),
     headers: { 'Retry-After': { schema: { type: 'integer' } } },
   },
 };
@@ -275,6 +278,20 @@ export function openApiDocument(
       properties: {
         status: { type: 'string', enum: ['ready', 'not-ready', 'draining'] },
         checks: { type: 'object', additionalProperties: { type: 'string', enum: ['up', 'down'] } },
+        shedding: {
+          type: 'object',
+          description:
+            'Load shedding by route priority (ingress/shedding.ts): shown, never deciding readiness',
+          properties: {
+            enabled: { type: 'boolean' },
+            level: { type: 'integer', minimum: 0 },
+            since: { type: ['string', 'null'], format: 'date-time' },
+            shedRoutes: { type: 'array', items: { type: 'string' } },
+            inFlightRecords: { type: 'integer', minimum: 0 },
+            publishMs: { type: 'integer', minimum: 0 },
+            breaker: { type: 'string', enum: ['closed', 'open', 'half-open'] },
+          },
+        },
       },
     },
   });

@@ -25,9 +25,10 @@ import { chunksOf, messageBytes } from '../core/kafka/batches.ts';
 import { classifyKafkaError } from '../core/kafka/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { committed, OutcomeUnknownError } from './publish/outcome.ts';
+import { type PublishPressure, recentSamples } from './publish/pressure.ts';
 import { createSlots, type Slot } from './publish/slots.ts';
 
-export { OutcomeUnknownError };
+export { OutcomeUnknownError, type PublishPressure };
 
 export interface OutgoingRecord {
   key: string;
@@ -40,6 +41,8 @@ export interface Publisher {
   /** One request's records, in one transaction (see the module comment for what each outcome means). */
   publish(records: readonly OutgoingRecord[]): Promise<void>;
   disconnect(): Promise<void>;
+  /** How hard it is pressed now, for load shedding (ingress/shedding.ts); read-only. */
+  pressure?(): PublishPressure;
 }
 
 export interface PublisherOptions {
@@ -123,11 +126,22 @@ export function createKafkaPublisher(opts: PublisherOptions): Publisher {
   /** Shutting down: what is queued is sent without lingering. */
   let flushing = false;
   let closing = false;
+  // The pressure (issue #15 §4): requests handed over and not settled, the sum of their arrival
+  // times (their mean age in O(1)), their records, and recent publish times.
+  const unsettled = new Set<Request>();
+  let unsettledAtSum = 0;
+  let inFlightRecords = 0;
+  const publishTimes = recentSamples();
 
   const settle = (r: Request, err?: unknown) => {
     if (r.phase === 'settled') return;
     r.phase = 'settled';
     clearTimeout(r.timer);
+    if (unsettled.delete(r)) {
+      unsettledAtSum -= r.at;
+      inFlightRecords -= r.messages.length;
+      publishTimes.add(performance.now() - r.at);
+    }
     if (err === undefined) r.resolve();
     else r.reject(err);
   };
@@ -358,9 +372,23 @@ export function createKafkaPublisher(opts: PublisherOptions): Publisher {
           return;
         }
         r.timer = setTimeout(() => onDeadline(r), opts.timeoutMs);
+        unsettled.add(r);
+        unsettledAtSum += r.at;
+        inFlightRecords += r.messages.length;
         queue.push(r);
         pump();
       });
+    },
+    pressure() {
+      // Settled requests count with their publish time, unsettled ones with their age so far.
+      const { sum, count } = publishTimes.totals();
+      const n = unsettled.size;
+      const ages = n * performance.now() - unsettledAtSum;
+      return {
+        inFlightRecords,
+        publishMs: n + count === 0 ? 0 : (sum + ages) / (n + count),
+        breaker: breaker.state,
+      };
     },
   };
 }

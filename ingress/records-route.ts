@@ -306,6 +306,7 @@ export function registerRecordRoute(
     if (!ctx.ok) throw new AirlockError('CONTEXT_INVALID', ctx.reason.message, { reasons: [ctx.reason] });
     state.context = ctx.context;
     req.airlock = state;
+    deps.shedder.admit(route); // step 8a, before the body is read: 503 OVERLOADED (ingress/shedding.ts)
   };
 
   // Step 8, what the body parser cannot see: one Content-Type (Node keeps the first of several, a

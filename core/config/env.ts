@@ -92,6 +92,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_INGRESS_RATE_LIMITS: { path: ['ingress', 'rateLimits'], kind: 'json' },
   AIRLOCK_INGRESS_TENANT_LIMITS: { path: ['ingress', 'tenantLimits'], kind: 'json' },
   AIRLOCK_INGRESS_TENANT_QUOTAS: { path: ['ingress', 'tenantQuotas'], kind: 'json' },
+  AIRLOCK_INGRESS_SHEDDING: { path: ['ingress', 'shedding'], kind: 'json' },
   AIRLOCK_INGRESS_STATUS_READERS: { path: ['ingress', 'statusReaders'], kind: 'list' },
   AIRLOCK_INGRESS_CORS_ORIGINS: { path: ['ingress', 'corsOrigins'], kind: 'list' },
   AIRLOCK_INGRESS_ROLE_ROUTES: { path: ['ingress', 'roleRoutes'], kind: 'json' },

@@ -223,6 +223,30 @@ export const configSchema = z
           }),
         )
         .default({}),
+      // Load shedding by route priority when publishing slows down (issue #15 §4, ingress/shedding.ts,
+      // docs/adr/0014-load-shedding.md): pressure at n times a threshold sheds the routes of the n
+      // lowest priority classes with 503 OVERLOADED; the highest class is never shed.
+      shedding: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          // Every route's priority (higher is shed later); airworthiness records last by default.
+          priorities: z.record(routeName, z.number().int().min(1).max(100)).default({
+            logbook: 3,
+            'compliance-audit': 3,
+            'parts-trace': 2,
+            measurements: 1,
+          }),
+          // Records handed to the publisher and not yet committed (memory held, queueing).
+          maxInFlightRecords: z.number().int().min(1).max(1_000_000).default(10_000),
+          // Recent publish time: mean over the last second's requests and the waiting ones' ages.
+          maxPublishMs: z.number().int().min(1).max(600_000).default(1000),
+          // The publisher's breaker half-open (or open) counts as the threshold reached.
+          onBreakerHalfOpen: z.boolean().default(true),
+          retryAfterS: z.number().int().min(1).max(600).default(1),
+          // A level is kept this long after the pressure last called for it (no flapping).
+          holdMs: z.number().int().min(0).max(600_000).default(1000),
+        })
+        .prefault({}),
       // Roles that may read the status of every record (GET /v1/records/{trace_id}); a sender may
       // always read its own records.
       statusReaders: z.array(z.string().min(1)).default(['compliance_auditor', 'fleet_ops']),

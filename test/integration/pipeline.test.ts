@@ -477,7 +477,15 @@ describe('pipeline end to end (real Kafka, registry, Redis)', () => {
   it('answers /health/ready with every dependency up', async () => {
     const res = await httpsCall(p.pki, `${p.url}/health/ready`);
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json(), {
+    // Load shedding (issue #15 §4) is shown beside readiness, never deciding it: idle, nothing shed.
+    const { shedding, ...body } = res.json<{
+      shedding?: { enabled: boolean; level: number; shedRoutes: string[] };
+    }>();
+    assert.deepEqual(
+      { enabled: shedding?.enabled, level: shedding?.level, shedRoutes: shedding?.shedRoutes },
+      { enabled: true, level: 0, shedRoutes: [] },
+    );
+    assert.deepEqual(body, {
       status: 'ready',
       checks: { kafka: 'up', registry: 'up', redis: 'up' },
       // The last TLS reload (none yet): shown, never deciding readiness (issue #12 §9).

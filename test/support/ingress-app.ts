@@ -10,7 +10,7 @@ import { createLocalStore } from '../../core/store/local.ts';
 import type { StateStore } from '../../core/store/store.ts';
 import { buildIngress } from '../../ingress/app.ts';
 import { type Authenticator, createAuthenticator } from '../../ingress/identity.ts';
-import type { OutgoingRecord, Publisher } from '../../ingress/publisher.ts';
+import type { OutgoingRecord, Publisher, PublishPressure } from '../../ingress/publisher.ts';
 
 export interface TestIngressOptions {
   env?: Record<string, string>;
@@ -21,6 +21,8 @@ export interface TestIngressOptions {
   store?: StateStore;
   /** Who sends (the real authenticators are tested apart, and end to end in test/integration). */
   authenticate?: Authenticator;
+  /** The publisher's pressure, as load shedding reads it (ingress/shedding.ts); none when absent. */
+  pressure?: () => PublishPressure;
 }
 
 export function testIngress(opts: TestIngressOptions = {}) {
@@ -43,6 +45,7 @@ export function testIngress(opts: TestIngressOptions = {}) {
       await opts.beforePublish?.();
       published.push(...r);
     },
+    ...(opts.pressure ? { pressure: opts.pressure } : {}),
   };
   const app = buildIngress({
     config,

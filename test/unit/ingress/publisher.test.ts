@@ -10,27 +10,32 @@ import { pino } from 'pino';
 import { AirlockError } from '../../../core/errors.ts';
 import { commitRefused, createKafkaPublisher } from '../../../ingress/publisher.ts';
 
+/** A publisher with a real kafkajs client whose broker (port 1) cannot be reached. */
+function unreachablePublisher(id: string, producers: number) {
+  const kafka = new Kafka({
+    clientId: id,
+    brokers: ['127.0.0.1:1'],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 200,
+    retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 },
+  });
+  return createKafkaPublisher({
+    kafka,
+    topic: 'never-written',
+    timeoutMs: 1000,
+    lingerMs: 0,
+    maxBatchRecords: 10,
+    transactionalId: id,
+    producers,
+    transactionTimeoutMs: 10_000,
+    resolveTimeoutMs: 1000,
+    logger: pino({ level: 'silent' }),
+  });
+}
+
 describe('publisher against an unreachable broker (real kafkajs client)', () => {
   it('refuses with KAFKA_UNAVAILABLE, then fails fast once the circuit is open', async () => {
-    const kafka = new Kafka({
-      clientId: 'publisher-test',
-      brokers: ['127.0.0.1:1'],
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 200,
-      retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 },
-    });
-    const publisher = createKafkaPublisher({
-      kafka,
-      topic: 'never-written',
-      timeoutMs: 1000,
-      lingerMs: 0,
-      maxBatchRecords: 10,
-      transactionalId: 'publisher-test',
-      producers: 2,
-      transactionTimeoutMs: 10_000,
-      resolveTimeoutMs: 1000,
-      logger: pino({ level: 'silent' }),
-    });
+    const publisher = unreachablePublisher('publisher-test', 2);
     const record = { key: 'D-AIBL', value: '{}', headers: {} };
     for (let i = 0; i < 3; i++) {
       await assert.rejects(
@@ -67,5 +72,31 @@ describe('which failed commits are known not to have committed', () => {
     );
     assert.equal(commitRefused(protocol('CONCURRENT_TRANSACTIONS')), false);
     assert.equal(commitRefused(protocol('REQUEST_TIMED_OUT')), false);
+  });
+});
+
+describe('the pressure the publisher reports, for load shedding (real kafkajs client, unreachable broker)', () => {
+  it('counts unsettled records and their age, back to none once refused; the breaker opens', async () => {
+    const publisher = unreachablePublisher('pressure-test', 1);
+    const record = { key: 'D-AIBL', value: '{}', headers: {} };
+    assert.deepEqual(publisher.pressure?.(), { inFlightRecords: 0, publishMs: 0, breaker: 'closed' });
+    for (let i = 0; i < 3; i++) {
+      const pending = publisher.publish([record, record]);
+      // The event loop held, so that the refusal cannot settle it meanwhile: the request ages.
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+      const during = publisher.pressure?.();
+      assert.equal(during?.inFlightRecords, 2);
+      assert.ok(
+        (during?.publishMs ?? 0) >= 30,
+        `a waiting request counts with its age: ${during?.publishMs}`,
+      );
+      await assert.rejects(pending, AirlockError);
+      assert.equal(publisher.pressure?.().inFlightRecords, 0);
+    }
+    const after = publisher.pressure?.();
+    assert.equal(after?.breaker, 'open');
+    assert.ok((after?.publishMs ?? 0) >= 30, 'the mean publish time of the last second');
+    await publisher.disconnect().catch(() => undefined);
   });
 });
