@@ -36,6 +36,19 @@ function stack(cmd: string, extra: Record<string, string | undefined> = {}) {
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
+/** `fn` until it succeeds, for up to `ms`; its last error otherwise. */
+async function eventually<T>(fn: () => Promise<T>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 describe('stack/stack.sh with AIRLOCK_STACK_BROKERS=3 (a private cluster on other ports)', () => {
   const kafka = new Kafka({ clientId: 'stack-cluster-test', brokers, logLevel: logLevel.NOTHING });
   after(() => {
@@ -71,18 +84,27 @@ describe('stack/stack.sh with AIRLOCK_STACK_BROKERS=3 (a private cluster on othe
       await createTopicsWithLeaders(admin, [
         { topic: 'airlock.cluster-check', numPartitions: 3, replicationFactor: -1 },
       ]);
-      const { topics } = await admin.fetchTopicMetadata({ topics: ['airlock.cluster-check'] });
+      // Each broker learns of the new topic in its own time (metadata propagates): asked again.
+      const { topics } = await eventually(() =>
+        admin.fetchTopicMetadata({ topics: ['airlock.cluster-check'] }),
+      );
+      assert.equal(topics[0]?.partitions.length, 3);
       for (const p of topics[0]?.partitions ?? []) assert.equal(p.replicas.length, 3, JSON.stringify(p));
-      const { resources } = await admin.describeConfigs({
-        resources: [
-          {
-            type: 2,
-            name: 'airlock.cluster-check',
-            configNames: ['min.insync.replicas', 'unclean.leader.election.enable'],
-          },
-        ],
-        includeSynonyms: false,
-      });
+      const resources = await eventually(
+        async () =>
+          (
+            await admin.describeConfigs({
+              resources: [
+                {
+                  type: 2,
+                  name: 'airlock.cluster-check',
+                  configNames: ['min.insync.replicas', 'unclean.leader.election.enable'],
+                },
+              ],
+              includeSynonyms: false,
+            })
+          ).resources,
+      );
       const cfg = Object.fromEntries(
         (resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]),
       );
@@ -99,7 +121,26 @@ describe('stack/stack.sh with AIRLOCK_STACK_BROKERS=3 (a private cluster on othe
     assert.notEqual(status.status, 0);
     assert.match(status.out, /^kafka-3\s+dead\s/m);
     assert.match(status.out, /^kafka\s+up\s/m);
-    const producer = kafka.producer({
+    // The controller moves the dead broker's leaderships once its session expires (seconds): the
+    // write waits for that, through the two live brokers.
+    const live = new Kafka({
+      clientId: 'stack-cluster-live',
+      brokers: brokers.slice(0, 2),
+      logLevel: logLevel.NOTHING,
+    });
+    const liveAdmin = live.admin();
+    await liveAdmin.connect();
+    try {
+      await eventually(async () => {
+        const { topics } = await liveAdmin.fetchTopicMetadata({ topics: ['airlock.cluster-check'] });
+        const parts = topics[0]?.partitions ?? [];
+        if (parts.length === 0 || parts.some((p) => p.leader === 3 || p.leader < 0 || p.isr.includes(3)))
+          throw new Error(`broker 3 still leads or is in sync: ${JSON.stringify(parts)}`);
+      }, 60_000);
+    } finally {
+      await liveAdmin.disconnect();
+    }
+    const producer = live.producer({
       transactionalId: 'stack-cluster-test',
       idempotent: true,
       maxInFlightRequests: 1,
@@ -116,12 +157,16 @@ describe('stack/stack.sh with AIRLOCK_STACK_BROKERS=3 (a private cluster on othe
     } finally {
       await producer.disconnect();
     }
-    const admin = kafka.admin();
+    const admin = live.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets('airlock.cluster-check');
-      // Three records and their commit marker, spread over the partitions.
-      assert.ok(offsets.reduce((n, o) => n + Number(o.high), 0) >= 3, JSON.stringify(offsets));
+      // Three records and their commit markers, visible to read_committed once the markers are
+      // written (the coordinator writes them after the commit is answered).
+      await eventually(async () => {
+        const offsets = await admin.fetchTopicOffsets('airlock.cluster-check');
+        const total = offsets.reduce((n, o) => n + Number(o.high), 0);
+        if (total < 3) throw new Error(`committed offsets ${JSON.stringify(offsets)}`);
+      });
     } finally {
       await admin.disconnect();
     }
