@@ -6,7 +6,14 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { type OutboxStats, PRIORITIES } from './outbox.ts';
 
-export function createEdgeMetrics(stats: () => OutboxStats) {
+export function createEdgeMetrics(read: () => OutboxStats) {
+  // One read of the outbox per scrape for the three gauges (each collect() would query it again).
+  let last: { at: number; stats: OutboxStats } | undefined;
+  const stats = () => {
+    const at = Date.now();
+    if (!last || at - last.at > 100) last = { at, stats: read() };
+    return last.stats;
+  };
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'airlock_edge_' });
   new Gauge({

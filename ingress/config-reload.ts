@@ -9,7 +9,8 @@
  */
 import { type FSWatcher, watch } from 'node:fs';
 import { masked } from '../core/config/check.ts';
-import { maskProblem } from '../core/config/load.ts';
+import { isObject } from '../core/config/file.ts';
+import { deepFreeze, maskProblem } from '../core/config/load.ts';
 import type { Config } from '../core/config/schema.ts';
 import type { Logger } from '../core/logger.ts';
 
@@ -20,9 +21,6 @@ export const RELOADABLE: readonly string[] = [
   'ingress.tenantQuotas',
   'jwt',
 ];
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The paths whose values differ between two configurations (leaves; a list counts as one). */
 export function changedPaths(a: unknown, b: unknown, path = ''): string[] {
@@ -62,14 +60,6 @@ export function planReload(running: Config, next: Config): ReloadPlan {
     else target[key] = from[section]?.[key];
   }
   return { config: deepFreeze(config) as unknown as Config, applied, restart };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** The value at a dotted path, for the log line that says what changed. */

@@ -54,7 +54,8 @@ export class ConfigFileError extends Error {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+/** A plain mapping (not a list, not null). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Keys an overlay names that the schema does not have (the merged file reports the others). */

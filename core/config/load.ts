@@ -56,7 +56,8 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   if (last !== undefined) node[last] = value;
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a value and everything in it (the configuration, and a reload's next one). */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
