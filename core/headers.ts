@@ -98,13 +98,20 @@ export function lineageHeaders(l: Lineage): HeaderMap {
   return h;
 }
 
+/** One Kafka header as UTF-8 text; a header sent more than once gives its first value. */
+export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  if (first === undefined || first === null) return undefined;
+  return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+}
+
 /** Kafka headers as UTF-8 strings; a header sent more than once keeps its first value. */
 export function headersToMap(headers: IHeaders | undefined): HeaderMap {
   const out: HeaderMap = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(v) ? v[0] : v;
-    if (first === undefined || first === null) continue;
-    out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  for (const k of Object.keys(headers ?? {})) {
+    const text = headerText(headers, k);
+    if (text !== undefined) out[k] = text;
   }
   return out;
 }

@@ -7,9 +7,11 @@
  */
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Config } from '../core/config/schema.ts';
+import { Header } from '../core/headers.ts';
 import { TRANSACTIONAL_RETRY } from '../core/kafka/client.ts';
 import type { StatusEvent, StatusStore } from '../core/record-status/status.ts';
 import { encodeRecord, type SchemaRegistry } from '../core/registry.ts';
+import { type Tracing, untraced } from '../core/telemetry/tracing.ts';
 import type { ReplayAudit } from './kafka-io.ts';
 import type { Operator, Plan } from './plan.ts';
 import { rejectionOf } from './plan.ts';
@@ -97,8 +99,11 @@ export async function connectReplayer(deps: {
   status: StatusStore;
   auditSchemaId: number;
   chunkSize?: number;
+  /** A span per replay, continuing its DLQ record's trace (issue #16 §1); shut down by close(). */
+  tracing?: Tracing;
 }): Promise<Replayer> {
   const { config, registry, status, auditSchemaId } = deps;
+  const tracing = deps.tracing ?? untraced;
   const producer: Producer = deps.kafka.producer({
     transactionalId: `${config.transactionalIdPrefix}-dlq-replayer`,
     idempotent: true,
@@ -132,6 +137,20 @@ export async function connectReplayer(deps: {
             auditMessage(auditRecord(p, 'replayed', opts.operator, opts.reason, opts.forceReason, null, at)),
           ),
         );
+        // The replay continues the rejected record's trace: a PRODUCER span under its DLQ hop.
+        const spans = chunk.map((p) =>
+          tracing.start('dlq-replayer replay', {
+            kind: 'producer',
+            parent: p.entry.headers[Header.traceparent],
+            attributes: {
+              'messaging.system': 'kafka',
+              'messaging.destination.name': config.topics.ingress,
+              'airlock.trace_id': p.traceId,
+              'airlock.replay.of': p.entry.traceId,
+              'airlock.replay.audit_id': p.auditId,
+            },
+          }),
+        );
         const tx = await producer.transaction();
         try {
           await tx.send({
@@ -139,17 +158,23 @@ export async function connectReplayer(deps: {
             acks: -1,
             // Keyed as the ingress keys it (its route's key, from the body as replayed: a patch may
             // correct a part number); a record today's rules refuse (--force) keeps its old key.
-            messages: chunk.map((p) => ({
+            messages: chunk.map((p, k) => ({
               key: p.check.pass ? p.check.key : p.entry.key,
               value: p.value,
-              headers: p.headers,
+              headers: {
+                ...p.headers,
+                [Header.traceparent]: spans[k]?.traceparent ?? p.headers[Header.traceparent],
+              },
             })),
           });
           await tx.send({ topic: config.topics.replayAudit, acks: -1, messages: audits });
           await tx.commit();
         } catch (err) {
           await tx.abort().catch(() => undefined);
+          for (const span of spans) span.fail(err);
           throw err;
+        } finally {
+          for (const span of spans) span.end();
         }
         const iso = new Date(at).toISOString();
         for (const p of chunk) {
@@ -196,6 +221,7 @@ export async function connectReplayer(deps: {
 
     async close() {
       await producer.disconnect();
+      await tracing.shutdown().catch(() => undefined);
     },
   };
 }

@@ -8,6 +8,7 @@ import { loadContract } from '../core/contract.ts';
 import { followCompacted } from '../core/kafka/compacted-follower.ts';
 import { statusStoreFor } from '../core/record-status/redis.ts';
 import { stateStoreFor } from '../core/store/redis.ts';
+import { createTracing } from '../core/telemetry/tracing.ts';
 import { defaultRoutingSpec, parseRoutingTable } from '../router/table.ts';
 import { REFERENCE_FOLLOWER, referenceView, refTopics } from '../rules/refdata.ts';
 import { ruleSettings } from '../rules/settings.ts';
@@ -140,6 +141,7 @@ export async function replay(ctx: Context, args: string[]): Promise<number> {
         config,
         status,
         auditSchemaId: await registerAuditSchema(ctx.registry, config.topics.replayAudit),
+        tracing: createTracing(config.tracing, 'dlq-replayer'),
       })
     : undefined;
   try {

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '../core/config/load.ts';
 import { loadContract } from '../core/contract.ts';
 import { createLogger } from '../core/logger.ts';
 import { runStage } from '../core/stage/lifecycle.ts';
+import { createTracing } from '../core/telemetry/tracing.ts';
 import { loadTlsMaterial } from '../core/tls.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { buildEdge } from './app.ts';
@@ -31,10 +32,12 @@ await runStage({
         ),
     });
     const metrics = createEdgeMetrics(() => outbox.stats());
+    const tracing = createTracing(config.tracing, 'edge');
     const sync = startSync({
       config,
       outbox,
       logger,
+      tracing,
       onSynced: (n) => metrics.synced.inc(n),
       onRejected: (n) => metrics.rejected.inc(n),
     });
@@ -66,6 +69,7 @@ await runStage({
         await app.close();
         await sync.stop();
         outbox.close();
+        await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'spans not exported'));
       },
     };
   },

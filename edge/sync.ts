@@ -16,6 +16,7 @@ import { CircuitBreaker } from '../core/circuit-breaker.ts';
 import type { Config } from '../core/config/schema.ts';
 import { ROUTES } from '../core/contract.ts';
 import type { Logger } from '../core/logger.ts';
+import { type Tracing, untraced } from '../core/telemetry/tracing.ts';
 import type { Outbox, QueuedRecord } from './outbox.ts';
 
 export interface SyncState {
@@ -80,8 +81,11 @@ export function startSync(opts: {
   logger: Logger;
   onSynced?: (records: number) => void;
   onRejected?: (records: number) => void;
+  /** A CLIENT span per batch sent (issue #16 §1): the central ingress's request span is its child. */
+  tracing?: Tracing;
 }): { state: () => SyncState; stop: () => Promise<void> } {
   const { config, outbox, logger } = opts;
+  const tracing = opts.tracing ?? untraced;
   // Read once at start (a new certificate is a restart); the token is re-read per batch.
   const tls: ClientTls = {
     ca: readFileSync(config.edge.centralCaFile ?? ''),
@@ -115,18 +119,38 @@ export function startSync(opts: {
       throw new Error('outbox: a batch mixes routes or contexts');
     const token = readFileSync(config.edge.tokenFile ?? '', 'utf8').trim();
     const body = `${records.map((r) => r.record).join('\n')}\n`;
-    const answer = await post(
-      config,
-      tls,
-      ROUTES[first.route].httpPath,
-      {
-        'content-type': 'application/x-ndjson',
-        authorization: `Bearer ${token}`,
-        'x-maintenance-context': Buffer.from(JSON.stringify(first.context)).toString('base64'),
-        'idempotency-key': key,
+    const span = tracing.start('edge sync', {
+      kind: 'client',
+      attributes: {
+        'http.request.method': 'POST',
+        'http.route': ROUTES[first.route].httpPath,
+        'airlock.edge.station': config.edge.stationId ?? '',
+        'airlock.edge.records': records.length,
       },
-      body,
-    );
+    });
+    let answer: Answer;
+    try {
+      answer = await post(
+        config,
+        tls,
+        ROUTES[first.route].httpPath,
+        {
+          'content-type': 'application/x-ndjson',
+          authorization: `Bearer ${token}`,
+          'x-maintenance-context': Buffer.from(JSON.stringify(first.context)).toString('base64'),
+          'idempotency-key': key,
+          traceparent: span.traceparent,
+        },
+        body,
+      );
+      span.set({ 'http.response.status_code': answer.status });
+      if (answer.status !== 207) span.fail(new Error(`HTTP ${answer.status}`));
+    } catch (err) {
+      span.fail(err);
+      throw err;
+    } finally {
+      span.end();
+    }
     if (answer.status === 413 && records.length > 1) {
       // Too large for the centre, and nothing of it committed: formed again, half the size (a new
       // batch, a new key).

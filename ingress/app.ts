@@ -13,6 +13,7 @@ import { AirlockError } from '../core/errors.ts';
 import { jsonTextProblem, STRICT_UTF8 } from '../core/json-text.ts';
 import { sendProblem } from '../core/problem.ts';
 import { createLocalStatusStore } from '../core/record-status/redis.ts';
+import { untraced } from '../core/telemetry/tracing.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { type ConnectionPolicy, connectionPolicy } from './connections.ts';
 import { registerCors } from './cors.ts';
@@ -116,8 +117,22 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     shedder,
     rules: input.rules ?? ruleSettings(input.config, input.logger),
     status: input.status ?? createLocalStatusStore(input.config.statusRetentionMs),
+    tracing: input.tracing ?? untraced,
   };
   const { config, logger } = deps;
+  /** Ends a request's span with its status (none: closed unanswered) and who asked. */
+  const endSpan = (req: FastifyRequest, status: number | undefined, err?: unknown) => {
+    const span = req.airlock?.span;
+    if (!span) return;
+    const identity = req.airlock?.identity;
+    span.set({
+      ...(status !== undefined && { 'http.response.status_code': status }),
+      ...(identity && { 'airlock.role': identity.role, 'airlock.tenant': identity.tenant }),
+    });
+    if (err !== undefined) span.fail(err);
+    else if (status !== undefined && status >= 500) span.fail(new Error(`HTTP ${status}`));
+    span.end();
+  };
   // The actor, on a request's log lines when its logger does not carry it (records-route.ts).
   const logActor = (req: FastifyRequest) =>
     !config.ingress.accessLog && req.airlock?.identity ? { actor: actorOf(req.airlock.identity) } : {};
@@ -210,7 +225,24 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
       onAbuse: (reason) => metrics.http2Abuse.inc({ reason }),
     });
   app.addHook('onRequest', async (req, reply) => {
-    req.airlock = { traceId: randomUUID() };
+    const traceId = randomUUID();
+    // A SERVER span per request (probes and scrapes aside), continuing the sender's traceparent.
+    const url = req.routeOptions.url;
+    const tracer = url?.startsWith('/v1/') ? deps.tracing : untraced;
+    const parent = req.headers.traceparent;
+    const span = tracer.start(`${req.method} ${url}`, {
+      kind: 'server',
+      parent: typeof parent === 'string' ? parent : undefined,
+      ...(tracer.enabled && {
+        attributes: {
+          'http.request.method': req.method,
+          'http.route': url ?? '',
+          'network.protocol.version': req.raw.httpVersion,
+          'airlock.trace_id': traceId,
+        },
+      }),
+    });
+    req.airlock = { traceId, span };
     // An HTTP/2 stream its client reset before it was even handed over (ingress/http2.ts): no one
     // to answer, nothing to check.
     if (streamGone(req.raw)) {
@@ -238,6 +270,7 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     metrics.requests.inc({ route, status });
     const tenant = req.airlock?.identity?.tenant;
     if (tenant !== undefined) metrics.tenantRequests.inc({ tenant: deps.tenantLabel(tenant), route, status });
+    endSpan(req, reply.statusCode);
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -297,6 +330,7 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
         { err, traceId, ...logActor(req) },
         'publish outcome unknown; closing the connection unanswered',
       );
+      endSpan(req, undefined, err);
       reply.hijack();
       // Under HTTP/2 that request's stream only (RST_STREAM), not the other streams of its session.
       const stream = streamOf(req.raw);

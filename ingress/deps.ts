@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.ts';
 import type { StatusStore } from '../core/record-status/status.ts';
 import type { HealthCheck } from '../core/stage/health-server.ts';
 import type { StateStore } from '../core/store/store.ts';
+import type { StageSpan, Tracing } from '../core/telemetry/tracing.ts';
 import type { MaintenanceContext } from '../rules/context.ts';
 import type { RuleSettings } from '../rules/settings.ts';
 import type { Authenticator, Identity } from './identity.ts';
@@ -53,6 +54,8 @@ export interface IngressDeps {
   readinessInfo?: () => Record<string, unknown>;
   /** The text of GET /metrics; this process's registry when absent (every worker's under a cluster). */
   metricsText?: () => Promise<string>;
+  /** OpenTelemetry tracing (core/telemetry/tracing.ts); off when absent. */
+  tracing?: Tracing | undefined;
   /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
   https?: ServerOptions | undefined;
 }
@@ -61,6 +64,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     airlock?: {
       traceId: string;
+      /** The request's SERVER span, ended with its answer (ingress/app.ts). */
+      span?: StageSpan;
       identity?: Identity;
       context?: MaintenanceContext;
       rawBody?: string;
@@ -80,4 +85,5 @@ export type ResolvedDeps = IngressDeps & {
   tenantLabel: (tenant: string) => string;
   rules: RuleSettings;
   status: StatusStore;
+  tracing: Tracing;
 };

@@ -16,6 +16,7 @@ import { statusStoreFor } from '../core/record-status/redis.ts';
 import { registryReachable } from '../core/registry.ts';
 import { runStage } from '../core/stage/lifecycle.ts';
 import { stateStoreFor } from '../core/store/redis.ts';
+import { createTracing } from '../core/telemetry/tracing.ts';
 import { loadTlsMaterial } from '../core/tls.ts';
 import { ruleSettings } from '../rules/settings.ts';
 import { buildIngress, connectionsOf } from './app.ts';
@@ -157,8 +158,10 @@ async function runWorker() {
         : undefined;
       const configState: () => ConfigReloadState | undefined = () => reloader?.state();
       const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
+      const tracing = createTracing(config.tracing, 'ingress');
       const app = buildIngress({
         config,
+        tracing,
         https: tls && {
           ...tls.options,
           // Slow clients (slow-loris): timeouts checked every second, not every 30 s (Node's default).
@@ -249,7 +252,10 @@ async function runWorker() {
         port: config.ingress.port,
         ...(index === undefined ? {} : { exclusive: true, reusePort: true }),
       } as FastifyListenOptions);
-      logger.info({ address, topic: config.topics.ingress }, 'ingress listening');
+      logger.info(
+        { address, topic: config.topics.ingress, tracing: config.tracing.endpoint ?? 'off' },
+        'ingress listening',
+      );
       return {
         async drain() {
           stopWatching();
@@ -260,6 +266,7 @@ async function runWorker() {
           await publisher.disconnect();
           await admin.disconnect();
           await store.close();
+          await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'spans not exported'));
         },
       };
     },

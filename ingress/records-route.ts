@@ -5,18 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ownerOf, principalOf } from '../core/auth/issuers.ts';
+import { ownerOf } from '../core/auth/issuers.ts';
 import { ROUTES, type RouteContract, type RouteName, routeKey } from '../core/contract.ts';
 import { AirlockError } from '../core/errors.ts';
 import { lineageHeaders } from '../core/headers.ts';
 import { batchEntry } from '../core/problem.ts';
 import { checkAgainst } from '../core/schema-check.ts';
-import { sha } from '../core/store/store.ts';
-import { childTraceparent } from '../core/trace.ts';
+import { type StageSpan, sendSpan } from '../core/telemetry/tracing.ts';
 import { decodeContextHeader, type MaintenanceContext } from '../rules/context.ts';
 import { judge, refusal } from '../rules/index.ts';
 import { schemaRuleFor } from '../rules/schema-rules.ts';
 import type { Item, ResolvedDeps } from './deps.ts';
+import { answering, idempotent } from './idempotency.ts';
 import { headerCount, type Identity, roleAllowed } from './identity.ts';
 import { type Refund, rateLimit, takeQuota } from './limits.ts';
 import { OutcomeUnknownError } from './publisher.ts';
@@ -26,7 +26,8 @@ interface Sender {
   identity: Identity;
   context: MaintenanceContext;
   idemKey: string | undefined;
-  traceparent: string | undefined;
+  /** The request's SERVER span (ingress/app.ts): the publish is its child. */
+  span: StageSpan;
 }
 
 /** Steps 9 (schema, rules) for one record; an AirlockError says why it is refused. */
@@ -99,174 +100,44 @@ async function publishRecords(
 ): Promise<void> {
   const end = deps.metrics.publishSeconds.startTimer();
   const receivedAt = new Date().toISOString();
-  // Once per request: every record of a batch carries the same context.
+  // Once per request: every record of a batch carries the same context and the one publish span.
   const maintenanceContext = JSON.stringify(s.context);
-  await deps.publisher.publish(
-    records.map(({ traceId, raw, value, index }) => ({
-      key: routeKey(s.route, (value ?? {}) as Record<string, unknown>, s.context.aircraft_registration),
-      value: raw,
-      headers: lineageHeaders({
-        traceId,
-        route: s.route,
-        idempotencyKey: s.idemKey,
-        idempotencyIndex: index,
-        receivedAt,
-        source: 'http',
-        subject: s.identity.subject,
-        role: s.identity.role,
-        tenant: s.identity.tenant,
-        issuer: s.identity.issuer,
-        clientCertSha256: s.identity.clientCertSha256,
-        maintenanceContext,
-        traceparent: childTraceparent(s.traceparent),
-      }),
-    })),
-  );
+  const span = sendSpan(s.span, deps.config.topics.ingress, {
+    'messaging.batch.message_count': records.length,
+  });
+  try {
+    await deps.publisher.publish(
+      records.map(({ traceId, raw, value, index }) => ({
+        key: routeKey(s.route, (value ?? {}) as Record<string, unknown>, s.context.aircraft_registration),
+        value: raw,
+        headers: lineageHeaders({
+          traceId,
+          route: s.route,
+          idempotencyKey: s.idemKey,
+          idempotencyIndex: index,
+          receivedAt,
+          source: 'http',
+          subject: s.identity.subject,
+          role: s.identity.role,
+          tenant: s.identity.tenant,
+          issuer: s.identity.issuer,
+          clientCertSha256: s.identity.clientCertSha256,
+          maintenanceContext,
+          traceparent: span.traceparent,
+        }),
+      })),
+    );
+  } catch (err) {
+    span.fail(err);
+    throw err;
+  } finally {
+    span.end();
+  }
   end?.();
   const at = new Date().toISOString();
   for (const { traceId } of records) {
     deps.status.record(traceId, { stage: 'ingress', state: 'accepted', at }, ownerOf(s.identity));
   }
-}
-
-/**
- * An attempt's in-flight marker lives the transaction timeout and is extended every third of it
- * while the attempt lives: a marker left by a crashed instance frees its key within the transaction
- * timeout, not after the idempotency TTL (issue #11), while a live attempt that waits long for its
- * outcome keeps its key.
- */
-async function heldWhile<T>(
-  deps: ResolvedDeps,
-  scope: string,
-  key: string,
-  work: () => Promise<T>,
-): Promise<T> {
-  const ttl = deps.config.ingress.transactionTimeoutMs;
-  const beat = setInterval(
-    () => {
-      deps.store.extendIdempotent(scope, key, ttl).catch(() => undefined);
-    },
-    Math.max(250, Math.floor(ttl / 3)),
-  );
-  try {
-    return await work();
-  } finally {
-    clearInterval(beat);
-  }
-}
-
-/** An outcome not known in time for an answer, with the answer it would have had if committed. */
-class UnansweredOutcome extends OutcomeUnknownError {
-  readonly answer: { status: number; body: unknown };
-  constructor(cause: OutcomeUnknownError, answer: { status: number; body: unknown }) {
-    super(cause.message, cause.eventually, { cause });
-    this.answer = answer;
-  }
-}
-
-/** The work's answer, or an UnansweredOutcome carrying it when the publish outcome is not known. */
-async function answering<T extends { status: number; body: unknown }>(
-  publishing: Promise<void>,
-  answer: () => T,
-): Promise<T> {
-  try {
-    await publishing;
-  } catch (err) {
-    if (err instanceof OutcomeUnknownError) throw new UnansweredOutcome(err, answer());
-    throw err;
-  }
-  return answer();
-}
-
-/** Holds the key while the outcome is sought, then stores the answer (committed) or frees the key. */
-async function settleLater(
-  deps: ResolvedDeps,
-  scope: string,
-  key: string,
-  bodyHash: string,
-  pending: UnansweredOutcome,
-  log: FastifyRequest['log'],
-): Promise<void> {
-  try {
-    const committed = await heldWhile(deps, scope, key, () => pending.eventually);
-    if (committed) {
-      await deps.store.completeIdempotent(
-        scope,
-        key,
-        bodyHash,
-        pending.answer,
-        deps.config.ingress.idempotencyTtlMs,
-      );
-    } else {
-      await deps.store.abandonIdempotent(scope, key);
-    }
-  } catch (err) {
-    // Never learned (or Redis refused): the marker expires on its own.
-    log.warn({ err }, 'the Idempotency-Key of an unanswered request could not be settled');
-  }
-}
-
-/**
- * Step 10 around the work: same key and body → the stored answer; other body → 422; in flight →
- * 409. A failure known not to be visible frees the key; an unknown outcome keeps it reserved until
- * the outcome is learned (settleLater); a stored answer is kept for the TTL.
- */
-async function idempotent(
-  deps: ResolvedDeps,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  s: Sender,
-  rawBody: string,
-  work: () => Promise<{ status: number; body: unknown; durable: boolean }>,
-) {
-  const key = s.idemKey;
-  if (key === undefined) {
-    const answer = await work();
-    return reply.code(answer.status).send(answer.body);
-  }
-  const ttl = deps.config.ingress.idempotencyTtlMs;
-  const bodyHash = sha(rawBody);
-  const scope = principalOf(s.identity);
-  const prior = await deps.store.beginIdempotent(
-    scope,
-    key,
-    bodyHash,
-    deps.config.ingress.transactionTimeoutMs,
-  );
-  if (prior.state === 'done') {
-    const stored = prior.answer.body as { trace_id?: string };
-    if (req.airlock && stored.trace_id) req.airlock.traceId = stored.trace_id;
-    return reply.code(prior.answer.status).send(prior.answer.body);
-  }
-  if (prior.state === 'in-flight') {
-    throw new AirlockError('IDEMPOTENCY_IN_FLIGHT', 'a request with this Idempotency-Key is still in flight');
-  }
-  if (prior.state === 'mismatch') {
-    throw new AirlockError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another body');
-  }
-  let answer: Awaited<ReturnType<typeof work>>;
-  try {
-    answer = await heldWhile(deps, scope, key, work);
-  } catch (err) {
-    if (err instanceof UnansweredOutcome) {
-      // Unknown for now: the key stays reserved (409 to a retry) while the outcome is sought, and
-      // is then settled by it — the stored 202 (the original trace id) or freed (issue #11).
-      void settleLater(deps, scope, key, bodyHash, err, req.log);
-    } else {
-      await deps.store.abandonIdempotent(scope, key).catch(() => undefined);
-    }
-    throw err;
-  }
-  if (!answer.durable) {
-    await deps.store.abandonIdempotent(scope, key).catch(() => undefined);
-  } else {
-    // What was accepted is durable already: failing to store the answer must not become a 5xx,
-    // which would invite a retry; the key stays "in flight" (409) until its TTL instead.
-    await deps.store
-      .completeIdempotent(scope, key, bodyHash, { status: answer.status, body: answer.body }, ttl)
-      .catch((err: unknown) => req.log.warn({ err }, 'could not store the idempotent answer'));
-  }
-  return reply.code(answer.status).send(answer.body);
 }
 
 function problemEntry(deps: ResolvedDeps, index: number, err: AirlockError) {
@@ -324,18 +195,18 @@ export function registerRecordRoute(
   };
 
   app.post(ROUTES[route].httpPath, { onRequest: preBody, preParsing }, async (req, reply) => {
-    const { traceId, identity, context, rawBody, ndjson } = req.airlock ?? {};
-    if (!traceId || !identity || !context) throw new AirlockError('INTERNAL', 'request state missing');
+    const { traceId, identity, context, rawBody, ndjson, span } = req.airlock ?? {};
+    if (!traceId || !identity || !context || !span)
+      throw new AirlockError('INTERNAL', 'request state missing');
     // No content-type and no body: fastify parsed nothing.
     if (rawBody === undefined) throw new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
     const header = req.headers['idempotency-key'];
-    const traceparent = req.headers.traceparent;
     const sender: Sender = {
       route,
       identity,
       context,
       idemKey: typeof header === 'string' ? header : undefined,
-      traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+      span,
     };
 
     const items: Item[] | undefined =

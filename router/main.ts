@@ -7,7 +7,7 @@ import { AirlockError, CHECK_IDS } from '../core/errors.ts';
 import { Header, headersToMap } from '../core/headers.ts';
 import { createLogger } from '../core/logger.ts';
 import { decodeRecord, encodeRecord } from '../core/registry.ts';
-import { childTraceparent } from '../core/trace.ts';
+import { sendSpan } from '../core/telemetry/tracing.ts';
 import { routeRecord } from './route-record.ts';
 import { loadTable, watchTable } from './table-source.ts';
 
@@ -30,7 +30,7 @@ await runConsumerStage({
     });
     return {
       close: stopWatching,
-      async transform(input) {
+      async transform(input, _history, span) {
         const headers = headersToMap(input.message.headers);
         let envelope: Record<string, unknown>;
         try {
@@ -38,21 +38,29 @@ await runConsumerStage({
         } catch (err) {
           if (err instanceof AirlockError && !err.retriable) {
             const reasons = [{ code: err.code, rule: CHECK_IDS.wire, path: '', message: err.message }];
-            return [toDlq(config.topics.dlq, 'router', input, headers, { code: err.code, reasons })];
+            const dlq = sendSpan(span, config.topics.dlq, { 'airlock.dlq.code': err.code });
+            const dlqHeaders = { ...headers, [Header.traceparent]: dlq.traceparent };
+            return [toDlq(config.topics.dlq, 'router', input, dlqHeaders, { code: err.code, reasons })];
           }
           throw err;
         }
         const decision = routeRecord(table, envelope);
-        if (decision.kind === 'rejected')
-          return [toDlq(config.topics.dlq, 'router', input, headers, decision)];
-        const outHeaders = {
-          ...headers,
-          [Header.traceparent]: childTraceparent(headers[Header.traceparent]),
-        };
+        span.set({ 'airlock.routing': decision.kind });
+        if (decision.kind === 'rejected') {
+          const dlq = sendSpan(span, config.topics.dlq, { 'airlock.dlq.code': decision.code });
+          const dlqHeaders = { ...headers, [Header.traceparent]: dlq.traceparent };
+          return [toDlq(config.topics.dlq, 'router', input, dlqHeaders, decision)];
+        }
+        span.set({ 'airlock.route': decision.route, 'airlock.destinations': decision.destinations.length });
         const outputs: OutputRecord[] = [];
         for (const { topic, schemaId, key } of decision.destinations) {
           const value = await encodeRecord(registry, schemaId, envelope);
-          outputs.push({ topic, message: { key, value, headers: outHeaders } });
+          // One PRODUCER span per destination: a downstream consumer continues from its own.
+          const send = sendSpan(span, topic);
+          outputs.push({
+            topic,
+            message: { key, value, headers: { ...headers, [Header.traceparent]: send.traceparent } },
+          });
         }
         logger.debug(
           { traceId: headers[Header.traceId], route: decision.route, destinations: decision.destinations },

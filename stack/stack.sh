@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local real stack, without Docker: Apache Kafka (KRaft: one node, or a cluster of three with
 # AIRLOCK_STACK_BROKERS=3) from Apache Kafka's jars on Maven Central, Apicurio Registry
-# (Confluent-compatible API) from its Maven Central distribution, and Debian's redis-server.
+# (Confluent-compatible API) from its Maven Central distribution, and Debian's redis-server; with
+# AIRLOCK_STACK_TRACING=1 also a trace back end, Jaeger v2 (built from the Go module proxy).
 # Usage: stack/stack.sh up|down|status|logs [service] [-f]
 #
 # Idempotent: `up` on a running stack is a no-op, `down` leaves no process. Ports and the data
@@ -16,6 +17,8 @@ KAFKA_PORT="${AIRLOCK_STACK_KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${AIRLOCK_STACK_CONTROLLER_PORT:-9093}"
 REGISTRY_PORT="${AIRLOCK_STACK_REGISTRY_PORT:-8081}"
 REDIS_PORT="${AIRLOCK_STACK_REDIS_PORT:-6379}"
+JAEGER_OTLP_PORT="${AIRLOCK_STACK_JAEGER_OTLP_PORT:-4318}"
+JAEGER_QUERY_PORT="${AIRLOCK_STACK_JAEGER_QUERY_PORT:-16686}"
 TIMEOUT_S="${AIRLOCK_STACK_TIMEOUT_S:-180}"
 APICURIO_VERSION="${AIRLOCK_STACK_APICURIO_VERSION:-3.0.9}"
 REGISTRY_HEAP="${AIRLOCK_STACK_REGISTRY_HEAP:-384m}"
@@ -31,6 +34,9 @@ KAFKA_HEAP="${AIRLOCK_STACK_KAFKA_HEAP:-$([ "$BROKERS" = 1 ] && echo 768m || ech
 KAFKA_SERVICES=(kafka)
 for ((n = 2; n <= BROKERS; n++)); do KAFKA_SERVICES+=("kafka-$n"); done
 SERVICES=("${KAFKA_SERVICES[@]}" registry redis)
+# The trace back end, on request (remembered like the brokers' number).
+TRACING="${AIRLOCK_STACK_TRACING:-$(cat "$RUN/tracing" 2>/dev/null || echo 0)}"
+[ "$TRACING" = 1 ] && SERVICES+=(jaeger)
 node_of() { [ "$1" = kafka ] && echo 1 || echo "${1#kafka-}"; }
 broker_port() { echo $((KAFKA_PORT + 100 * ($(node_of "$1") - 1))); }
 controller_port() { echo $((CONTROLLER_PORT + 100 * ($(node_of "$1") - 1))); }
@@ -45,6 +51,8 @@ kafka_bootstrap() {
 }
 registry_url() { echo "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"; }
 redis_url() { echo "redis://127.0.0.1:$REDIS_PORT"; }
+otlp_url() { echo "http://127.0.0.1:$JAEGER_OTLP_PORT/v1/traces"; }
+jaeger_url() { echo "http://127.0.0.1:$JAEGER_QUERY_PORT"; }
 log_of() { echo "$LOGS/$1.log"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -56,6 +64,7 @@ alive() {
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
   case "$1" in
     redis) grep -q 'redis-server' "/proc/$pid/cmdline" ;;
+    jaeger) tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "stack/tools/jaeger/config.yaml" ;;
     *) tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "-Dairlock.stack=$1" ;;
   esac
 }
@@ -72,6 +81,7 @@ healthy() {
         --bootstrap-server "127.0.0.1:$(broker_port "$1")" >/dev/null 2>&1 ;;
     registry) curl -fsS -m 5 -o /dev/null "$(registry_url)/subjects" 2>/dev/null ;;
     redis) [ "$(timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] ;;
+    jaeger) curl -fsS -m 5 -o /dev/null "$(jaeger_url)/api/services" 2>/dev/null ;;
   esac
 }
 
@@ -184,6 +194,16 @@ start_redis() {
   local i; for i in $(seq 1 50); do [ -s "$RUN/redis.pid" ] && break; sleep 0.1; done
 }
 
+start_jaeger() {
+  local bin
+  bin="$(bash "$here/go-tool.sh" jaeger "$here/tools/jaeger" 2>>"$LOGS/go-jaeger.log")" \
+    || die "Jaeger could not be built; see $LOGS/go-jaeger.log"
+  JAEGER_OTLP_HTTP_PORT="$JAEGER_OTLP_PORT" JAEGER_QUERY_PORT="$JAEGER_QUERY_PORT" \
+    JAEGER_QUERY_GRPC_PORT="$((JAEGER_QUERY_PORT - 1))" \
+    nohup "$bin" --config="file:$here/tools/jaeger/config.yaml" >>"$(log_of jaeger)" 2>&1 </dev/null &
+  echo $! >"$RUN/jaeger.pid"
+}
+
 ensure_port_free() {
   local svc="$1" port="$2"
   if port_open "$port"; then
@@ -211,6 +231,7 @@ AIRLOCK_REGISTRY_URL=$(registry_url)
 AIRLOCK_REDIS_URL=$(redis_url)
 AIRLOCK_STACK_PYTHON=$STACK_DIR/python/bin/python
 ENV
+  if [ "$TRACING" = 1 ]; then echo "AIRLOCK_TRACING_ENDPOINT=$(otlp_url)" >>"$STACK_DIR/env"; fi
 }
 
 cmd_up() {
@@ -225,6 +246,7 @@ cmd_up() {
     die "a stack of $(cat "$RUN/brokers") broker(s) runs; stop it (stack/stack.sh down) before starting one of $BROKERS"
   fi
   echo "$BROKERS" >"$RUN/brokers"
+  echo "$TRACING" >"$RUN/tracing"
   for svc in "${SERVICES[@]}"; do
     if alive "$svc"; then continue; fi
     case "$svc" in
@@ -232,6 +254,8 @@ cmd_up() {
         start_kafka "$svc" ;;
       registry) ensure_port_free registry "$REGISTRY_PORT"; start_registry ;;
       redis) ensure_port_free redis "$REDIS_PORT"; start_redis ;;
+      jaeger) ensure_port_free jaeger_otlp "$JAEGER_OTLP_PORT"; ensure_port_free jaeger_query "$JAEGER_QUERY_PORT"
+        start_jaeger ;;
     esac
     started+=("$svc")
   done
@@ -241,6 +265,7 @@ cmd_up() {
   say "kafka    $(kafka_bootstrap)"
   say "registry $(registry_url)"
   say "redis    $(redis_url)"
+  if [ "$TRACING" = 1 ]; then say "traces   $(otlp_url) (OTLP/HTTP); query $(jaeger_url)/api/traces/<trace id>"; fi
   say "env file $STACK_DIR/env (set -a; . $STACK_DIR/env; set +a)"
 }
 
@@ -258,7 +283,7 @@ cmd_down() {
     say "stopped $svc (pid $pid)"
   done
   for svc in "${SERVICES[@]}"; do rm -f "$RUN/$svc.pid"; done
-  rm -f "$RUN/brokers"
+  rm -f "$RUN/brokers" "$RUN/tracing"
 }
 
 cmd_status() {
@@ -279,7 +304,12 @@ cmd_status() {
   done
   return $bad
 }
-endpoint() { case "$1" in kafka*) echo "127.0.0.1:$(broker_port "$1")" ;; registry) registry_url ;; redis) redis_url ;; esac; }
+endpoint() {
+  case "$1" in
+    kafka*) echo "127.0.0.1:$(broker_port "$1")" ;; registry) registry_url ;; redis) redis_url ;;
+    jaeger) echo "$(otlp_url) query $(jaeger_url)" ;;
+  esac
+}
 
 cmd_logs() {
   local svc="${1:-}" follow="${2:-}"
@@ -300,5 +330,5 @@ case "${1:-}" in
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
   env) write_env; cat "$STACK_DIR/env" ;;
-  *) echo "usage: [AIRLOCK_STACK_BROKERS=3] stack/stack.sh up|down|status|logs [kafka|kafka-2|kafka-3|registry|redis] [-f]" >&2; exit 2 ;;
+  *) echo "usage: [AIRLOCK_STACK_BROKERS=3] [AIRLOCK_STACK_TRACING=1] stack/stack.sh up|down|status|logs [kafka|kafka-2|kafka-3|registry|redis|jaeger] [-f]" >&2; exit 2 ;;
 esac

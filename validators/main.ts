@@ -9,7 +9,7 @@ import { createHistory } from '../core/history/history.ts';
 import { followCompacted } from '../core/kafka/compacted-follower.ts';
 import { createLogger } from '../core/logger.ts';
 import { encodeRecord, registerSchema } from '../core/registry.ts';
-import { childTraceparent } from '../core/trace.ts';
+import { sendSpan } from '../core/telemetry/tracing.ts';
 import { HISTORY_STORES } from '../rules/history.ts';
 import { REFERENCE_FOLLOWER, referenceView, refTopics } from '../rules/refdata.ts';
 import { ruleSettings } from '../rules/settings.ts';
@@ -75,7 +75,7 @@ await runConsumerStage({
         await follower.stop();
         rules.close();
       },
-      async transform(input, staged) {
+      async transform(input, staged, span) {
         const headers = headersToMap(input.message.headers);
         const verdict = validateRecord(
           input.message.value,
@@ -86,6 +86,7 @@ await runConsumerStage({
           reference.data,
           staged && { read: staged, idempotencyWindowMs: config.ingress.idempotencyTtlMs },
         );
+        span.set({ 'airlock.verdict': verdict.kind });
         if (verdict.kind === 'duplicate') {
           logger.info(verdict, 'duplicate of a record already validated; not published again');
           duplicates.set(input.message, verdict);
@@ -100,18 +101,33 @@ await runConsumerStage({
             },
             'record rejected',
           );
-          return [toDlq(config.topics.dlq, 'validators', input, headers, verdict)];
+          const rules = [...new Set(verdict.reasons.map((r) => r.rule))];
+          const dlq = sendSpan(span, config.topics.dlq, {
+            'airlock.dlq.code': verdict.code,
+            'airlock.dlq.rules': rules,
+          });
+          return [
+            toDlq(
+              config.topics.dlq,
+              'validators',
+              input,
+              { ...headers, [Header.traceparent]: dlq.traceparent },
+              verdict,
+            ),
+          ];
         }
         const id = schemaIds.get(verdict.route);
         if (id === undefined) throw new AirlockError('INTERNAL', `no schema id for ${verdict.route}`);
         const value = await encodeRecord(registry, id, verdict.envelope);
+        span.set({ 'airlock.route': verdict.route });
+        const send = sendSpan(span, config.topics.validated);
         return [
           {
             topic: config.topics.validated,
             message: {
               key: verdict.key,
               value,
-              headers: { ...headers, [Header.traceparent]: childTraceparent(headers[Header.traceparent]) },
+              headers: { ...headers, [Header.traceparent]: send.traceparent },
             },
           },
           // A rejected record leaves the history as it was; an accepted one updates it, atomically.

@@ -2,7 +2,7 @@
  * The environment variables that configure Airlock, each mapped to its place in the configuration.
  * docs/configuration.md documents every one; a unit test keeps the two in step.
  */
-export type EnvKind = 'string' | 'int' | 'bool' | 'list' | 'json';
+export type EnvKind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'json';
 export interface EnvSpec {
   readonly path: readonly string[];
   readonly kind: EnvKind;
@@ -126,6 +126,8 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_HEALTH_HOST: { path: ['healthHost'], kind: 'string' },
   AIRLOCK_TRANSACTIONAL_ID_PREFIX: { path: ['transactionalIdPrefix'], kind: 'string' },
   AIRLOCK_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
+  AIRLOCK_TRACING_ENDPOINT: { path: ['tracing', 'endpoint'], kind: 'string' },
+  AIRLOCK_TRACING_SAMPLE_RATIO: { path: ['tracing', 'sampleRatio'], kind: 'number' },
   AIRLOCK_STATUS_RETENTION_MS: { path: ['statusRetentionMs'], kind: 'int' },
   AIRLOCK_SHUTDOWN_GRACE_MS: { path: ['shutdownGraceMs'], kind: 'int' },
 };

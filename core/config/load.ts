@@ -24,6 +24,11 @@ function parseValue(name: string, kind: string, raw: string): unknown {
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s.length > 0);
+    case 'number': {
+      if (!/^-?\d+(\.\d+)?$/.test(raw.trim()))
+        throw new ConfigError([`${name}: expected a number, got "${raw}"`]);
+      return Number(raw.trim());
+    }
     case 'int': {
       if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError([`${name}: expected an integer, got "${raw}"`]);
       return Number(raw.trim());
@@ -86,7 +91,7 @@ export function loadConfig(
     }
   }
   const sections = ['kafka', 'registry', 'redis', 'topics', 'ingress', 'rules', 'edge', 'tls', 'jwt'];
-  sections.push('validators', 'router', 'dlq', 'log');
+  sections.push('validators', 'router', 'dlq', 'log', 'tracing');
   const raw = overlay(Object.fromEntries(sections.map((s) => [s, {}])), layer?.raw ?? {});
   /** Configuration paths the environment set, with the variable that set each. */
   const fromEnv: [string, string][] = [];

@@ -371,6 +371,17 @@ export const configSchema = z
     log: z.strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     }),
+    // OpenTelemetry traces over OTLP/HTTP (core/telemetry/tracing.ts): off without an endpoint.
+    tracing: z.strictObject({
+      endpoint: z
+        .url({ protocol: /^https?$/ })
+        .refine((u) => u.startsWith('https:') || loopback.has(new URL(u).hostname.replace(/^\[|\]$/g, '')), {
+          message: 'expected https, or http on a loopback host (a collector beside the stage)',
+        })
+        .optional(),
+      // Share of the traces a stage starts that are sampled; a record's sampled flag is followed.
+      sampleRatio: z.number().min(0).max(1).default(1),
+    }),
     shutdownGraceMs: ms.default(15000),
     // How long a record's status timeline (GET /v1/records/{trace_id}) is kept.
     statusRetentionMs: ms.default(7 * 24 * 3600 * 1000),

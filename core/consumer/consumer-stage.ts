@@ -4,10 +4,11 @@
  * record status after each commit and an exit when kafkajs gives up; health endpoints; and a drain
  * in the right order on SIGTERM. The stage brings only its transform (its decision lives beside it).
  */
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema.ts';
 import { loadContract, type RouteContract, type RouteName } from '../contract.ts';
+import { Header, headerText } from '../headers.ts';
 import type { HistoryStores } from '../history/history.ts';
 import { createKafka } from '../kafka/client.ts';
 import { ensureTopics } from '../kafka/topics.ts';
@@ -19,10 +20,12 @@ import { serveConsumerHealth } from '../stage/health-server.ts';
 import { exitOnFatal, runStage } from '../stage/lifecycle.ts';
 import type { ConsumerStageName } from '../stage/names.ts';
 import { createConsumerMetrics } from '../telemetry/consumer-metrics.ts';
+import { createTracing, type StageSpan, type Tracing } from '../telemetry/tracing.ts';
 import { dlqForError } from './dead-letter.ts';
 import {
   createTransformLoop,
   type InputRecord,
+  type OutputRecord,
   type Transform,
   type TransformLoop,
 } from './transform-loop.ts';
@@ -37,7 +40,11 @@ export interface PipelineStageDeps {
 
 /** What a stage builds once Kafka, the contract and the registry are there. */
 export interface StageWork {
-  transform: Transform;
+  /**
+   * The loop's transform (transform-loop.ts), given the record's span: the records it writes carry
+   * `span.traceparent`, or a child span's (one per destination).
+   */
+  transform: (...args: [...Parameters<Transform>, span: StageSpan]) => Promise<OutputRecord[]>;
   /** History stores of the input partitions (the validators'). */
   history?: HistoryStores;
   /** After a batch committed: status events of inputs that have no output (the validators' duplicates). */
@@ -56,6 +63,55 @@ export interface ConsumerStageSpec {
   outputTopic?: string;
   healthPort: number;
   setup(deps: PipelineStageDeps): Promise<StageWork>;
+}
+
+/**
+ * The stage's transform inside a span per record (a CONSUMER span continuing the record's
+ * `traceparent`), ended once the record's transaction committed (`end`), so that its duration
+ * includes the retries and the commit; a record that failed ends its span at once.
+ */
+export function tracedTransform(
+  tracing: Tracing,
+  stage: string,
+  groupId: string,
+  transform: StageWork['transform'],
+): { transform: Transform; end: (inputs: readonly InputRecord[]) => void } {
+  const open = new WeakMap<KafkaMessage, StageSpan>();
+  return {
+    async transform(input, history) {
+      const { message } = input;
+      const span = tracing.start(`${stage} process`, {
+        kind: 'consumer',
+        parent: headerText(message.headers, Header.traceparent),
+        ...(tracing.enabled && {
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': input.topic,
+            'messaging.destination.partition.id': String(input.partition),
+            'messaging.kafka.offset': Number(message.offset),
+            'messaging.consumer.group.name': groupId,
+            'airlock.trace_id': headerText(message.headers, Header.traceId) ?? '',
+          },
+        }),
+      });
+      try {
+        const outputs = await transform(input, history, span);
+        open.set(message, span);
+        return outputs;
+      } catch (err) {
+        span.fail(err);
+        span.end();
+        throw err;
+      }
+    },
+    end(inputs) {
+      for (const { message } of inputs) {
+        open.get(message)?.end();
+        open.delete(message);
+      }
+    },
+  };
 }
 
 export function runConsumerStage(spec: ConsumerStageSpec): Promise<void> {
@@ -84,7 +140,9 @@ export function runConsumerStage(spec: ConsumerStageSpec): Promise<void> {
         registry: createRegistry(config),
         metrics: metrics.registry,
       };
+      const tracing = createTracing(config.tracing, stage);
       const work = await spec.setup(deps);
+      const traced = tracedTransform(tracing, stage, spec.groupId, work.transform);
       const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
       loop = createTransformLoop({
         kafka: deps.kafka,
@@ -102,13 +160,18 @@ export function runConsumerStage(spec: ConsumerStageSpec): Promise<void> {
           for (const [traceId, event] of eventsFromOutputs(stage, outputs, config.topics.dlq))
             status.record(traceId, event);
           work.afterCommit?.(inputs, status);
+          traced.end(inputs);
         },
-        transform: work.transform,
+        transform: traced.transform,
         history: work.history,
       });
       await loop.start();
       logger.info(
-        { input: spec.inputTopic, ...(spec.outputTopic ? { output: spec.outputTopic } : {}) },
+        {
+          input: spec.inputTopic,
+          ...(spec.outputTopic ? { output: spec.outputTopic } : {}),
+          tracing: config.tracing.endpoint ?? 'off',
+        },
         `${stage} consuming`,
       );
       const running = loop;
@@ -127,6 +190,7 @@ export function runConsumerStage(spec: ConsumerStageSpec): Promise<void> {
           await admin.disconnect();
           await status.close();
           await work.close?.();
+          await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'spans not exported'));
         },
       };
     },

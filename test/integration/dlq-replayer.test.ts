@@ -18,9 +18,11 @@ import { sampleRecord } from '../../scripts/lib/sample.ts';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { countByTrace } from '../support/crash.ts';
 import { tokenFor } from '../support/https.ts';
+import { parentOf, startJaeger, type TestJaeger } from '../support/jaeger.ts';
 import { edgeMessage, endOffset, readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
+import { until } from '../support/wait.ts';
 
 const FUTURE = '2030-01-01T10:00:00+01:00';
 const FIX = { installation_date: '2025-03-01T10:00:00+01:00' };
@@ -36,6 +38,7 @@ describe('airlock-dlq: inspect, correct and replay rejected records (real Kafka,
   let p: Pipeline;
   let dir: string;
   let auditorToken: string;
+  let jaeger: TestJaeger;
   const files = (name: string, content: string) => {
     const path = `${dir}/${name}`;
     writeFileSync(path, content, { mode: 0o600 });
@@ -79,12 +82,15 @@ describe('airlock-dlq: inspect, correct and replay rejected records (real Kafka,
 
   before(async () => {
     s = await services();
-    p = await startPipeline(s, ['validators', 'router']);
+    // Traced (issue #16 §1): a replay continues its DLQ record's trace.
+    jaeger = await startJaeger();
+    p = await startPipeline(s, ['validators', 'router'], { AIRLOCK_TRACING_ENDPOINT: jaeger.otlpUrl });
     dir = mkdtempSync(`${tmpdir()}/airlock-dlq-test-`);
     auditorToken = await tokenFor(p.pki, 'compliance_auditor', { ttlSeconds: 900 });
   });
   after(async () => {
     await p?.stop();
+    await jaeger?.stop();
   });
 
   /** Sends records as an edge station would, each with a future installation date (TRACE-DATE-1). */
@@ -208,6 +214,20 @@ describe('airlock-dlq: inspect, correct and replay rejected records (real Kafka,
     assert.equal(h[ReplayHeader.count], '1');
     assert.equal(h[ReplayHeader.patched], 'true');
     assert.equal(`${h[ReplayHeader.dlqPartition]}:${h[ReplayHeader.dlqOffset]}`, row.ref);
+    // Its trace: the replay's span under the DLQ hop, and the validators' under the replay's.
+    const [, traceOf, dlqSpan] = (rejected[0]?.headers[Header.traceparent] ?? '').split('-');
+    const trace = await jaeger.traceWith(traceOf ?? '', ['dlq-replayer replay']);
+    const replaySpan = trace.spans.find((x) => x.operationName === 'dlq-replayer replay');
+    assert.ok(replaySpan);
+    assert.equal(parentOf(replaySpan), dlqSpan);
+    assert.equal(trace.processes[replaySpan.processID]?.serviceName, 'airlock-dlq-replayer');
+    await until('the validators judged the replay under its span', async () =>
+      Boolean(
+        (await jaeger.trace(traceOf ?? ''))?.spans.some(
+          (x) => x.operationName === 'validators process' && parentOf(x) === replaySpan.spanID,
+        ),
+      ),
+    );
     const registry = createRegistry(loadConfig(p.env, 'tool'));
     const envelope = await decodeRecord(registry, routed[0]?.message.value ?? null);
     assert.equal(envelope.source, 'replay');

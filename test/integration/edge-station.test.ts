@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { sampleContext, sampleRecord } from '../../scripts/lib/sample.ts';
 import { type EdgeFiles, type EdgeProcess, edgeFiles, signedItem, startEdge } from '../support/edge.ts';
 import { httpsCall } from '../support/https.ts';
+import { parentOf, startJaeger, type TestJaeger, tagOf } from '../support/jaeger.ts';
 import { readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
 import { type Services, services } from '../support/services.ts';
@@ -146,13 +147,18 @@ describe('edge station: 2,000 records queued offline arrive exactly once, in ord
   let p: Pipeline;
   let files: EdgeFiles;
   let edge: EdgeProcess | undefined;
+  let jaeger: TestJaeger;
   const COUNT = 2000;
 
   before(async () => {
     s = await services();
+    // Traced (issue #16 §1): each sync batch's span is the parent of the central ingress's request.
+    jaeger = await startJaeger();
+    const tracing = { AIRLOCK_TRACING_ENDPOINT: jaeger.otlpUrl };
     // The validators and the router run; the central ingress is down until the test starts it.
-    p = await startPipeline(s, ['validators', 'router']);
+    p = await startPipeline(s, ['validators', 'router'], tracing);
     files = await edgeFiles(p.url, {
+      ...tracing,
       AIRLOCK_EDGE_SYNC_BATCH_RECORDS: '50',
       // ~400 bytes a record: the sync takes seconds, long enough to be killed in the middle.
       AIRLOCK_EDGE_SYNC_BYTES_PER_SECOND: '150000',
@@ -162,6 +168,7 @@ describe('edge station: 2,000 records queued offline arrive exactly once, in ord
   after(async () => {
     await edge?.kill();
     await p?.stop();
+    await jaeger?.stop();
     if (files) rmSync(files.dir, { recursive: true, force: true });
   });
 
@@ -225,5 +232,14 @@ describe('edge station: 2,000 records queued offline arrive exactly once, in ord
       [...seqs].sort((a, b) => a - b),
       'in the order captured',
     );
+    // The last record's trace: edge sync (the station) → the central request → … → its destination.
+    const last = routed.at(-1)?.headers.traceparent?.split('-')[1] ?? '';
+    const trace = await jaeger.traceWith(last, ['edge sync', 'POST /v1/parts/trace', 'router process']);
+    const sync = trace.spans.find((x) => x.operationName === 'edge sync');
+    const request = trace.spans.find((x) => x.operationName === 'POST /v1/parts/trace');
+    assert.ok(sync && request);
+    assert.equal(trace.processes[sync.processID]?.serviceName, 'airlock-edge');
+    assert.equal(parentOf(request), sync.spanID);
+    assert.equal(tagOf(sync, 'http.response.status_code'), 207);
   });
 });

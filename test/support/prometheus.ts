@@ -4,13 +4,14 @@
  * it is given every second. A missing binary is installed as root (stack/debian-tool.sh), or the
  * test fails with the command that installs it; it never skips.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
-import { freePort, until } from './wait.ts';
+import { startLocalService } from './local-service.ts';
+import { freePort } from './wait.ts';
 
 export interface ScrapeTarget {
   job: string;
@@ -53,22 +54,6 @@ export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise
     })),
   };
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
-  const lines: string[] = [];
-  const child: ChildProcess = spawn(
-    'prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const keep = (d: Buffer) => {
-    lines.push(...d.toString().split('\n').filter(Boolean));
-    if (lines.length > 60) lines.splice(0, lines.length - 60);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   const api = async <T>(path: string): Promise<T> => {
     const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) });
@@ -76,26 +61,17 @@ export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise
     if (body.status !== 'success') throw new Error(`Prometheus ${path}: ${body.error ?? res.status}`);
     return body.data;
   };
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        rmSync(dir, { recursive: true, force: true });
-        resolve();
-      };
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once('exit', done);
-      child.kill('SIGTERM');
-    });
-  try {
-    await until(
-      'Prometheus ready',
-      async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok === true,
-      30_000,
-    );
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\n${lines.join('\n')}`);
-  }
+  const { stop } = await startLocalService({
+    name: 'Prometheus',
+    command: 'prometheus',
+    args: [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    dir,
+    ready: async () => (await fetch(`${url}/-/ready`)).ok,
+  });
   return {
     url,
     stop,
