@@ -10,7 +10,8 @@
  * 4. baseline: the same records, C (and C × B) in flight, straight into Kafka.
  * Phases 1–3 run for each ingress worker count of BENCH_WORKERS (1,2), printing the ingress's CPU
  * per request and per batched record (primary and workers, from /proc), so that the scaling on a
- * larger machine can be predicted (docs/operations.md "Sizing the ingress").
+ * larger machine can be predicted (docs/operations.md "Sizing the ingress"). BENCH_TRACING_ENDPOINT
+ * (an OTLP/HTTP traces URL) runs the ingress with tracing on, every request sampled.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -31,6 +32,8 @@ const MAX_BATCH = 500;
 const TX_PRODUCERS = process.env.BENCH_TX_PRODUCERS;
 /** Ingress worker counts measured in turn (AIRLOCK_INGRESS_WORKERS), e.g. `1,2`. */
 const WORKERS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
+/** An OTLP/HTTP traces URL: the ingress traces every request to it (ratio 1), to measure the cost. */
+const TRACING = process.env.BENCH_TRACING_ENDPOINT;
 
 const s = await services();
 
@@ -75,6 +78,7 @@ async function ingressRun(workers: number) {
     AIRLOCK_INGRESS_PUBLISH_LINGER_MS: String(LINGER_MS),
     AIRLOCK_INGRESS_PUBLISH_BATCH_MAX_RECORDS: String(MAX_BATCH),
     ...(TX_PRODUCERS ? { AIRLOCK_INGRESS_TRANSACTIONAL_PRODUCERS: TX_PRODUCERS } : {}),
+    ...(TRACING ? { AIRLOCK_TRACING_ENDPOINT: TRACING } : {}),
   });
   const pid = p.pid('ingress') ?? 0;
   const client = await tablet(p, CONCURRENCY);

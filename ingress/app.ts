@@ -15,6 +15,7 @@ import { sendProblem } from '../core/problem.ts';
 import { createLocalStatusStore } from '../core/record-status/redis.ts';
 import { untraced } from '../core/telemetry/tracing.ts';
 import { ruleSettings } from '../rules/settings.ts';
+import { instanceName, registerAccessAudit } from './access-audit.ts';
 import { type ConnectionPolicy, connectionPolicy } from './connections.ts';
 import { registerCors } from './cors.ts';
 import type { IngressDeps, ResolvedDeps } from './deps.ts';
@@ -118,6 +119,7 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     rules: input.rules ?? ruleSettings(input.config, input.logger),
     status: input.status ?? createLocalStatusStore(input.config.statusRetentionMs),
     tracing: input.tracing ?? untraced,
+    auditAllowed: () => undefined,
   };
   const { config, logger } = deps;
   /** Ends a request's span with its status (none: closed unanswered) and who asked. */
@@ -138,6 +140,7 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
     !config.ingress.accessLog && req.airlock?.identity ? { actor: actorOf(req.airlock.identity) } : {};
   const problem: typeof sendProblem = (reply, code, opts) => {
     metrics.rejections.inc({ code });
+    if (reply.request.airlock) reply.request.airlock.refusedWith = code;
     return sendProblem(reply, code, opts);
   };
   // HTTP/2 and HTTP/1.1 on the one TLS port, by ALPN (ingress/http2.ts); dev-insecure's plain
@@ -297,6 +300,11 @@ export function buildIngress(input: IngressDeps): FastifyInstance {
   });
 
   registerCors(app, config.ingress.corsOrigins);
+  // After the headers' onSend: every /v1 answer waits for its access decision (ingress/access-audit.ts).
+  deps.auditAllowed = registerAccessAudit(app, {
+    ...deps,
+    instance: deps.instance ?? instanceName(undefined),
+  }).allowed;
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     const traceId = req.airlock?.traceId;

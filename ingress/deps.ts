@@ -12,6 +12,7 @@ import type { StateStore } from '../core/store/store.ts';
 import type { StageSpan, Tracing } from '../core/telemetry/tracing.ts';
 import type { MaintenanceContext } from '../rules/context.ts';
 import type { RuleSettings } from '../rules/settings.ts';
+import type { AccessAudit, AuditWrite } from './access-audit.ts';
 import type { Authenticator, Identity } from './identity.ts';
 import type { IngressMetrics } from './metrics.ts';
 import type { Publisher } from './publisher.ts';
@@ -54,6 +55,10 @@ export interface IngressDeps {
   readinessInfo?: () => Record<string, unknown>;
   /** The text of GET /metrics; this process's registry when absent (every worker's under a cluster). */
   metricsText?: () => Promise<string>;
+  /** The access audit trail (ingress/access-audit.ts); none when absent (tests, AIRLOCK_ACCESS_AUDIT=false). */
+  accessAudit?: AccessAudit | undefined;
+  /** This process in its audit records (its transactional id). */
+  instance?: string | undefined;
   /** OpenTelemetry tracing (core/telemetry/tracing.ts); off when absent. */
   tracing?: Tracing | undefined;
   /** TLS options (mtls-jwt); absent for dev-insecure and for inject()-only tests. */
@@ -71,6 +76,10 @@ declare module 'fastify' {
       rawBody?: string;
       /** The records of an application/x-ndjson batch, one per line. */
       ndjson?: Item[];
+      /** The error code the request was refused with (its access decision's reason). */
+      refusedWith?: string;
+      /** Its access decision being written (ingress/access-audit.ts); the answer waits for it. */
+      audit?: AuditWrite;
     };
   }
 }
@@ -86,4 +95,6 @@ export type ResolvedDeps = IngressDeps & {
   rules: RuleSettings;
   status: StatusStore;
   tracing: Tracing;
+  /** Starts an allowed request's access-audit write (ingress/access-audit.ts). */
+  auditAllowed: (req: import('fastify').FastifyRequest) => void;
 };

@@ -13,12 +13,13 @@ import { createKafka } from '../core/kafka/client.ts';
 import { provisionTopics, recordLimitBytes } from '../core/kafka/topics.ts';
 import { createLogger } from '../core/logger.ts';
 import { statusStoreFor } from '../core/record-status/redis.ts';
-import { registryReachable } from '../core/registry.ts';
+import { createRegistry, registryReachable } from '../core/registry.ts';
 import { runStage } from '../core/stage/lifecycle.ts';
 import { stateStoreFor } from '../core/store/redis.ts';
 import { createTracing } from '../core/telemetry/tracing.ts';
 import { loadTlsMaterial } from '../core/tls.ts';
 import { ruleSettings } from '../rules/settings.ts';
+import { createAccessAudit } from './access-audit.ts';
 import { buildIngress, connectionsOf } from './app.ts';
 import { workerLink as createWorkerLink, runPrimary, workerIndex } from './cluster.ts';
 import { type ConfigReloadState, watchConfigFile } from './config-reload.ts';
@@ -159,9 +160,21 @@ async function runWorker() {
       const configState: () => ConfigReloadState | undefined = () => reloader?.state();
       const status = statusStoreFor(config, (err) => logger.warn({ err }, 'status write failed'));
       const tracing = createTracing(config.tracing, 'ingress');
+      // Every access decision to the audit topic before its answer (ingress/access-audit.ts).
+      const accessAudit = config.accessAudit.enabled
+        ? await createAccessAudit({
+            kafka,
+            registry: createRegistry(config),
+            topic: config.topics.accessAudit,
+            lingerMs: config.accessAudit.lingerMs,
+            logger,
+          })
+        : undefined;
       const app = buildIngress({
         config,
         tracing,
+        accessAudit,
+        instance: transactionalId,
         https: tls && {
           ...tls.options,
           // Slow clients (slow-loris): timeouts checked every second, not every 30 s (Node's default).
@@ -263,6 +276,7 @@ async function runWorker() {
           rules.close();
           await status.close();
           await app.close();
+          await accessAudit?.close();
           await publisher.disconnect();
           await admin.disconnect();
           await store.close();

@@ -9,6 +9,8 @@ export interface IngressMetrics {
   /** Requests refused 429, by the policy that refused them (`identity`, `tenant`) and tenant. */
   rateLimited: Counter<'policy' | 'tenant'>;
   rejections: Counter<'code'>;
+  /** Access decisions not written to the audit trail in time (`late`) or at all (`failed`). */
+  accessAuditFailures: Counter<'reason'>;
   publishSeconds: Histogram;
   batchRecords: Histogram;
   /** Transactions by outcome (ingress/publisher.ts `TransactionOutcome`). */
@@ -97,6 +99,12 @@ export function createIngressMetrics(): IngressMetrics {
       name: 'airlock_ingress_rejections_total',
       help: 'Rejected requests and batch records by error code (UNAUTHENTICATED counts JWT failures)',
       labelNames: ['code'],
+      registers: [registry],
+    }),
+    accessAuditFailures: new Counter({
+      name: 'airlock_ingress_access_audit_failures_total',
+      help: 'Access decisions whose audit record was not acknowledged within AIRLOCK_ACCESS_AUDIT_WAIT_MS (late) or could not be written (failed); the request was answered anyway',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     publishSeconds: new Histogram({

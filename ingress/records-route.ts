@@ -178,6 +178,7 @@ export function registerRecordRoute(
     state.context = ctx.context;
     req.airlock = state;
     deps.shedder.admit(route); // step 8a, before the body is read: 503 OVERLOADED (ingress/shedding.ts)
+    deps.auditAllowed(req); // allowed: its audit record is written beside the rest (ingress/access-audit.ts)
   };
 
   // Step 8, what the body parser cannot see: one Content-Type (Node keeps the first of several, a

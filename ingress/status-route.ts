@@ -16,6 +16,7 @@ export function registerStatusRoute(app: FastifyInstance, deps: ResolvedDeps): v
     '/v1/records/:trace_id',
     async (req: FastifyRequest<{ Params: { trace_id: string } }>) => {
       const identity = await deps.authenticate(req);
+      if (req.airlock) req.airlock.identity = identity; // for its access decision
       const notFound = () =>
         new AirlockError('NOT_FOUND', `no record ${req.params.trace_id} that you may see`);
       if (!TRACE_ID.test(req.params.trace_id)) throw notFound();

@@ -44,6 +44,7 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_TOPIC_COMPLIANCE_AUDIT: { path: ['topics', 'complianceAudit'], kind: 'string' },
   AIRLOCK_TOPIC_MEASUREMENTS: { path: ['topics', 'measurements'], kind: 'string' },
   AIRLOCK_TOPIC_REPLAY_AUDIT: { path: ['topics', 'replayAudit'], kind: 'string' },
+  AIRLOCK_TOPIC_ACCESS_AUDIT: { path: ['topics', 'accessAudit'], kind: 'string' },
   AIRLOCK_TOPIC_REF_TECHNICIANS: { path: ['topics', 'refTechnicians'], kind: 'string' },
   AIRLOCK_TOPIC_REF_FLEET: { path: ['topics', 'refFleet'], kind: 'string' },
   AIRLOCK_TOPIC_REF_APPROVALS: { path: ['topics', 'refApprovals'], kind: 'string' },
@@ -128,6 +129,10 @@ export const ENV_VARS: Readonly<Record<string, EnvSpec>> = {
   AIRLOCK_LOG_LEVEL: { path: ['log', 'level'], kind: 'string' },
   AIRLOCK_TRACING_ENDPOINT: { path: ['tracing', 'endpoint'], kind: 'string' },
   AIRLOCK_TRACING_SAMPLE_RATIO: { path: ['tracing', 'sampleRatio'], kind: 'number' },
+  AIRLOCK_ACCESS_AUDIT: { path: ['accessAudit', 'enabled'], kind: 'bool' },
+  AIRLOCK_ACCESS_AUDIT_RETENTION_MS: { path: ['accessAudit', 'retentionMs'], kind: 'int' },
+  AIRLOCK_ACCESS_AUDIT_WAIT_MS: { path: ['accessAudit', 'waitMs'], kind: 'int' },
+  AIRLOCK_ACCESS_AUDIT_LINGER_MS: { path: ['accessAudit', 'lingerMs'], kind: 'int' },
   AIRLOCK_STATUS_RETENTION_MS: { path: ['statusRetentionMs'], kind: 'int' },
   AIRLOCK_SHUTDOWN_GRACE_MS: { path: ['shutdownGraceMs'], kind: 'int' },
 };

@@ -91,7 +91,7 @@ export function loadConfig(
     }
   }
   const sections = ['kafka', 'registry', 'redis', 'topics', 'ingress', 'rules', 'edge', 'tls', 'jwt'];
-  sections.push('validators', 'router', 'dlq', 'log', 'tracing');
+  sections.push('validators', 'router', 'dlq', 'log', 'tracing', 'accessAudit');
   const raw = overlay(Object.fromEntries(sections.map((s) => [s, {}])), layer?.raw ?? {});
   /** Configuration paths the environment set, with the variable that set each. */
   const fromEnv: [string, string][] = [];

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { jwtSection, MAX_CLOCK_TOLERANCE_S, tenantName } from './identity-schema.ts';
+import { accessAuditSection, tracingSection } from './telemetry-schema.ts';
 
 export type { IssuerSettings } from './identity-schema.ts';
 export { MAX_CLOCK_TOLERANCE_S, tenantName };
@@ -75,6 +76,7 @@ export const configSchema = z
       complianceAudit: topicName.default('airlock.compliance-audit.v1'),
       measurements: topicName.default('airlock.measurements.v1'),
       replayAudit: topicName.default('airlock.replay-audit.v1'),
+      accessAudit: topicName.default('airlock.access-audit.v1'),
       // Reference data (compacted): the technician roster, the fleet master, release certificates.
       refTechnicians: topicName.default('airlock.ref.technicians.v1'),
       refFleet: topicName.default('airlock.ref.fleet.v1'),
@@ -371,17 +373,8 @@ export const configSchema = z
     log: z.strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     }),
-    // OpenTelemetry traces over OTLP/HTTP (core/telemetry/tracing.ts): off without an endpoint.
-    tracing: z.strictObject({
-      endpoint: z
-        .url({ protocol: /^https?$/ })
-        .refine((u) => u.startsWith('https:') || loopback.has(new URL(u).hostname.replace(/^\[|\]$/g, '')), {
-          message: 'expected https, or http on a loopback host (a collector beside the stage)',
-        })
-        .optional(),
-      // Share of the traces a stage starts that are sampled; a record's sampled flag is followed.
-      sampleRatio: z.number().min(0).max(1).default(1),
-    }),
+    tracing: tracingSection,
+    accessAudit: accessAuditSection,
     shutdownGraceMs: ms.default(15000),
     // How long a record's status timeline (GET /v1/records/{trace_id}) is kept.
     statusRetentionMs: ms.default(7 * 24 * 3600 * 1000),

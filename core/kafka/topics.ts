@@ -19,6 +19,16 @@ export function airlockTopics(config: Config): ITopicConfig[] {
     { topic: t.complianceAudit, ...base },
     { topic: t.measurements, ...base },
     { topic: t.replayAudit, ...base, configEntries: keepForever },
+    // Access decisions (ingress/access-audit.ts): by age, as long as configured; never compacted.
+    ...(config.accessAudit.enabled
+      ? [
+          {
+            topic: t.accessAudit,
+            ...base,
+            configEntries: [{ name: 'retention.ms', value: String(config.accessAudit.retentionMs) }],
+          },
+        ]
+      : []),
     // Reference data: the latest value per key, kept forever (compaction, never deletion by age).
     ...[t.refTechnicians, t.refFleet, t.refApprovals, t.refBackups, t.refReleases, t.refTools].map(
       (topic) => ({

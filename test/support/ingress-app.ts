@@ -8,6 +8,7 @@ import { loadContract } from '../../core/contract.ts';
 import type { AirlockError } from '../../core/errors.ts';
 import { createLocalStore } from '../../core/store/local.ts';
 import type { StateStore } from '../../core/store/store.ts';
+import type { AccessAudit } from '../../ingress/access-audit.ts';
 import { buildIngress } from '../../ingress/app.ts';
 import { type Authenticator, createAuthenticator } from '../../ingress/identity.ts';
 import type { OutgoingRecord, Publisher, PublishPressure } from '../../ingress/publisher.ts';
@@ -23,6 +24,8 @@ export interface TestIngressOptions {
   authenticate?: Authenticator;
   /** The publisher's pressure, as load shedding reads it (ingress/shedding.ts); none when absent. */
   pressure?: () => PublishPressure;
+  /** The access audit trail's writer; none when absent. */
+  accessAudit?: AccessAudit;
 }
 
 export function testIngress(opts: TestIngressOptions = {}) {
@@ -55,6 +58,8 @@ export function testIngress(opts: TestIngressOptions = {}) {
     authenticate: opts.authenticate ?? createAuthenticator(config, store),
     store,
     readiness: [{ name: 'kafka', check: async () => true }],
+    accessAudit: opts.accessAudit,
+    instance: 'test-ingress',
   });
   return { app, published, config };
 }

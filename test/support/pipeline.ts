@@ -23,7 +23,14 @@ export interface Pipeline {
   health: { validators: string; router: string };
   /** The development PKI folder (certificates, keys, token key). */
   pki: string;
-  topics: { ingress: string; validated: string; dlq: string; partsTrace: string; measurements: string };
+  topics: {
+    ingress: string;
+    validated: string;
+    dlq: string;
+    partsTrace: string;
+    measurements: string;
+    accessAudit: string;
+  };
   url: string;
   /** The last lines a stage printed, for failure messages. */
   output(stage: PipelineStage): string;
@@ -73,6 +80,7 @@ export async function startPipeline(
     dlq: `${prefix}.dlq`,
     partsTrace: `${prefix}.parts-trace`,
     measurements: `${prefix}.measurements`,
+    accessAudit: `${prefix}.access-audit`,
   };
   const env: Record<string, string> = {
     AIRLOCK_KAFKA_BROKERS: s.brokers.join(','),
@@ -88,6 +96,7 @@ export async function startPipeline(
     AIRLOCK_TOPIC_COMPLIANCE_AUDIT: `${prefix}.compliance-audit`,
     AIRLOCK_TOPIC_MEASUREMENTS: topics.measurements,
     AIRLOCK_TOPIC_REPLAY_AUDIT: `${prefix}.replay-audit`,
+    AIRLOCK_TOPIC_ACCESS_AUDIT: topics.accessAudit,
     AIRLOCK_TOPIC_REF_TECHNICIANS: `${prefix}.ref.technicians`,
     AIRLOCK_TOPIC_REF_FLEET: `${prefix}.ref.fleet`,
     AIRLOCK_TOPIC_REF_APPROVALS: `${prefix}.ref.approvals`,
