@@ -27,7 +27,6 @@ import type { MaintenanceContext } from '../rules/context.ts';
 import { tlsSocketOf } from './http2.ts';
 import type { Identity } from './identity.ts';
 import type { IngressMetrics } from './metrics.ts';
-import { createMicroBatcher } from './micro-batch.ts';
 
 export const ACCESS_AUDIT_SCHEMA = readSchema('access-audit.avsc');
 
@@ -131,9 +130,10 @@ export function decisionOf(
 }
 
 /**
- * The Kafka writer: the schema under `<topic>-value`, one producer (acks=all), decisions
- * gathered for `lingerMs` (or 500) per send, keyed by the certificate so one client's decisions keep
- * their order.
+ * The Kafka writer: the schema under `<topic>-value`, one producer (acks=all), keyed by the
+ * certificate so that one client's decisions keep their order. At most two sends in flight; what
+ * arrives meanwhile waits and goes in the next send (up to 500): under load a write takes about one
+ * round trip, however many decisions it carries. Idle, a decision waits `lingerMs` for company.
  */
 export async function createAccessAudit(opts: {
   kafka: Kafka;
@@ -152,20 +152,47 @@ export async function createAccessAudit(opts: {
         throw err;
       },
     ));
-  const producer = opts.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 5 });
+  const producer = opts.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 2 });
   await producer.connect();
-  const batcher = createMicroBatcher<Message>({
-    lingerMs: opts.lingerMs,
-    maxItems: 500,
-    send: (messages) => producer.send({ topic: opts.topic, acks: -1, messages }),
-  });
+  let queue: { message: Message; settle: (err?: unknown) => void }[] = [];
+  let inFlight = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const pump = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    while (inFlight < 2 && queue.length > 0) {
+      const batch = queue.slice(0, 500);
+      queue = queue.slice(batch.length);
+      inFlight++;
+      producer
+        .send({ topic: opts.topic, acks: -1, messages: batch.map((b) => b.message) })
+        .then(
+          () => {
+            for (const b of batch) b.settle();
+          },
+          (err: unknown) => {
+            for (const b of batch) b.settle(err);
+          },
+        )
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
+    }
+  };
   return {
     async record(decision) {
       const value = await encodeRecord(opts.registry, await idOf(), decision);
-      await batcher.add({ key: decision.client_cert_sha256, value });
+      await new Promise<void>((resolve, reject) => {
+        queue.push({
+          message: { key: decision.client_cert_sha256, value },
+          settle: (err) => (err === undefined ? resolve() : reject(err)),
+        });
+        if (inFlight < 2) timer ??= setTimeout(pump, opts.lingerMs);
+      });
     },
     async close() {
-      batcher.flush();
+      pump();
       await producer.disconnect();
     },
   };

@@ -10,7 +10,12 @@ import { sampleRecord } from '../../scripts/lib/sample.ts';
 import { postRecord, tokenFor } from '../support/https.ts';
 import { edgeMessage, readTopic, testKafka } from '../support/kafka.ts';
 import { type Pipeline, startPipeline } from '../support/pipeline.ts';
-import { startPrometheus, type TestPrometheus } from '../support/prometheus.ts';
+import {
+  AIRLOCK_CONSOLES,
+  pipelineTargets,
+  startPrometheus,
+  type TestPrometheus,
+} from '../support/prometheus.ts';
 import { type Services, services } from '../support/services.ts';
 import { until } from '../support/wait.ts';
 
@@ -22,20 +27,7 @@ describe('metrics of every stage, scraped by a real Prometheus', () => {
   before(async () => {
     s = await services();
     p = await startPipeline(s);
-    const host = (url: string) => new URL(url).host;
-    prom = await startPrometheus([
-      { job: 'validators', address: host(p.health.validators) },
-      { job: 'router', address: host(p.health.router) },
-      {
-        job: 'ingress',
-        address: host(p.url),
-        tls: {
-          caFile: `${p.pki}/ca.crt`,
-          certFile: `${p.pki}/client-fleet_ops.crt`,
-          keyFile: `${p.pki}/client-fleet_ops.key`,
-        },
-      },
-    ]);
+    prom = await startPrometheus(pipelineTargets(p), { consoles: AIRLOCK_CONSOLES });
   });
   after(async () => {
     await prom?.stop();
@@ -136,6 +128,15 @@ describe('metrics of every stage, scraped by a real Prometheus', () => {
     );
     // The ingress's own series, over mutual TLS.
     assert.ok((await seriesValue('airlock_ingress_requests_total{status="202"}', (v) => v >= 2)) >= 2);
+
+    // The console dashboard (deploy/prometheus/consoles), rendered by this Prometheus from these series.
+    const page = await fetch(`${prom.url}/consoles/airlock.html`);
+    const html = await page.text();
+    assert.equal(page.status, 200, html.slice(0, 500));
+    assert.match(html, /<h1>Airlock pipeline<\/h1>/);
+    assert.doesNotMatch(html, /error executing template|template: /i);
+    // Its table's values are queried at render time: the validated records are there.
+    assert.match(html, /Validated out<\/td><td>\s*<a class="prom_query_drilldown"[^>]*>[0-9.]+/);
   });
 
   it('the validators’ history stores and reference data', async () => {

@@ -5,9 +5,10 @@
  * Without Go the test fails with how to get it; it never skips.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { startLocalService } from './local-service.ts';
 import { freePort, until } from './wait.ts';
@@ -49,15 +50,31 @@ export function jaegerBinary(): string {
   return run.stdout.trim();
 }
 
-export async function startJaeger(): Promise<TestJaeger> {
+export async function startJaeger(
+  opts: {
+    /** Also forward every span to a Kafka topic in Zipkin's JSON (for a Zipkin UI: scripts/screenshots.ts). */
+    zipkinTopic?: { brokers: readonly string[]; topic: string };
+  } = {},
+): Promise<TestJaeger> {
   const binary = jaegerBinary();
   const dir = mkdtempSync(join(tmpdir(), 'airlock-jaeger-'));
+  let configFile = `${ROOT}stack/tools/jaeger/config.yaml`;
+  if (opts.zipkinTopic) {
+    const config = parse(readFileSync(configFile, 'utf8'));
+    config.exporters['kafka/zipkin'] = {
+      brokers: opts.zipkinTopic.brokers,
+      traces: { topic: opts.zipkinTopic.topic, encoding: 'zipkin_json' },
+    };
+    config.service.pipelines.traces.exporters.push('kafka/zipkin');
+    configFile = join(dir, 'config.yaml');
+    writeFileSync(configFile, stringify(config));
+  }
   const [otlp, query, grpc] = [await freePort(), await freePort(), await freePort()];
   const api = `http://127.0.0.1:${query}/api`;
   const service = await startLocalService({
     name: 'Jaeger',
     command: binary,
-    args: [`--config=file:${ROOT}stack/tools/jaeger/config.yaml`],
+    args: [`--config=file:${configFile}`],
     env: {
       JAEGER_OTLP_HTTP_PORT: String(otlp),
       JAEGER_QUERY_PORT: String(query),

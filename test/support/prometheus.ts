@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ROOT } from '../../scripts/lib/stack-env.ts';
 import { startLocalService } from './local-service.ts';
+import type { Pipeline } from './pipeline.ts';
 import { freePort } from './wait.ts';
 
 export interface ScrapeTarget {
@@ -20,6 +21,30 @@ export interface ScrapeTarget {
   /** HTTPS with a client certificate (the ingress). */
   tls?: { caFile: string; certFile: string; keyFile: string };
 }
+
+/** The three stages of a test pipeline: the consumers' health ports, the ingress over mutual TLS. */
+export function pipelineTargets(p: Pipeline): ScrapeTarget[] {
+  const host = (url: string) => new URL(url).host;
+  return [
+    { job: 'validators', address: host(p.health.validators) },
+    { job: 'router', address: host(p.health.router) },
+    {
+      job: 'ingress',
+      address: host(p.url),
+      tls: {
+        caFile: `${p.pki}/ca.crt`,
+        certFile: `${p.pki}/client-fleet_ops.crt`,
+        keyFile: `${p.pki}/client-fleet_ops.key`,
+      },
+    },
+  ];
+}
+
+/** Airlock's console dashboard (deploy/prometheus/consoles) and the library it is written against. */
+export const AIRLOCK_CONSOLES = {
+  templates: `${ROOT}deploy/prometheus/consoles`,
+  libraries: `${ROOT}deploy/prometheus/console_libraries`,
+};
 
 export interface TestPrometheus {
   url: string;
@@ -36,7 +61,13 @@ export function ensureDebianTool(command: string, pkg: string): void {
   if (run.status !== 0) throw new Error(`${command} is needed by this test: ${run.stderr.trim()}`);
 }
 
-export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise<TestPrometheus> {
+export async function startPrometheus(
+  targets: readonly ScrapeTarget[],
+  opts: {
+    /** Console templates (deploy/prometheus/consoles) and the libraries they use, served at /consoles. */
+    consoles?: { templates: string; libraries: string };
+  } = {},
+): Promise<TestPrometheus> {
   ensureDebianTool('prometheus', 'prometheus');
   const dir = mkdtempSync(join(tmpdir(), 'airlock-prometheus-'));
   const port = await freePort();
@@ -68,6 +99,12 @@ export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
+      ...(opts.consoles
+        ? [
+            `--web.console.templates=${opts.consoles.templates}`,
+            `--web.console.libraries=${opts.consoles.libraries}`,
+          ]
+        : []),
     ],
     dir,
     ready: async () => (await fetch(`${url}/-/ready`)).ok,

@@ -88,13 +88,16 @@ describe('Prometheus alert rules', () => {
     assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
   });
 
-  it('alerts and dashboard name only series the stages register', () => {
+  it('alerts and dashboards name only series the stages register', () => {
     const known = registered();
     const alerts = seriesIn(readFileSync(`${DIR}alerts.yml`, 'utf8'));
     assert.ok(alerts.size >= 6, [...alerts].join());
     const dashboard = seriesIn(panels.flatMap((p) => p.targets?.map((t) => t.expr) ?? []).join('\n'));
     assert.ok(dashboard.size >= 12, [...dashboard].join());
-    for (const name of [...alerts, ...dashboard])
+    // The Prometheus console (deploy/prometheus/consoles): its graphs and its table.
+    const console = seriesIn(readFileSync(`${DIR}consoles/airlock.html`, 'utf8'));
+    assert.ok(console.size >= 10, [...console].join());
+    for (const name of [...alerts, ...dashboard, ...console])
       assert.ok(known.has(name), `${name} is not registered by any stage`);
   });
 });
