@@ -45,12 +45,16 @@ export interface Pipeline {
   /** Start a stage again and wait until it is ready. */
   restart(stage: PipelineStage): Promise<void>;
   /**
-   * A second process of a consumer stage (same group, no health port), ready once it logged so:
-   * a rebalance when it joins and when it is stopped (SIGTERM, or SIGKILL).
+   * A second process of a stage, ready once it logged so: of a consumer stage, in the same group
+   * with no health port (a rebalance when it joins and when it is stopped, SIGTERM or SIGKILL); of
+   * the ingress, on a port and with a transactional id of its own, sharing the topics and Redis.
    */
-  another(
-    stage: 'validators' | 'router',
-  ): Promise<{ stop(signal?: NodeJS.Signals): Promise<void>; output(): string }>;
+  another(stage: 'validators' | 'router' | 'ingress'): Promise<{
+    stop(signal?: NodeJS.Signals): Promise<void>;
+    output(): string;
+    /** A second ingress's base URL (its own port and transactional id, the same Redis). */
+    url: string;
+  }>;
 }
 
 /** Parent environment without Airlock settings, so a developer's shell cannot leak into a test. */
@@ -246,11 +250,16 @@ export async function startPipeline(
     async another(stage) {
       let child: ChildProcess | undefined;
       const lines: string[] = [];
-      const healthPort =
-        stage === 'validators' ? 'AIRLOCK_VALIDATORS_HEALTH_PORT' : 'AIRLOCK_ROUTER_HEALTH_PORT';
+      const port = await freePort();
+      const own =
+        stage === 'ingress'
+          ? { AIRLOCK_INGRESS_PORT: String(port), AIRLOCK_INGRESS_TRANSACTIONAL_ID: `${prefix}-ingress-2` }
+          : {
+              [stage === 'validators' ? 'AIRLOCK_VALIDATORS_HEALTH_PORT' : 'AIRLOCK_ROUTER_HEALTH_PORT']: '0',
+            };
       await spawnReady(
         stage,
-        { ...env, [healthPort]: '0' },
+        { ...env, ...own },
         (c) => {
           child = c;
           extras.push(c);
@@ -258,6 +267,7 @@ export async function startPipeline(
         lines,
       );
       return {
+        url: `https://127.0.0.1:${port}`,
         output: () => lines.slice(-40).join('\n'),
         stop: (sig: NodeJS.Signals = 'SIGTERM') =>
           new Promise<void>((resolve) => {
