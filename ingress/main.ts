@@ -121,6 +121,7 @@ async function runWorker() {
       logger.info({ transactionalId }, 'transactional id of this ingress instance');
       const publisher = createKafkaPublisher({
         kafka,
+        admin,
         topic: config.topics.ingress,
         timeoutMs: config.ingress.publishTimeoutMs,
         lingerMs: config.ingress.publishLingerMs,

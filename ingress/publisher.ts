@@ -15,7 +15,7 @@
  *
  * Concurrent requests are gathered (micro-batching, `lingerMs`) into one transaction per free slot.
  */
-import type { Kafka, Message, RecordMetadata } from 'kafkajs';
+import type { Admin, Kafka, Message, RecordMetadata } from 'kafkajs';
 import { CircuitBreaker } from '../core/circuit-breaker.ts';
 import { backoffMs } from '../core/consumer/retry.ts';
 import { AirlockError } from '../core/errors.ts';
@@ -23,6 +23,7 @@ import type { HeaderMap } from '../core/headers.ts';
 import { Header } from '../core/headers.ts';
 import { chunksOf, messageBytes } from '../core/kafka/batches.ts';
 import { classifyKafkaError } from '../core/kafka/errors.ts';
+import { partitionPlacer } from '../core/kafka/partitions.ts';
 import type { Logger } from '../core/logger.ts';
 import { committed, OutcomeUnknownError } from './publish/outcome.ts';
 import { type PublishPressure, recentSamples } from './publish/pressure.ts';
@@ -47,6 +48,8 @@ export interface Publisher {
 
 export interface PublisherOptions {
   kafka: Kafka;
+  /** The topic's partitions, for one partition per produce (core/kafka/partitions.ts); as kafkajs sends when absent. */
+  admin?: Pick<Admin, 'fetchTopicMetadata'> | undefined;
   topic: string;
   /** A request's deadline: its transaction must have begun to commit by then, else 503. */
   timeoutMs: number;
@@ -112,6 +115,7 @@ export function commitRefused(err: unknown): boolean {
 
 export function createKafkaPublisher(opts: PublisherOptions): Publisher {
   const { kafka, topic, logger } = opts;
+  const place = opts.admin ? partitionPlacer(opts.admin) : undefined;
   const slots = createSlots({
     kafka,
     logger,
@@ -293,14 +297,16 @@ export function createKafkaPublisher(opts: PublisherOptions): Publisher {
         const producer = await slot.producer();
         const tx = await producer.transaction();
         try {
-          // One produce request, unless the records are more than one batch may hold.
-          const chunks = chunksOf(
-            batch.flatMap((r) => r.messages),
-            batch.flatMap((r) => r.sizes),
-            opts.maxBatchBytes?.() ?? Number.POSITIVE_INFINITY,
-          );
-          for (const messages of chunks)
-            written.push(...(await tx.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] })));
+          // One produce per partition (a kafkajs retry across partitions could duplicate records:
+          // core/kafka/partitions.ts), each in batches the topic takes.
+          const all = batch.flatMap((r) => r.messages);
+          const groups = place
+            ? await place(all.map((message) => ({ topic, message })))
+            : [[topic, all] as const];
+          const max = opts.maxBatchBytes?.() ?? Number.POSITIVE_INFINITY;
+          for (const [, messages] of groups)
+            for (const run of chunksOf(messages, messages.map(messageBytes), max))
+              written.push(...(await tx.sendBatch({ acks: -1, topicMessages: [{ topic, messages: run }] })));
         } catch (err) {
           await tx.abort().catch(() => undefined);
           throw err;

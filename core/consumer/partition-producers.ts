@@ -10,6 +10,7 @@
 import { type Admin, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { chunksOf, messageBytes } from '../kafka/batches.ts';
 import { TRANSACTIONAL_RETRY } from '../kafka/client.ts';
+import { partitionPlacer } from '../kafka/partitions.ts';
 import { assertStableOffsetsSupported } from '../kafka/read-committed.ts';
 import type { Logger } from '../logger.ts';
 
@@ -109,6 +110,17 @@ export function partitionProducers(opts: {
   const producers = new Map<number, Promise<Producer>>();
   /** Producers whose first use fenced the partition's previous owner and re-read its offset. */
   const fenced = new WeakSet<Producer>();
+  /**
+   * Partitions whose group offset was read (stable) since the last rebalance. After a rebalance
+   * kafkajs starts a partition this process kept from the group's committed offset, read without
+   * require_stable: right after this process's own last commit that can be the offset before it
+   * (the coordinator applies a transaction's offsets after it completed; slower on a cluster), and
+   * the batch it had just committed comes again. Its producer is fenced already, so without this
+   * check the batch was committed twice (the fault suite, 2026-12-03: 99 of 8,167 records).
+   */
+  const checked = new Set<number>();
+  /** The offset after each partition's last batch this process committed. */
+  const committedNext = new Map<number, string>();
 
   const producerFor = (partition: number): Promise<Producer> => {
     let p = producers.get(partition);
@@ -130,8 +142,13 @@ export function partitionProducers(opts: {
     return p;
   };
 
+  /** Each send writes one partition (core/kafka/partitions.ts: a kafkajs retry could duplicate). */
+  const partitioned = partitionPlacer(admin);
+
   const release = (partition: number) => {
     const p = producers.get(partition);
+    checked.delete(partition);
+    committedNext.delete(partition);
     if (!p) return;
     producers.delete(partition);
     void p.then((producer) => producer.disconnect()).catch(() => undefined);
@@ -139,6 +156,8 @@ export function partitionProducers(opts: {
 
   const drop = async (partition: number, producer: Producer) => {
     producers.delete(partition);
+    checked.delete(partition);
+    committedNext.delete(partition);
     await producer.disconnect().catch(() => undefined);
   };
 
@@ -151,6 +170,11 @@ export function partitionProducers(opts: {
   const fenceAndCheck = async (producer: Producer, partition: number, firstOffset: string) => {
     const init = await producer.transaction();
     await init.abort();
+    return offsetCheck(partition, firstOffset);
+  };
+
+  /** True when the batch starts at or after the group's stable offset; else re-fetched from it. */
+  const offsetCheck = async (partition: number, firstOffset: string) => {
     const committedOffset = await stableOffset(admin, groupId, inputTopic, partition);
     if (BigInt(committedOffset) > BigInt(firstOffset)) {
       logger.warn(
@@ -166,7 +190,23 @@ export function partitionProducers(opts: {
   return {
     async ensureFenced(partition, fromOffset) {
       const producer = await producerFor(partition);
-      if (fenced.has(producer)) return true;
+      if (fenced.has(producer)) {
+        // A batch this process committed already, delivered again: skipped without a round trip.
+        const done = committedNext.get(partition);
+        if (done !== undefined && BigInt(fromOffset) < BigInt(done)) {
+          logger.warn(
+            { partition, fromOffset, committedNext: done },
+            'a committed batch came again; skipped',
+          );
+          opts.seek(partition, done);
+          return false;
+        }
+        if (checked.has(partition)) return true;
+        // The first batch since a rebalance: the group's offset, stable, decides.
+        const current = await offsetCheck(partition, fromOffset);
+        if (current) checked.add(partition);
+        return current;
+      }
       let current: boolean;
       try {
         current = await fenceAndCheck(producer, partition, fromOffset);
@@ -175,11 +215,14 @@ export function partitionProducers(opts: {
         throw err;
       }
       fenced.add(producer);
+      if (current) checked.add(partition);
       opts.onFenced?.(partition);
       return current;
     },
 
     async commit(partition, outputs, next) {
+      // One partition per send (core/kafka/partitions.ts).
+      const placed = await partitioned(outputs);
       // Only with the producer that was fenced and checked for this batch. Had the partition been
       // released meanwhile (a rebalance took it: keepOnly), a producer made here would fence the
       // new owner without re-reading the group's offsets, and commit a batch the new owner may
@@ -189,22 +232,9 @@ export function partitionProducers(opts: {
       if (!producer || !fenced.has(producer)) throw new PartitionReleasedError(partition);
       const tx = await producer.transaction();
       try {
-        for (const run of chunksOf(
-          outputs,
-          outputs.map((o) => messageBytes(o.message)),
-          OUTPUT_BATCH_BYTES,
-        )) {
-          const byTopic = new Map<string, Message[]>();
-          for (const o of run) {
-            const messages = byTopic.get(o.topic);
-            if (messages) messages.push(o.message);
-            else byTopic.set(o.topic, [o.message]);
-          }
-          await tx.sendBatch({
-            acks: -1,
-            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-          });
-        }
+        for (const [topic, messages] of placed)
+          for (const run of chunksOf(messages, messages.map(messageBytes), OUTPUT_BATCH_BYTES))
+            await tx.sendBatch({ acks: -1, topicMessages: [{ topic, messages: run }] });
         await tx.sendOffsets({
           consumerGroupId: groupId,
           topics: [{ topic: inputTopic, partitions: [{ partition, offset: next }] }],
@@ -215,12 +245,15 @@ export function partitionProducers(opts: {
         await drop(partition, producer);
         throw err;
       }
+      committedNext.set(partition, next);
     },
 
     // Producers of partitions this process no longer owns are closed: the new owner fences them
     // anyway, and a fenced producer must never be reused if the partition comes back.
     keepOnly(owned) {
       for (const partition of [...producers.keys()]) if (!owned.has(partition)) release(partition);
+      // Called on every rebalance: each partition's next batch checks the group's offset again.
+      checked.clear();
     },
 
     release,

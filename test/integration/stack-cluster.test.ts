@@ -6,35 +6,19 @@
  * folder, so the shared one is untouched.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { createTopicsWithLeaders } from '../../core/kafka/topics.ts';
-import { ROOT } from '../../scripts/lib/stack-env.ts';
+import { privateStack } from '../support/private-stack.ts';
 
-const dir = mkdtempSync(`${tmpdir()}/airlock-stack-cluster-`);
-const ports = { kafka: 39092, controller: 39093, registry: 38181, redis: 36479 };
-const brokers = [0, 1, 2].map((n) => `127.0.0.1:${ports.kafka + 100 * n}`);
-const env = {
-  ...process.env,
-  AIRLOCK_STACK_DIR: dir,
-  AIRLOCK_STACK_BROKERS: '3',
-  AIRLOCK_STACK_KAFKA_PORT: String(ports.kafka),
-  AIRLOCK_STACK_CONTROLLER_PORT: String(ports.controller),
-  AIRLOCK_STACK_REGISTRY_PORT: String(ports.registry),
-  AIRLOCK_STACK_REDIS_PORT: String(ports.redis),
-  AIRLOCK_STACK_REGISTRY_HEAP: '256m',
-};
-function stack(cmd: string, extra: Record<string, string | undefined> = {}) {
-  const r = spawnSync('bash', [`${ROOT}stack/stack.sh`, cmd], {
-    env: { ...env, ...extra },
-    encoding: 'utf8',
-    timeout: 400_000,
-  });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
+const cluster = privateStack({
+  prefix: 'stack-cluster',
+  ports: { kafka: 39092, controller: 39093, registry: 38181, redis: 36479 },
+  brokers: 3,
+});
+const { dir, brokers } = cluster;
+const stack = cluster.run;
 
 /** `fn` until it succeeds, for up to `ms`; its last error otherwise. */
 async function eventually<T>(fn: () => Promise<T>, ms = 30_000): Promise<T> {
@@ -51,10 +35,7 @@ async function eventually<T>(fn: () => Promise<T>, ms = 30_000): Promise<T> {
 
 describe('stack/stack.sh with AIRLOCK_STACK_BROKERS=3 (a private cluster on other ports)', () => {
   const kafka = new Kafka({ clientId: 'stack-cluster-test', brokers, logLevel: logLevel.NOTHING });
-  after(() => {
-    stack('down');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cluster.remove());
 
   it('up starts three brokers in one cluster and lists them all in the env file', async () => {
     const r = stack('up');
@@ -115,7 +96,7 @@ describe('stack/stack.sh with AIRLOCK_STACK_BROKERS=3 (a private cluster on othe
   });
 
   it('with one broker killed, a transactional acks=all write commits and status names the dead broker', async () => {
-    process.kill(Number(readFileSync(`${dir}/run/kafka-3.pid`, 'utf8').trim()), 'SIGKILL');
+    process.kill(cluster.pid('kafka-3'), 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const status = stack('status', { AIRLOCK_STACK_BROKERS: undefined });
     assert.notEqual(status.status, 0);

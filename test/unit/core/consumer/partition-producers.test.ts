@@ -16,9 +16,12 @@ import {
 
 function fakes() {
   const made: string[] = [];
+  /** The group's committed offset of partition 0 as the broker answers it (stable). */
+  const group = { offset: '0', fetches: 0 };
+  const seeks: string[] = [];
   const committed: string[] = [];
   /** Each send of a transaction: its topics, each with its messages' values. */
-  const sends: { topic: string; values: string[] }[][] = [];
+  const sends: { topic: string; partitions: (number | undefined)[]; values: string[] }[][] = [];
   const kafka = {
     producer: ({ transactionalId }: { transactionalId: string }) => {
       made.push(transactionalId);
@@ -33,7 +36,11 @@ function fakes() {
             topicMessages: { topic: string; messages: Message[] }[];
           }) => {
             sends.push(
-              topicMessages.map((t) => ({ topic: t.topic, values: t.messages.map((m) => String(m.value)) })),
+              topicMessages.map((t) => ({
+                topic: t.topic,
+                partitions: [...new Set(t.messages.map((m) => m.partition))],
+                values: t.messages.map((m) => String(m.value)),
+              })),
             );
             return [];
           },
@@ -46,7 +53,17 @@ function fakes() {
     },
   } as unknown as Kafka;
   const admin = {
-    fetchOffsets: async () => [{ topic: 't', partitions: [{ partition: 0, offset: '0' }] }],
+    fetchOffsets: async () => {
+      group.fetches++;
+      return [{ topic: 't', partitions: [{ partition: 0, offset: group.offset }] }];
+    },
+    // Every output topic has three partitions, all led by broker 1.
+    fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({
+      topics: topics.map((name) => ({
+        name,
+        partitions: [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 })),
+      })),
+    }),
   } as unknown as Admin;
   const producers = partitionProducers({
     kafka,
@@ -55,9 +72,9 @@ function fakes() {
     groupId: 'g',
     inputTopic: 't',
     transactionalIdPrefix: 'x',
-    seek: () => undefined,
+    seek: (_partition, offset) => seeks.push(offset),
   });
-  return { producers, made, committed, sends };
+  return { producers, made, committed, sends, group, seeks };
 }
 
 describe('partition producers', () => {
@@ -84,27 +101,93 @@ describe('partition producers', () => {
   });
 });
 
+describe('a batch committed already, delivered again (issue #18, the fault suite)', () => {
+  it('after a rebalance the partition kept checks the group’s stable offset again before its next batch', async () => {
+    const { producers, committed, group, seeks } = fakes();
+    assert.equal(await producers.ensureFenced(0, '0'), true);
+    await producers.commit(0, [], '7');
+    group.offset = '7';
+    producers.keepOnly(new Set([0])); // a rebalance; this process keeps partition 0
+    const before = group.fetches;
+    // kafkajs started the partition again from an offset read before the commit was applied.
+    assert.equal(await producers.ensureFenced(0, '0'), false);
+    assert.deepEqual(seeks, ['7']);
+    assert.equal(group.fetches, before, 'known without asking: this process committed up to 7');
+    // Where it should: checked once against the group (stable), then the fast path.
+    assert.equal(await producers.ensureFenced(0, '7'), true);
+    assert.equal(group.fetches, before + 1);
+    assert.equal(await producers.ensureFenced(0, '7'), true);
+    assert.equal(group.fetches, before + 1);
+    assert.deepEqual(committed, ['7']);
+  });
+
+  it('after a rebalance, a batch below what another owner committed meanwhile is re-fetched', async () => {
+    const { producers, group, seeks } = fakes();
+    assert.equal(await producers.ensureFenced(0, '0'), true);
+    group.offset = '12';
+    producers.keepOnly(new Set([0]));
+    assert.equal(await producers.ensureFenced(0, '3'), false);
+    assert.deepEqual(seeks, ['12']);
+  });
+
+  it('without a rebalance, contiguous batches ask the broker nothing', async () => {
+    const { producers, group } = fakes();
+    assert.equal(await producers.ensureFenced(0, '0'), true);
+    const after = group.fetches;
+    await producers.commit(0, [], '5');
+    assert.equal(await producers.ensureFenced(0, '6'), true); // 5: a control record
+    await producers.commit(0, [], '9');
+    assert.equal(await producers.ensureFenced(0, '9'), true);
+    assert.equal(group.fetches, after);
+  });
+});
+
 describe('a transaction’s outputs', () => {
-  it('go in sends of at most OUTPUT_BATCH_BYTES, in order, grouped by topic within each send', async () => {
+  it('go in sends of one partition each, of at most OUTPUT_BATCH_BYTES, every output once and in order', async () => {
     const { producers, sends, committed } = fakes();
     await producers.ensureFenced(0, '0');
-    // 3,000 outputs of ~500 bytes over two topics: ~1.5 MB, more than one record batch may take.
+    // 3,000 outputs of ~500 bytes over two topics and three keys: ~1.5 MB, more than one record
+    // batch may take, and six topic-partitions.
+    const keys = ['D-AIBL', 'N123AZ', 'G-EUPT'];
     const outputs = Array.from({ length: 3000 }, (_, i) => ({
       topic: i % 3 === 0 ? 'dlq' : 'validated',
-      message: { key: 'D-AIBL', value: `${String(i).padStart(6, '0')}${'x'.repeat(460)}` },
+      message: { key: keys[(i % 7) % 3] ?? '', value: `${String(i).padStart(6, '0')}${'x'.repeat(460)}` },
     }));
     await producers.commit(0, outputs, '3000');
     assert.ok(sends.length >= 6, `${sends.length} sends`);
     for (const send of sends) {
+      assert.equal(send.length, 1, 'one topic per send');
+      assert.equal(send[0]?.partitions.length, 1, 'one partition per send');
       const bytes = send.reduce((n, t) => n + t.values.reduce((m, v) => m + v.length + 32 + 6, 0), 0);
       assert.ok(bytes <= OUTPUT_BATCH_BYTES, `a send of ${bytes} bytes`);
-      assert.equal(new Set(send.map((t) => t.topic)).size, send.length, 'one entry per topic in a send');
     }
-    for (const topic of ['validated', 'dlq']) {
-      const got = sends.flatMap((send) => send.filter((t) => t.topic === topic).flatMap((t) => t.values));
-      const want = outputs.filter((o) => o.topic === topic).map((o) => o.message.value);
-      assert.deepEqual(got, want, `${topic}: every output once, in order`);
-    }
+    // The partition is the default partitioner's (murmur2 of the key), the same for one key.
+    const partitionOf = new Map<string, number | undefined>();
+    for (const send of sends)
+      for (const t of send)
+        for (const v of t.values) {
+          const key = outputs[Number(v.slice(0, 6))]?.message.key ?? '';
+          const seen = partitionOf.get(`${t.topic}/${key}`);
+          assert.ok(seen === undefined || seen === t.partitions[0], `${key} in one partition of ${t.topic}`);
+          partitionOf.set(`${t.topic}/${key}`, t.partitions[0]);
+        }
+    for (const topic of ['validated', 'dlq'])
+      for (const key of keys) {
+        const got = sends.flatMap((send) =>
+          send
+            .filter((t) => t.topic === topic)
+            .flatMap((t) => t.values)
+            .filter((v) => outputs[Number(v.slice(0, 6))]?.message.key === key),
+        );
+        const want = outputs
+          .filter((o) => o.topic === topic && o.message.key === key)
+          .map((o) => o.message.value);
+        assert.deepEqual(got, want, `${topic} ${key}: every output once, in order`);
+      }
+    assert.equal(
+      sends.flat().reduce((n, t) => n + t.values.length, 0),
+      3000,
+    );
     assert.deepEqual(committed, ['3000'], 'one transaction');
   });
 
