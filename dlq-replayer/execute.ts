@@ -5,10 +5,11 @@
  * (what is already in the audit topic is refused as ALREADY_REPLAYED). One transactional id for
  * the tool: a second replayer fences the first. Paced to a rate cap; a cancel stops between chunks.
  */
-import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { type Kafka, type Message, Partitioners, type Producer, type Transaction } from 'kafkajs';
 import type { Config } from '../core/config/schema.ts';
 import { Header } from '../core/headers.ts';
 import { TRANSACTIONAL_RETRY } from '../core/kafka/client.ts';
+import { partitionPlacer } from '../core/kafka/partitions.ts';
 import type { StatusEvent, StatusStore } from '../core/record-status/status.ts';
 import { encodeRecord, type SchemaRegistry } from '../core/registry.ts';
 import { type Tracing, untraced } from '../core/telemetry/tracing.ts';
@@ -114,6 +115,15 @@ export async function connectReplayer(deps: {
     retry: TRANSACTIONAL_RETRY,
   });
   await producer.connect();
+  // One partition per produce request (core/kafka/partitions.ts: a kafkajs retry across leaders
+  // could write a replay twice in its transaction).
+  const admin = deps.kafka.admin();
+  await admin.connect();
+  const place = partitionPlacer(admin);
+  const sendPlaced = async (tx: Transaction, topic: string, messages: Message[]) => {
+    for (const [, group] of await place(messages.map((message) => ({ topic, message }))))
+      await tx.send({ topic, acks: -1, messages: group });
+  };
   // kafkajs initialises the transactional id (fencing any other replayer) at the first transaction,
   // not at connect: do it now, before the caller reads the audit index.
   const init = await producer.transaction();
@@ -153,12 +163,12 @@ export async function connectReplayer(deps: {
         );
         const tx = await producer.transaction();
         try {
-          await tx.send({
-            topic: config.topics.ingress,
-            acks: -1,
-            // Keyed as the ingress keys it (its route's key, from the body as replayed: a patch may
-            // correct a part number); a record today's rules refuse (--force) keeps its old key.
-            messages: chunk.map((p, k) => ({
+          // Keyed as the ingress keys it (its route's key, from the body as replayed: a patch may
+          // correct a part number); a record today's rules refuse (--force) keeps its old key.
+          await sendPlaced(
+            tx,
+            config.topics.ingress,
+            chunk.map((p, k) => ({
               key: p.check.pass ? p.check.key : p.entry.key,
               value: p.value,
               headers: {
@@ -166,8 +176,8 @@ export async function connectReplayer(deps: {
                 [Header.traceparent]: spans[k]?.traceparent ?? p.headers[Header.traceparent],
               },
             })),
-          });
-          await tx.send({ topic: config.topics.replayAudit, acks: -1, messages: audits });
+          );
+          await sendPlaced(tx, config.topics.replayAudit, audits);
           await tx.commit();
         } catch (err) {
           await tx.abort().catch(() => undefined);
@@ -211,7 +221,7 @@ export async function connectReplayer(deps: {
       );
       const tx = await producer.transaction();
       try {
-        await tx.send({ topic: config.topics.replayAudit, acks: -1, messages });
+        await sendPlaced(tx, config.topics.replayAudit, messages);
         await tx.commit();
       } catch (err) {
         await tx.abort().catch(() => undefined);
@@ -221,6 +231,7 @@ export async function connectReplayer(deps: {
 
     async close() {
       await producer.disconnect();
+      await admin.disconnect();
       await tracing.shutdown().catch(() => undefined);
     },
   };
