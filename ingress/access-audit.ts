@@ -238,7 +238,7 @@ export function registerAccessAudit(
     const written = audit.record(decision).then(
       () => 'written' as const,
       (err: unknown) => {
-        deps.logger.error({ err, traceId: a.traceId }, 'an access decision could not be written');
+        deps.logger.warn({ err, traceId: a.traceId }, 'access decision write failed');
         return 'failed' as const;
       },
     );
@@ -246,7 +246,8 @@ export function registerAccessAudit(
   };
   app.addHook('onSend', async (req, reply) => {
     const a = req.airlock;
-    if (!a || !req.routeOptions.url?.startsWith('/v1/')) return;
+    // A CORS preflight (OPTIONS) decides nothing: the request it announces is audited itself.
+    if (!a || req.method === 'OPTIONS' || !req.routeOptions.url?.startsWith('/v1/')) return;
     if (!a.audit) {
       const status = reply.statusCode;
       write(req, status >= 400 ? { status, code: a.refusedWith ?? `HTTP_${status}` } : undefined);
